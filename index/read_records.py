@@ -1,0 +1,114 @@
+"""Read news dumps: JSON arrays or objects and JSON Lines (optionally gzipped), one article per record."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .article import Article
+from .decoding import decode_text, normalise_newlines
+from .errors import ArticleError
+
+TEXT_FIELDS = ("text", "body", "content", "article", "story", "maintext", "full_text", "description")
+TITLE_FIELDS = ("title", "headline", "name")
+URL_FIELDS = ("url", "link", "source_url", "gold_url")
+DATE_FIELDS = ("publish_date", "date", "published", "published_at", "pubDate", "datetime", "time")
+AUTHOR_FIELDS = ("author", "authors", "byline")
+ID_FIELDS = ("id", "_id", "guid", "uuid")
+_LIST_KEYS = ("articles", "data", "items", "records", "results")
+
+
+def read_records(path: Path, data: bytes) -> Iterator[Article]:
+    """Every record with text in a `.json`, `.jsonl` or gzipped file, in file order."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        data = _gunzip(path, data)
+        name = name[:-3]
+    if name.endswith((".jsonl", ".ndjson")):
+        yield from _read_lines(path, decode_text(data, str(path)))
+        return
+    try:
+        document = json.loads(decode_text(data, str(path)))
+    except json.JSONDecodeError as error:
+        raise ArticleError(f"{path}: not valid JSON ({error}); skipped") from error
+    records = _records_of(document)
+    if records is None:
+        raise ArticleError(f"{path}: JSON holds no article records (expected an object with a "
+                           f"text field, or a list of them); skipped")
+    for number, record in enumerate(records):
+        article = article_from_record(path, record, number)
+        if article is not None:
+            yield article
+
+
+def _gunzip(path: Path, data: bytes) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as error:
+        raise ArticleError(f"{path}: damaged or truncated gzip file ({error}); skipped") from error
+
+
+def _read_lines(path: Path, text: str) -> Iterator[Article]:
+    for number, line in enumerate(text.split("\n")):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ArticleError(f"{path}: line {number + 1} is not valid JSON ({error})") from error
+        article = article_from_record(path, record, number)
+        if article is not None:
+            yield article
+
+
+def _records_of(document: Any) -> list[Any] | None:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        if _first(document, TEXT_FIELDS):
+            return [document]
+        for key in _LIST_KEYS:
+            if isinstance(document.get(key), list):
+                return list(document[key])
+    return None
+
+
+def article_from_record(path: Path, record: Any, number: int) -> Article | None:
+    """One article from a record using common field names; None when it has no text."""
+    if not isinstance(record, dict):
+        return None
+    text = _first(record, TEXT_FIELDS)
+    if not text.strip():
+        return None
+    url = _first(record, URL_FIELDS)
+    record_id = _first(record, ID_FIELDS) or url or f"line-{number + 1}"
+    title = _first(record, TITLE_FIELDS) or next(
+        (line.strip() for line in text.split("\n") if line.strip()), "")[:120]
+    return Article(
+        key=f"{path}#{record_id}",
+        text=normalise_newlines(text),
+        title=" ".join(title.split()),
+        source=url or f"{path}#{record_id}",
+        path=str(path),
+        date=_first(record, DATE_FIELDS),
+        author=_first(record, AUTHOR_FIELDS),
+    )
+
+
+def _first(record: dict[str, Any], fields: tuple[str, ...]) -> str:
+    """The first field present with a usable value, as text (lists joined, numbers written out)."""
+    for field in fields:
+        value = record.get(field)
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, list):
+            joined = ", ".join(str(item) for item in value if isinstance(item, str | int | float))
+            if joined:
+                return joined
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+    return ""

@@ -1,0 +1,72 @@
+"""Find article files under the paths a user names and read each with the reader for its format."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .article import Article
+from .errors import ArticleError
+from .read_html import read_html
+from .read_pdf import read_pdf
+from .read_plain import read_markdown, read_plain
+from .read_records import read_records
+
+SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson",
+            ".json.gz", ".jsonl.gz", ".ndjson.gz", ".pdf")
+_SINGLE: dict[str, Callable[[Path, bytes], Article]] = {
+    ".txt": read_plain, ".text": read_plain, ".md": read_markdown, ".markdown": read_markdown,
+    ".html": read_html, ".htm": read_html, ".pdf": read_pdf,
+}
+
+
+def is_article_file(path: Path) -> bool:
+    """True when the file's name says it is in a format we read."""
+    return path.name.lower().endswith(SUFFIXES)
+
+
+def find_article_files(root: Path) -> Iterator[Path]:
+    """Every article file at or under `root`, sorted, skipping hidden entries and symlink loops."""
+    if root.is_file():
+        yield root
+        return
+    seen: set[tuple[int, int]] = set()
+    for folder, folders, files in os.walk(root, followlinks=True):
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            folders[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:  # a symlink loop or a second link to one folder
+            folders[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if not name.startswith(".") and is_article_file(path):
+                yield path
+
+
+def read_articles(path: Path) -> Iterator[Article]:
+    """The articles in one file; raises ArticleError naming the file when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ArticleError(f"{path}: the file disappeared before it could be read") from error
+    except OSError as error:
+        raise ArticleError(f"{path}: cannot read the file ({error.strerror or error})") from error
+    if not data.strip():
+        raise ArticleError(f"{path}: the file is empty; skipped")
+    name = path.name.lower()
+    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
+        yield from read_records(path, data)
+        return
+    reader = _SINGLE.get(path.suffix.lower())
+    if reader is None:
+        raise ArticleError(f"{path}: unsupported file type; supported: {', '.join(SUFFIXES)}")
+    article = reader(path, data)
+    if not article.text.strip():
+        raise ArticleError(f"{path}: no text found; skipped")
+    yield article

@@ -1,0 +1,200 @@
+"""Bring the index up to date with article files: embed only what is new or changed, drop the rest."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .article import Article
+from .embedder import Embedder
+from .errors import ArticleError
+from .passages import ChunkSettings, Passage, Span, make_passages, split_sentences
+from .reading import find_article_files, read_articles
+from .store import FileRecord, Store
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with (phase, done, total) as work advances; total is 0 when unknown."""
+
+COMMIT_EVERY_PASSAGES = 2048
+"""Passages embedded between commits: an interrupted run keeps what it finished."""
+
+
+@dataclass
+class SyncReport:
+    """What one indexing run did."""
+
+    files_seen: int = 0
+    files_unchanged: int = 0
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_removed: int = 0
+    articles_unchanged: int = 0
+    passages_embedded: int = 0
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    added_ids: list[int] = field(default_factory=list)
+    removed_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    article: Article
+    replaces: int | None
+    passages: list[Passage]
+    sentences: list[Span]
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def files_under(roots: Iterable[str], report: SyncReport) -> dict[str, Path]:
+    """Absolute path -> file for every article file under the roots; unreadable roots reported."""
+    found: dict[str, Path] = {}
+    for root in roots:
+        root_path = Path(root)
+        if not root_path.exists():
+            continue
+        try:
+            for path in find_article_files(root_path):
+                found[str(path)] = path
+        except OSError as error:
+            report.failures.append(f"{root}: cannot list this folder ({error})")
+    return found
+
+
+def is_under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def sync(store: Store, embedder: Embedder, chunking: ChunkSettings, roots: list[str],
+         progress: ProgressCallback | None = None) -> SyncReport:
+    """Index new and changed files under `roots`, forget files gone from them; commit in chunks."""
+    started = time.monotonic()
+    report = SyncReport()
+    notify = progress or (lambda phase, done, total: None)
+    known = store.files()
+    on_disk = files_under(roots, report)
+    report.files_seen = len(on_disk)
+
+    # Files that vanished from a root the user indexed are forgotten.
+    with store.db:
+        for path in known:
+            if path not in on_disk and any(is_under(path, root) for root in roots) \
+                    and not Path(path).exists():
+                report.articles_removed += known[path].articles
+                report.removed_ids.extend(store.forget_file(path))
+                store.bump_generation()
+
+    changed: list[tuple[str, Path, tuple[int, int]]] = []
+    for key, path in on_disk.items():
+        stat = _stat(path)
+        if stat is None:
+            report.failures.append(f"{path}: the file disappeared before it could be read")
+            continue
+        record = known.get(key)
+        if record is not None and (record.size, record.mtime_ns) == stat:
+            report.files_unchanged += 1
+        else:
+            changed.append((key, path, stat))
+
+    pending: list[_Pending] = []
+    finished_files: list[FileRecord] = []
+    for number, (key, path, stat) in enumerate(changed):
+        notify("reading", number, len(changed))
+        try:
+            pending_here = _read_changed(store, key, path, chunking, embedder, report)
+        except ArticleError as error:
+            report.failures.append(str(error))
+            continue
+        pending.extend(pending_here)
+        finished_files.append(FileRecord(key, stat[0], stat[1], articles=0))
+    notify("reading", len(changed), len(changed))
+
+    _embed_and_store(store, embedder, pending, report, notify)
+    with store.db:
+        for record in finished_files:
+            store.record_file(replace(record, articles=len(store.article_hashes(record.path))))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _read_changed(store: Store, key: str, path: Path, chunking: ChunkSettings,
+                  embedder: Embedder, report: SyncReport) -> list[_Pending]:
+    """Read one changed file; queue its new or edited articles, drop its vanished ones."""
+    existing = store.article_hashes(key)
+    seen: set[str] = set()
+    pending: list[_Pending] = []
+    for article in read_articles(path):
+        if article.key in seen:
+            continue  # a dump that repeats a record id: the first one counts
+        seen.add(article.key)
+        previous = existing.get(article.key)
+        if previous is not None and previous[1] == article.content_hash:
+            report.articles_unchanged += 1
+            continue
+        passages = make_passages(article.text, embedder.count_tokens, chunking)
+        if not passages:
+            report.failures.append(f"{article.source}: no sentences found; skipped")
+            continue
+        pending.append(_Pending(article, previous[0] if previous else None, passages,
+                                split_sentences(article.text)))
+    with store.db:
+        for article_key, (article_id, _) in existing.items():
+            if article_key not in seen:
+                report.articles_removed += 1
+                report.removed_ids.extend(store.delete_article(article_id))
+                store.bump_generation()
+    return pending
+
+
+def passage_input(article: Article, passage: Passage) -> str:
+    """What the embedder reads for a passage: the title gives context to the passage's text."""
+    return f"{article.title}\n{article.text[passage.start:passage.end]}"
+
+
+def _embed_and_store(store: Store, embedder: Embedder, pending: list[_Pending],
+                     report: SyncReport, notify: ProgressCallback) -> None:
+    total = sum(len(item.passages) for item in pending)
+    done = 0
+    notify("embedding", 0, total)
+    batch: list[_Pending] = []
+    batch_size = 0
+    for item in pending:
+        batch.append(item)
+        batch_size += len(item.passages)
+        if batch_size >= COMMIT_EVERY_PASSAGES:
+            done += _commit_batch(store, embedder, batch, report)
+            notify("embedding", done, total)
+            batch, batch_size = [], 0
+    if batch:
+        done += _commit_batch(store, embedder, batch, report)
+        notify("embedding", done, total)
+
+
+def _commit_batch(store: Store, embedder: Embedder, batch: list[_Pending],
+                  report: SyncReport) -> int:
+    texts = [passage_input(item.article, passage) for item in batch for passage in item.passages]
+    vectors = embedder.encode(texts)
+    offset = 0
+    with store.db:
+        for item in batch:
+            count = len(item.passages)
+            if item.replaces is not None:
+                report.removed_ids.extend(store.delete_article(item.replaces))
+                report.articles_updated += 1
+            else:
+                report.articles_added += 1
+            report.added_ids.extend(store.insert_article(
+                item.article, item.passages, item.sentences, vectors[offset:offset + count]))
+            offset += count
+        store.bump_generation()
+    report.passages_embedded += len(texts)
+    return len(texts)

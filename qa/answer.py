@@ -1,0 +1,66 @@
+"""What the product returns for a question: an extractive answer with numbered citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A sentence in a retrieved passage that supports (or is closest to) the answer."""
+
+    number: int
+    title: str
+    source: str
+    date: str
+    sentence: str
+    """The exact sentence, as it stands in the article."""
+    sentence_start: int
+    sentence_end: int
+    """Character offsets of the sentence in the article's text."""
+    article_id: int
+    passage_id: int
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible short answer, copied from a cited sentence."""
+
+    text: str
+    score: float
+    citation: int
+    """The number of the citation it comes from."""
+    start: int
+    end: int
+    """Character offsets of the answer in the article's text."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question; `found` is False when the articles do not hold an answer."""
+
+    question: str
+    found: bool
+    text: str = ""
+    """The short answer, verbatim from the first citation's sentence."""
+    confidence: float = 0.0
+    """0..1: how sure the extractor is that the articles answer the question."""
+    highlight: tuple[int, int] = (0, 0)
+    """Where `text` lies inside the first citation's sentence."""
+    citations: list[Citation] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    message: str = ""
+    """Said to the user instead of an answer (e.g. "not found in your articles")."""
+
+    @property
+    def sentence(self) -> str:
+        return self.citations[0].sentence if self.citations else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form for `--json` output."""
+        data = asdict(self)
+        data["sentence"] = self.sentence
+        data["highlight"] = list(self.highlight)
+        return data

@@ -1,0 +1,206 @@
+"""The `qa` command: index articles, ask questions, open the chat."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from index import Library, MiniLMEmbedder, QAError, SyncReport
+
+from .asker import Asker
+from .progress import progress_bar
+from .render import print_answer, safe, status_text
+from .retrieval import Mode
+from .settings import Settings, library_folder
+
+EXIT_ERROR = 1
+EXIT_NOT_FOUND = 3
+"""`qa ask` exits with this code when the articles do not hold the answer."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def library_option(function: F) -> F:
+    return click.option(
+        "--library", "library", envvar="QA_LIBRARY", metavar="PATH",
+        help="The library's folder, or the name of one under $QA_HOME (default: 'default').",
+    )(function)
+
+
+def make_settings(library: str | None) -> Settings:
+    return Settings(library=library_folder(library))
+
+
+def open_library(settings: Settings) -> Library:
+    return Library(settings.library, MiniLMEmbedder(), settings.chunking)
+
+
+def fail(error: QAError) -> None:
+    click.echo(f"qa: error: {error}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qa")
+def cli() -> None:
+    """Ask questions of your own articles, offline; every answer is quoted and cited.
+
+    \b
+    qa index add ~/news          index a folder of articles (re-run after changes)
+    qa ask "who raised sanctions?"
+    qa chat                      the chat in the terminal
+    """
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--mode", type=click.Choice([m.value for m in Mode]), default=Mode.HYBRID.value,
+              show_default=True, help="Which rankings retrieval uses.")
+@library_option
+def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None) -> None:
+    """Answer QUESTION from your articles, quoting the sentence it comes from.
+
+    Exits with 3 when the answer is not in your articles.
+
+    \b
+    Example:
+      qa ask "who raised sanctions?"
+    """
+    settings = make_settings(library)
+    try:
+        asker = Asker(open_library(settings), settings, mode=Mode(mode))
+        answer = asker.ask(" ".join(question))
+    except QAError as error:
+        fail(error)
+        return
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(Console(), answer)
+    if not answer.found:
+        sys.exit(EXIT_NOT_FOUND)
+
+
+@cli.group()
+def index() -> None:
+    """Build and update the index of your articles."""
+
+
+def _report(report: SyncReport, as_json: bool, library: Library) -> None:
+    if as_json:
+        data = asdict(report)
+        data.pop("added_ids")
+        data.pop("removed_ids")
+        click.echo(json.dumps(data, indent=2))
+    else:
+        rate = report.passages_embedded / report.seconds if report.seconds else 0.0
+        click.echo(f"{report.files_seen} files ({report.files_unchanged} unchanged): "
+                   f"{report.articles_added} articles added, {report.articles_updated} updated, "
+                   f"{report.articles_removed} removed, {report.articles_unchanged} unchanged; "
+                   f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s"
+                   + (f" ({rate:.0f}/s)" if report.passages_embedded else "") + ".")
+        if report.failures:
+            click.echo(f"Skipped {len(report.failures)} file(s):", err=True)
+            for failure in report.failures:
+                click.echo(f"  {safe(failure)}", err=True)
+    if report.failures:
+        sys.exit(EXIT_ERROR)
+
+
+@index.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@library_option
+def index_add(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
+    """Index the articles in PATHS (folders are searched recursively).
+
+    Re-run it after adding, editing or deleting articles: only what changed is embedded.
+
+    \b
+    Example:
+      qa index add ~/news notes/summit.md
+    """
+    settings = make_settings(library)
+    shelf = open_library(settings)
+    try:
+        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+            report = shelf.add(list(paths), progress)
+    except QAError as error:
+        fail(error)
+        return
+    _report(report, as_json, shelf)
+
+
+@index.command("update")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@library_option
+def index_update(as_json: bool, library: str | None) -> None:
+    """Re-check every folder and file already in the library and index what changed."""
+    settings = make_settings(library)
+    shelf = open_library(settings)
+    try:
+        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+            report = shelf.update(progress)
+    except QAError as error:
+        fail(error)
+        return
+    _report(report, as_json, shelf)
+
+
+@index.command("remove")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@library_option
+def index_remove(paths: tuple[Path, ...], library: str | None) -> None:
+    """Forget the articles read from PATHS (files or folders); the files are left alone."""
+    settings = make_settings(library)
+    try:
+        removed = open_library(settings).remove(list(paths))
+    except QAError as error:
+        fail(error)
+        return
+    click.echo(f"Removed {removed} article(s) from {settings.library}.")
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@library_option
+def index_status(as_json: bool, library: str | None) -> None:
+    """Articles, passages, model, size, last update and files changed since then."""
+    settings = make_settings(library)
+    try:
+        status = open_library(settings).status()
+    except QAError as error:
+        fail(error)
+        return
+    if as_json:
+        click.echo(json.dumps(asdict(status), indent=2))
+    else:
+        Console().print(status_text(status), highlight=False, end="")
+
+
+@index.command("rebuild")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@library_option
+def index_rebuild(as_json: bool, library: str | None) -> None:
+    """Build the index again from scratch from the library's folders and files."""
+    settings = make_settings(library)
+    shelf = open_library(settings)
+    try:
+        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+            report = shelf.rebuild(progress)
+    except QAError as error:
+        fail(error)
+        return
+    _report(report, as_json, shelf)
+
+
+def main() -> None:
+    cli(prog_name="qa")

@@ -1,0 +1,88 @@
+"""Show answers and library status in a terminal, safely: article text cannot emit escape codes."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.text import Text
+
+from index import LibraryStatus
+
+from .answer import Answer, Citation
+
+_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
+                     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """Article text with control characters and escape sequences removed, newlines as spaces."""
+    return " ".join(_UNSAFE.sub("", text).split())
+
+
+def citation_line(citation: Citation) -> str:
+    """`title · source · date · p. N`, for one citation."""
+    parts = [safe(citation.title), safe(citation.source)]
+    if citation.date:
+        parts.append(safe(citation.date))
+    if citation.page:
+        parts.append(f"p. {citation.page}")
+    return " · ".join(part for part in parts if part)
+
+
+def answer_text(answer: Answer) -> Text:
+    """The answer as rich text: the short answer highlighted inside its sentence, then citations."""
+    out = Text()
+    if not answer.found:
+        out.append(answer.message or "Not found in your articles.", style="bold yellow")
+        if answer.citations:
+            out.append("\nClosest passages:", style="dim")
+            for citation in answer.citations:
+                out.append(f"\n  [{citation.number}] ", style="bold")
+                out.append(safe(citation.sentence))
+                out.append(f"\n      {citation_line(citation)}", style="dim")
+        return out
+    out.append(safe(answer.text), style="bold green")
+    out.append(f"   (confidence {answer.confidence:.0%})\n", style="dim")
+    sentence = answer.sentence
+    start, end = answer.highlight
+    out.append("“")
+    out.append(safe(sentence[:start]) + (" " if sentence[start - 1:start].isspace() else ""))
+    out.append(safe(sentence[start:end]), style="bold reverse")
+    out.append((" " if sentence[end:end + 1].isspace() else "") + safe(sentence[end:]))
+    out.append("” [1]\n")
+    for citation in answer.citations:
+        out.append(f"\n[{citation.number}] ", style="bold")
+        out.append(citation_line(citation), style="cyan")
+        if citation.number > 1:
+            out.append(f"\n    “{safe(citation.sentence)}”", style="dim")
+    others = [c for c in answer.candidates[1:] if c.text != answer.text]
+    if others:
+        out.append("\n\nOther candidates: ", style="dim")
+        out.append(", ".join(f"{safe(c.text)} [{c.citation}]" for c in others[:3]), style="dim")
+    return out
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    console.print(answer_text(answer), highlight=False, soft_wrap=False)
+
+
+def status_text(status: LibraryStatus) -> Text:
+    out = Text()
+    rows = [("library", status.folder), ("model", status.model),
+            ("articles", f"{status.articles:,}"), ("passages", f"{status.passages:,}"),
+            ("index size", f"{status.bytes_on_disk / 1e6:.1f} MB"),
+            ("last update", status.updated or "never"),
+            ("sources", ", ".join(safe(root) for root in status.roots) or "none")]
+    for name, value in rows:
+        out.append(f"{name:>12}  ", style="bold")
+        out.append(f"{value}\n")
+    if status.stale_files:
+        out.append(f"{'stale files':>12}  ", style="bold yellow")
+        out.append(f"{len(status.stale_files)} changed since the last update "
+                   f"(run: qa index update)\n", style="yellow")
+        for path in status.stale_files[:10]:
+            out.append(f"{'':>14}{safe(path)}\n", style="yellow")
+    else:
+        out.append(f"{'stale files':>12}  none: the index is current\n")
+    return out
