@@ -1,4 +1,4 @@
-"""The indexer: reads articles, splits them into passages, embeds them and stores a searchable index."""
+"""The indexer: reads articles, splits them into passages, embeds and stores them for search."""
 
 from __future__ import annotations
 
@@ -14,8 +14,14 @@ from .errors import (
     QAError,
 )
 from .library import Library, LibraryStatus
-from .passages import ChunkSettings, Passage, Span, approximate_token_count, make_passages
-from .passages import split_sentences
+from .passages import (
+    ChunkSettings,
+    Passage,
+    Span,
+    approximate_token_count,
+    make_passages,
+    split_sentences,
+)
 from .reading import SUFFIXES, find_article_files, read_articles
 from .store import StoredArticle, StoredPassage
 from .sync import ProgressCallback, SyncReport, passage_input

@@ -1,4 +1,4 @@
-"""Turn a file's bytes into text whatever its encoding: UTF-8, UTF-16 with a BOM, Latin-1, others."""
+"""Turn a file's bytes into text whatever its encoding (UTF-8, UTF-16, Latin-1...)."""
 
 from __future__ import annotations
 

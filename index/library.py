@@ -1,4 +1,4 @@
-"""A library: one folder holding the index of a person's articles, opened for searching or updating."""
+"""A library: one folder holding the index of a person's articles, to search or update."""
 
 from __future__ import annotations
 
@@ -45,11 +45,12 @@ class LibraryStatus:
 class Library:
     """The index of one person's articles: SQLite + FAISS + manifest in one folder."""
 
-    def __init__(self, folder: Path, embedder: Embedder,
-                 chunking: ChunkSettings = ChunkSettings()) -> None:
+    def __init__(
+        self, folder: Path, embedder: Embedder, chunking: ChunkSettings | None = None
+    ) -> None:
         self.folder = folder
         self.embedder = embedder
-        self.chunking = chunking
+        self.chunking = chunking or ChunkSettings()
         self._store: Store | None = None
         self._vectors: VectorIndex | None = None
 
@@ -61,17 +62,20 @@ class Library:
         return {key: int(value) for key, value in asdict(self.chunking).items()}
 
     def _new_manifest(self) -> Manifest:
-        return Manifest(model=self.embedder.name, dimension=self.embedder.dimension,
-                        chunking=self._chunking_dict())
+        return Manifest(
+            model=self.embedder.name,
+            dimension=self.embedder.dimension,
+            chunking=self._chunking_dict(),
+        )
 
     def manifest(self) -> Manifest:
         """The manifest, checked against this library's model and chunking."""
         if not self.exists:
-            raise IndexNotFound(f"no index in {self.folder} yet; create it with: "
-                                f"qa index add PATH")
+            raise IndexNotFound(f"no index in {self.folder} yet; create it with: qa index add PATH")
         manifest = Manifest.load(self.folder)
-        manifest.check_compatible(self.embedder.name, self.embedder.dimension,
-                                  self._chunking_dict())
+        manifest.check_compatible(
+            self.embedder.name, self.embedder.dimension, self._chunking_dict()
+        )
         return manifest
 
     @property
@@ -87,13 +91,17 @@ class Library:
         if self._vectors is None:
             manifest = self.manifest()
             path = self.folder / VECTORS_NAME
-            current = (path.exists() and manifest.generation == self.store.generation
-                       and path.stat().st_size == manifest.vectors_bytes)
+            current = (
+                path.exists()
+                and manifest.generation == self.store.generation
+                and path.stat().st_size == manifest.vectors_bytes
+            )
             if current:
                 self._vectors = VectorIndex.load(path, self.embedder.dimension)
             else:
-                self._vectors = VectorIndex.build(self.embedder.dimension,
-                                                  self.store.iter_vectors())
+                self._vectors = VectorIndex.build(
+                    self.embedder.dimension, self.store.iter_vectors()
+                )
         return self._vectors
 
     def close(self) -> None:
@@ -111,8 +119,10 @@ class Library:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
-                raise LibraryBusy(f"another qa process is updating {self.folder}; wait for it "
-                                  f"to finish, then try again") from error
+                raise LibraryBusy(
+                    f"another qa process is updating {self.folder}; wait for it "
+                    f"to finish, then try again"
+                ) from error
             try:
                 yield
             finally:
@@ -160,11 +170,16 @@ class Library:
         new one is complete."""
         roots = self._recorded_roots()
         if not roots:
-            raise IndexNotFound(f"{self.folder} records no articles to rebuild from; "
-                                f"add some with: qa index add PATH")
+            raise IndexNotFound(
+                f"{self.folder} records no articles to rebuild from; "
+                f"add some with: qa index add PATH"
+            )
         with self._locked():
-            fresh = Library(self.folder.with_name(self.folder.name + ".rebuilding"),
-                            self.embedder, self.chunking)
+            fresh = Library(
+                self.folder.with_name(self.folder.name + ".rebuilding"),
+                self.embedder,
+                self.chunking,
+            )
             shutil.rmtree(fresh.folder, ignore_errors=True)
             report = fresh.add([Path(root) for root in roots], progress)
             fresh.close()
@@ -186,9 +201,11 @@ class Library:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
                 return [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
         except sqlite3.DatabaseError as error:
-            raise IndexCorrupt(f"cannot read the list of sources from {path} ({error}); delete "
-                               f"{self.folder} and index your articles again with: "
-                               f"qa index add PATH") from error
+            raise IndexCorrupt(
+                f"cannot read the list of sources from {path} ({error}); delete "
+                f"{self.folder} and index your articles again with: "
+                f"qa index add PATH"
+            ) from error
 
     def _sync(self, roots: list[str], progress: ProgressCallback | None) -> SyncReport:
         before = self.store.generation
@@ -204,8 +221,11 @@ class Library:
         then the manifest; both are replaced atomically."""
         manifest = self.manifest()
         path = self.folder / VECTORS_NAME
-        if path.exists() and manifest.generation == before and \
-                path.stat().st_size == manifest.vectors_bytes:
+        if (
+            path.exists()
+            and manifest.generation == before
+            and path.stat().st_size == manifest.vectors_bytes
+        ):
             vectors = VectorIndex.load(path, self.embedder.dimension)
             vectors.remove(removed)
             ids, batch = self.store.vectors_for(set(added) - set(removed))
@@ -250,13 +270,23 @@ class Library:
         known = self.store.files()
         roots = self.store.roots()
         on_disk = files_under(roots, SyncReport())
-        stale = sorted(path for path, file in on_disk.items()
-                       if path not in known or _changed(file, known[path].size,
-                                                        known[path].mtime_ns))
+        stale = sorted(
+            path
+            for path, file in on_disk.items()
+            if path not in known or _changed(file, known[path].size, known[path].mtime_ns)
+        )
         stale += sorted(path for path in known if path not in on_disk)
         size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
-        return LibraryStatus(str(self.folder), manifest.model, articles, passages, roots, size,
-                             manifest.updated, stale)
+        return LibraryStatus(
+            str(self.folder),
+            manifest.model,
+            articles,
+            passages,
+            roots,
+            size,
+            manifest.updated,
+            stale,
+        )
 
 
 def _changed(path: Path, size: int, mtime_ns: int) -> bool:

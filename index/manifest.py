@@ -45,17 +45,25 @@ class Manifest:
             raw = json.loads(path.read_text())
             return cls(**raw)
         except (OSError, ValueError, TypeError) as error:
-            raise IndexCorrupt(f"the index manifest {path} is unreadable ({error}); rebuild it "
-                               f"with: qa index rebuild") from error
+            raise IndexCorrupt(
+                f"the index manifest {path} is unreadable ({error}); rebuild it "
+                f"with: qa index rebuild"
+            ) from error
 
     def check_compatible(self, model: str, dimension: int, chunking: dict[str, int]) -> None:
         """Refuse an index built by another format, model or chunking, saying how to rebuild."""
         if self.format != FORMAT_VERSION:
-            raise ModelMismatch(f"this index has format {self.format}, this qa reads format "
-                                f"{FORMAT_VERSION}; rebuild it with: qa index rebuild")
+            raise ModelMismatch(
+                f"this index has format {self.format}, this qa reads format "
+                f"{FORMAT_VERSION}; rebuild it with: qa index rebuild"
+            )
         if self.model != model or self.dimension != dimension:
-            raise ModelMismatch(f"this index was built with {self.model} ({self.dimension} dims), "
-                                f"not {model} ({dimension} dims); rebuild it with: qa index rebuild")
+            raise ModelMismatch(
+                f"this index was built with {self.model} ({self.dimension} dims), "
+                f"not {model} ({dimension} dims); rebuild it with: qa index rebuild"
+            )
         if self.chunking != chunking:
-            raise ModelMismatch(f"this index was built with chunking {self.chunking}, not "
-                                f"{chunking}; rebuild it with: qa index rebuild")
+            raise ModelMismatch(
+                f"this index was built with chunking {self.chunking}, not "
+                f"{chunking}; rebuild it with: qa index rebuild"
+            )

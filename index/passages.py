@@ -71,11 +71,12 @@ def _split_lines_if_blank(text: str, start: int, end: int) -> list[Span]:
         spans.append(Span(cursor, start + match.start()))
         cursor = start + match.end()
     spans.append(Span(cursor, end))
-    return [span for span in spans if text[span.start:span.end].strip()]
+    return [span for span in spans if text[span.start : span.end].strip()]
 
 
-def bound_sentences(text: str, sentences: list[Span], counts: list[int],
-                    max_tokens: int) -> tuple[list[Span], list[int]]:
+def bound_sentences(
+    text: str, sentences: list[Span], counts: list[int], max_tokens: int
+) -> tuple[list[Span], list[int]]:
     """Cut any sentence longer than `max_tokens` into word windows that fit."""
     spans: list[Span] = []
     sizes: list[int] = []
@@ -87,19 +88,20 @@ def bound_sentences(text: str, sentences: list[Span], counts: list[int],
         words = list(_WORD.finditer(text, span.start, span.end))
         per_window = max(1, math.floor(len(words) * max_tokens / count * 0.9))
         for first in range(0, len(words), per_window):
-            window = words[first:first + per_window]
+            window = words[first : first + per_window]
             spans.append(Span(window[0].start(), window[-1].end()))
             sizes.append(math.ceil(count * len(window) / len(words)))
     return spans, sizes
 
 
-def make_passages(text: str, count_tokens: TokenCounter,
-                  settings: ChunkSettings = ChunkSettings()) -> list[Passage]:
+def make_passages(
+    text: str, count_tokens: TokenCounter, settings: ChunkSettings = ChunkSettings()
+) -> list[Passage]:
     """Greedily pack sentences into passages of at most `max_tokens`, overlapping by sentences."""
     sentences = split_sentences(text)
     if not sentences:
         return []
-    counts = count_tokens([text[span.start:span.end] for span in sentences])
+    counts = count_tokens([text[span.start : span.end] for span in sentences])
     sentences, counts = bound_sentences(text, sentences, counts, settings.max_tokens)
     passages: list[Passage] = []
     first = 0
@@ -109,14 +111,16 @@ def make_passages(text: str, count_tokens: TokenCounter,
         while last + 1 < len(sentences) and total + counts[last + 1] <= settings.max_tokens:
             last += 1
             total += counts[last]
-        members = tuple(sentences[first:last + 1])
+        members = tuple(sentences[first : last + 1])
         passages.append(Passage(members[0].start, members[-1].end, members))
         if last + 1 >= len(sentences):
             break
         # Start the next passage with trailing sentences that fit the overlap, but always advance.
         next_first = last + 1
         carried = 0
-        while next_first - 1 > first and carried + counts[next_first - 1] <= settings.overlap_tokens:
+        while (
+            next_first - 1 > first and carried + counts[next_first - 1] <= settings.overlap_tokens
+        ):
             next_first -= 1
             carried += counts[next_first]
         first = next_first

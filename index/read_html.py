@@ -14,12 +14,18 @@ def read_html(path: Path, data: bytes) -> Article:
     try:
         import trafilatura
     except ImportError as error:  # pragma: no cover - depends on the installation
-        raise ArticleError(f"{path}: reading HTML needs trafilatura and lxml_html_clean "
-                           f"(pip install trafilatura lxml_html_clean): {error}") from error
+        raise ArticleError(
+            f"{path}: reading HTML needs trafilatura and lxml_html_clean "
+            f"(pip install trafilatura lxml_html_clean): {error}"
+        ) from error
     markup = decode_text(data, str(path))
     # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
-    document = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False,
-                                           include_tables=True, as_dict=True)
+    extracted = trafilatura.bare_extraction(
+        markup, with_metadata=True, include_comments=False, include_tables=True
+    )
+    document = (
+        extracted if isinstance(extracted, dict) or extracted is None else extracted.as_dict()
+    )
     if not document or not (document.get("text") or "").strip():
         raise ArticleError(f"{path}: no readable text found in this HTML page; skipped")
     url = document.get("url") or ""

@@ -44,5 +44,12 @@ def read_pdf(path: Path, data: bytes) -> Article:
     author = (getattr(metadata, "author", None) or "").strip() if metadata else ""
     if not title:
         title = next((line.strip() for line in text.split("\n") if line.strip()), path.stem)[:200]
-    return Article(key=str(path), text=text, title=title, source=str(path), path=str(path),
-                   author=author, page_starts=tuple(page_starts))
+    return Article(
+        key=str(path),
+        text=text,
+        title=title,
+        source=str(path),
+        path=str(path),
+        author=author,
+        page_starts=tuple(page_starts),
+    )

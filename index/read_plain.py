@@ -15,8 +15,13 @@ _MAX_TITLE = 200
 def read_plain(path: Path, data: bytes) -> Article:
     """A `.txt` article: the first short non-empty line is its title."""
     text = decode_text(data, str(path))
-    return Article(key=str(path), text=text, title=_first_line_title(text, path), source=str(path),
-                   path=str(path))
+    return Article(
+        key=str(path),
+        text=text,
+        title=_first_line_title(text, path),
+        source=str(path),
+        path=str(path),
+    )
 
 
 def read_markdown(path: Path, data: bytes) -> Article:

@@ -1,4 +1,4 @@
-"""Read news dumps: JSON arrays or objects and JSON Lines (optionally gzipped), one article per record."""
+"""Read news dumps: JSON or JSON Lines (optionally gzipped), one article per record."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from .article import Article
 from .decoding import decode_text, normalise_newlines
 from .errors import ArticleError
 
-TEXT_FIELDS = ("text", "body", "content", "article", "story", "maintext", "full_text", "description")
+TEXT_FIELDS = (
+    "text",
+    "body",
+    "content",
+    "article",
+    "story",
+    "maintext",
+    "full_text",
+    "description",
+)
 TITLE_FIELDS = ("title", "headline", "name")
 URL_FIELDS = ("url", "link", "source_url", "gold_url")
 DATE_FIELDS = ("publish_date", "date", "published", "published_at", "pubDate", "datetime", "time")
@@ -37,8 +46,10 @@ def read_records(path: Path, data: bytes) -> Iterator[Article]:
         raise ArticleError(f"{path}: not valid JSON ({error}); skipped") from error
     records = _records_of(document)
     if records is None:
-        raise ArticleError(f"{path}: JSON holds no article records (expected an object with a "
-                           f"text field, or a list of them); skipped")
+        raise ArticleError(
+            f"{path}: JSON holds no article records (expected an object with a "
+            f"text field, or a list of them); skipped"
+        )
     for number, record in enumerate(records):
         article = article_from_record(path, record, number)
         if article is not None:
@@ -81,13 +92,15 @@ def article_from_record(path: Path, record: Any, number: int) -> Article | None:
     """One article from a record using common field names; None when it has no text."""
     if not isinstance(record, dict):
         return None
-    text = _first(record, TEXT_FIELDS)
+    text = _first(record, TEXT_FIELDS, numbers=False)
     if not text.strip():
         return None
     url = _first(record, URL_FIELDS)
     record_id = _first(record, ID_FIELDS) or url or f"line-{number + 1}"
-    title = _first(record, TITLE_FIELDS) or next(
-        (line.strip() for line in text.split("\n") if line.strip()), "")[:120]
+    title = (
+        _first(record, TITLE_FIELDS)
+        or next((line.strip() for line in text.split("\n") if line.strip()), "")[:120]
+    )
     return Article(
         key=f"{path}#{record_id}",
         text=normalise_newlines(text),
@@ -99,8 +112,9 @@ def article_from_record(path: Path, record: Any, number: int) -> Article | None:
     )
 
 
-def _first(record: dict[str, Any], fields: tuple[str, ...]) -> str:
-    """The first field present with a usable value, as text (lists joined, numbers written out)."""
+def _first(record: dict[str, Any], fields: tuple[str, ...], numbers: bool = True) -> str:
+    """The first field present with a usable value, as text (lists joined, numbers written out
+    unless `numbers` is False)."""
     for field in fields:
         value = record.get(field)
         if isinstance(value, str) and value.strip():
@@ -109,6 +123,6 @@ def _first(record: dict[str, Any], fields: tuple[str, ...]) -> str:
             joined = ", ".join(str(item) for item in value if isinstance(item, str | int | float))
             if joined:
                 return joined
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if numbers and isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
     return ""

@@ -13,11 +13,29 @@ from .read_pdf import read_pdf
 from .read_plain import read_markdown, read_plain
 from .read_records import read_records
 
-SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson",
-            ".json.gz", ".jsonl.gz", ".ndjson.gz", ".pdf")
+SUFFIXES = (
+    ".txt",
+    ".text",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".json.gz",
+    ".jsonl.gz",
+    ".ndjson.gz",
+    ".pdf",
+)
 _SINGLE: dict[str, Callable[[Path, bytes], Article]] = {
-    ".txt": read_plain, ".text": read_plain, ".md": read_markdown, ".markdown": read_markdown,
-    ".html": read_html, ".htm": read_html, ".pdf": read_pdf,
+    ".txt": read_plain,
+    ".text": read_plain,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
 }
 
 

@@ -1,4 +1,4 @@
-"""The SQLite half of an index: articles, passages with their vectors, sentences and an FTS5 table."""
+"""The SQLite half of an index: articles, passages with vectors, sentences, an FTS5 table."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, articles INTEGER NOT NULL
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    articles INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -49,7 +52,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_article ON sentences (article_id, start);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5 (title, body, tokenize = 'porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts
+    USING fts5 (title, body, tokenize = 'porter unicode61');
 """
 
 
@@ -72,7 +76,7 @@ class StoredPassage:
 
     @property
     def text(self) -> str:
-        return self.article.article.text[self.start:self.end]
+        return self.article.article.text[self.start : self.end]
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("SELECT count(*) FROM articles").fetchone()
         except sqlite3.DatabaseError as error:
-            raise IndexCorrupt(f"the index database {path} is damaged ({error}); "
-                               f"rebuild it with: qa index rebuild") from error
+            raise IndexCorrupt(
+                f"the index database {path} is damaged ({error}); rebuild it with: qa index rebuild"
+            ) from error
         self._articles: dict[int, StoredArticle] = {}
 
     def close(self) -> None:
@@ -141,16 +146,18 @@ class Store:
         return {row[0]: FileRecord(*row) for row in rows}
 
     def record_file(self, record: FileRecord) -> None:
-        self.db.execute("INSERT OR REPLACE INTO files (path, size, mtime_ns, articles) "
-                        "VALUES (?, ?, ?, ?)",
-                        (record.path, record.size, record.mtime_ns, record.articles))
+        self.db.execute(
+            "INSERT OR REPLACE INTO files (path, size, mtime_ns, articles) VALUES (?, ?, ?, ?)",
+            (record.path, record.size, record.mtime_ns, record.articles),
+        )
 
     def forget_file(self, path: str) -> list[int]:
         """Drop a file and its articles; returns the ids of the passages removed."""
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
         removed: list[int] = []
-        for (article_id,) in self.db.execute("SELECT id FROM articles WHERE path = ?", (path,))\
-                .fetchall():
+        for (article_id,) in self.db.execute(
+            "SELECT id FROM articles WHERE path = ?", (path,)
+        ).fetchall():
             removed.extend(self.delete_article(article_id))
         return removed
 
@@ -163,8 +170,12 @@ class Store:
 
     def delete_article(self, article_id: int) -> list[int]:
         """Remove an article with its passages and sentences; returns the removed passage ids."""
-        ids = [row[0] for row in
-               self.db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM passages WHERE article_id = ?", (article_id,)
+            )
+        ]
         self.db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
         self.db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
@@ -172,26 +183,42 @@ class Store:
         self._articles.pop(article_id, None)
         return ids
 
-    def insert_article(self, article: Article, passages: list[Passage], sentences: list[Span],
-                       vectors: np.ndarray) -> list[int]:
+    def insert_article(
+        self, article: Article, passages: list[Passage], sentences: list[Span], vectors: np.ndarray
+    ) -> list[int]:
         """Store an article, its sentences and its passages with vectors; returns passage ids."""
         cursor = self.db.execute(
             "INSERT INTO articles (key, path, title, source, date, author, text, content_hash, "
             "page_starts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article.key, article.path, article.title, article.source, article.date,
-             article.author, article.text, article.content_hash,
-             json.dumps(list(article.page_starts)), time.time()))
+            (
+                article.key,
+                article.path,
+                article.title,
+                article.source,
+                article.date,
+                article.author,
+                article.text,
+                article.content_hash,
+                json.dumps(list(article.page_starts)),
+                time.time(),
+            ),
+        )
         article_id = int(cursor.lastrowid or 0)
-        self.db.executemany("INSERT INTO sentences (article_id, start, end) VALUES (?, ?, ?)",
-                            [(article_id, span.start, span.end) for span in sentences])
+        self.db.executemany(
+            "INSERT INTO sentences (article_id, start, end) VALUES (?, ?, ?)",
+            [(article_id, span.start, span.end) for span in sentences],
+        )
         ids: list[int] = []
         for passage, vector in zip(passages, vectors, strict=True):
             cursor = self.db.execute(
                 "INSERT INTO passages (article_id, start, end, vector) VALUES (?, ?, ?, ?)",
-                (article_id, passage.start, passage.end, vector.astype(np.float32).tobytes()))
+                (article_id, passage.start, passage.end, vector.astype(np.float32).tobytes()),
+            )
             passage_id = int(cursor.lastrowid or 0)
-            self.db.execute("INSERT INTO passages_fts (rowid, title, body) VALUES (?, ?, ?)",
-                            (passage_id, article.title, article.text[passage.start:passage.end]))
+            self.db.execute(
+                "INSERT INTO passages_fts (rowid, title, body) VALUES (?, ?, ?)",
+                (passage_id, article.title, article.text[passage.start : passage.end]),
+            )
             ids.append(passage_id)
         return ids
 
@@ -201,11 +228,21 @@ class Store:
             return cached
         row = self.db.execute(
             "SELECT id, key, text, title, source, path, date, author, page_starts FROM articles "
-            "WHERE id = ?", (article_id,)).fetchone()
+            "WHERE id = ?",
+            (article_id,),
+        ).fetchone()
         if row is None:
             raise KeyError(article_id)
-        article = Article(key=row[1], text=row[2], title=row[3], source=row[4], path=row[5],
-                          date=row[6], author=row[7], page_starts=tuple(json.loads(row[8])))
+        article = Article(
+            key=row[1],
+            text=row[2],
+            title=row[3],
+            source=row[4],
+            path=row[5],
+            date=row[6],
+            author=row[7],
+            page_starts=tuple(json.loads(row[8])),
+        )
         stored = StoredArticle(row[0], article)
         self._articles[article_id] = stored
         return stored
@@ -215,7 +252,9 @@ class Store:
         stop = end if end is not None else 1 << 62
         rows = self.db.execute(
             "SELECT start, end FROM sentences WHERE article_id = ? AND end > ? AND start < ? "
-            "ORDER BY start", (article_id, start, stop))
+            "ORDER BY start",
+            (article_id, start, stop),
+        )
         return [Span(row[0], row[1]) for row in rows]
 
     # -- passages --------------------------------------------------------------------------
@@ -224,13 +263,15 @@ class Store:
         wanted = list(ids)
         found: dict[int, StoredPassage] = {}
         for first in range(0, len(wanted), 500):
-            chunk = wanted[first:first + 500]
+            chunk = wanted[first : first + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT id, article_id, start, end FROM passages WHERE id IN ({marks})", chunk)
+                f"SELECT id, article_id, start, end FROM passages WHERE id IN ({marks})", chunk
+            )
             for passage_id, article_id, start, end in rows.fetchall():
-                found[passage_id] = StoredPassage(passage_id, self.stored_article(article_id),
-                                                  start, end)
+                found[passage_id] = StoredPassage(
+                    passage_id, self.stored_article(article_id), start, end
+                )
         return found
 
     def vectors_for(self, ids: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -239,10 +280,11 @@ class Store:
         found_ids: list[int] = []
         vectors: list[np.ndarray] = []
         for first in range(0, len(wanted), 500):
-            chunk = wanted[first:first + 500]
+            chunk = wanted[first : first + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT id, vector FROM passages WHERE id IN ({marks}) ORDER BY id", chunk)
+                f"SELECT id, vector FROM passages WHERE id IN ({marks}) ORDER BY id", chunk
+            )
             for passage_id, blob in rows.fetchall():
                 found_ids.append(passage_id)
                 vectors.append(np.frombuffer(blob, dtype=np.float32))
@@ -265,7 +307,9 @@ class Store:
         # bm25() is lower-is-better; the title counts, but less than the passage itself.
         rows = self.db.execute(
             "SELECT rowid, bm25(passages_fts, 0.5, 1.0) AS rank FROM passages_fts "
-            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit))
+            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
         return [(int(row[0]), -float(row[1])) for row in rows]
 
     def counts(self) -> tuple[int, int]:

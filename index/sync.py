@@ -1,4 +1,4 @@
-"""Bring the index up to date with article files: embed only what is new or changed, drop the rest."""
+"""Bring the index up to date with article files: embed only what is new or changed."""
 
 from __future__ import annotations
 
@@ -74,8 +74,13 @@ def is_under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def sync(store: Store, embedder: Embedder, chunking: ChunkSettings, roots: list[str],
-         progress: ProgressCallback | None = None) -> SyncReport:
+def sync(
+    store: Store,
+    embedder: Embedder,
+    chunking: ChunkSettings,
+    roots: list[str],
+    progress: ProgressCallback | None = None,
+) -> SyncReport:
     """Index new and changed files under `roots`, forget files gone from them; commit in chunks."""
     started = time.monotonic()
     report = SyncReport()
@@ -87,30 +92,33 @@ def sync(store: Store, embedder: Embedder, chunking: ChunkSettings, roots: list[
     # Files that vanished from a root the user indexed are forgotten.
     with store.db:
         for path in known:
-            if path not in on_disk and any(is_under(path, root) for root in roots) \
-                    and not Path(path).exists():
+            if (
+                path not in on_disk
+                and any(is_under(path, root) for root in roots)
+                and not Path(path).exists()
+            ):
                 report.articles_removed += known[path].articles
                 report.removed_ids.extend(store.forget_file(path))
                 store.bump_generation()
 
     changed: list[tuple[str, Path, tuple[int, int]]] = []
-    for key, path in on_disk.items():
-        stat = _stat(path)
+    for key, file in on_disk.items():
+        stat = _stat(file)
         if stat is None:
-            report.failures.append(f"{path}: the file disappeared before it could be read")
+            report.failures.append(f"{file}: the file disappeared before it could be read")
             continue
         record = known.get(key)
         if record is not None and (record.size, record.mtime_ns) == stat:
             report.files_unchanged += 1
         else:
-            changed.append((key, path, stat))
+            changed.append((key, file, stat))
 
     pending: list[_Pending] = []
     finished_files: list[FileRecord] = []
-    for number, (key, path, stat) in enumerate(changed):
+    for number, (key, file, stat) in enumerate(changed):
         notify("reading", number, len(changed))
         try:
-            pending_here = _read_changed(store, key, path, chunking, embedder, report)
+            pending_here = _read_changed(store, key, file, chunking, embedder, report)
         except ArticleError as error:
             report.failures.append(str(error))
             continue
@@ -126,8 +134,14 @@ def sync(store: Store, embedder: Embedder, chunking: ChunkSettings, roots: list[
     return report
 
 
-def _read_changed(store: Store, key: str, path: Path, chunking: ChunkSettings,
-                  embedder: Embedder, report: SyncReport) -> list[_Pending]:
+def _read_changed(
+    store: Store,
+    key: str,
+    path: Path,
+    chunking: ChunkSettings,
+    embedder: Embedder,
+    report: SyncReport,
+) -> list[_Pending]:
     """Read one changed file; queue its new or edited articles, drop its vanished ones."""
     existing = store.article_hashes(key)
     seen: set[str] = set()
@@ -144,8 +158,11 @@ def _read_changed(store: Store, key: str, path: Path, chunking: ChunkSettings,
         if not passages:
             report.failures.append(f"{article.source}: no sentences found; skipped")
             continue
-        pending.append(_Pending(article, previous[0] if previous else None, passages,
-                                split_sentences(article.text)))
+        pending.append(
+            _Pending(
+                article, previous[0] if previous else None, passages, split_sentences(article.text)
+            )
+        )
     with store.db:
         for article_key, (article_id, _) in existing.items():
             if article_key not in seen:
@@ -157,11 +174,16 @@ def _read_changed(store: Store, key: str, path: Path, chunking: ChunkSettings,
 
 def passage_input(article: Article, passage: Passage) -> str:
     """What the embedder reads for a passage: the title gives context to the passage's text."""
-    return f"{article.title}\n{article.text[passage.start:passage.end]}"
+    return f"{article.title}\n{article.text[passage.start : passage.end]}"
 
 
-def _embed_and_store(store: Store, embedder: Embedder, pending: list[_Pending],
-                     report: SyncReport, notify: ProgressCallback) -> None:
+def _embed_and_store(
+    store: Store,
+    embedder: Embedder,
+    pending: list[_Pending],
+    report: SyncReport,
+    notify: ProgressCallback,
+) -> None:
     total = sum(len(item.passages) for item in pending)
     done = 0
     notify("embedding", 0, total)
@@ -179,8 +201,9 @@ def _embed_and_store(store: Store, embedder: Embedder, pending: list[_Pending],
         notify("embedding", done, total)
 
 
-def _commit_batch(store: Store, embedder: Embedder, batch: list[_Pending],
-                  report: SyncReport) -> int:
+def _commit_batch(
+    store: Store, embedder: Embedder, batch: list[_Pending], report: SyncReport
+) -> int:
     texts = [passage_input(item.article, passage) for item in batch for passage in item.passages]
     vectors = embedder.encode(texts)
     offset = 0
@@ -192,8 +215,11 @@ def _commit_batch(store: Store, embedder: Embedder, batch: list[_Pending],
                 report.articles_updated += 1
             else:
                 report.articles_added += 1
-            report.added_ids.extend(store.insert_article(
-                item.article, item.passages, item.sentences, vectors[offset:offset + count]))
+            report.added_ids.extend(
+                store.insert_article(
+                    item.article, item.passages, item.sentences, vectors[offset : offset + count]
+                )
+            )
             offset += count
         store.bump_generation()
     report.passages_embedded += len(texts)

@@ -13,14 +13,13 @@ from .errors import IndexCorrupt
 
 
 class VectorIndex:
-    """Passage vectors in a FAISS `IndexIDMap2(IndexFlatIP)`; cosine search since vectors are unit."""
+    """Passage vectors in a FAISS `IndexIDMap2(IndexFlatIP)`; cosine, as vectors are unit."""
 
     def __init__(self, dimension: int, index: Any = None) -> None:
         import faiss
 
         self.dimension = dimension
-        self.index = index if index is not None else faiss.IndexIDMap2(
-            faiss.IndexFlatIP(dimension))
+        self.index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
     @classmethod
     def build(cls, dimension: int, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> VectorIndex:
@@ -37,11 +36,14 @@ class VectorIndex:
         try:
             index = faiss.read_index(str(path))
         except RuntimeError as error:
-            raise IndexCorrupt(f"the vector index {path} is damaged; rebuild it with: "
-                               f"qa index rebuild") from error
+            raise IndexCorrupt(
+                f"the vector index {path} is damaged; rebuild it with: qa index rebuild"
+            ) from error
         if index.d != dimension:
-            raise IndexCorrupt(f"the vector index {path} has {index.d} dimensions, expected "
-                               f"{dimension}; rebuild it with: qa index rebuild")
+            raise IndexCorrupt(
+                f"the vector index {path} has {index.d} dimensions, expected "
+                f"{dimension}; rebuild it with: qa index rebuild"
+            )
         return cls(dimension, index)
 
     def save(self, path: Path) -> int:
@@ -60,13 +62,15 @@ class VectorIndex:
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
-            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                    np.asarray(ids, dtype=np.int64))
+            self.index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
 
     def remove(self, ids: Iterable[int]) -> None:
         wanted = np.fromiter(ids, dtype=np.int64)
         if len(wanted):
-            self.index.remove_ids(wanted)
+            # faiss's Python wrapper turns an id array into an IDSelectorBatch.
+            self.index.remove_ids(wanted)  # type: ignore[arg-type]
 
     def search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """(passage id, cosine) of the nearest passages, best first."""

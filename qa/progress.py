@@ -28,16 +28,23 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
     if not enabled:
         yield lambda phase, done, total: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = progress.add_task(_LABELS.get(phase, phase), total=total or None,
-                                                 rate="")
+                tasks[phase] = progress.add_task(
+                    _LABELS.get(phase, phase), total=total or None, rate=""
+                )
             task = progress.tasks[tasks[phase]]
             speed = task.speed
             rate = f"{speed:,.0f} {_UNITS.get(phase, 'items')}/s" if speed else ""

@@ -11,8 +11,10 @@ from index import LibraryStatus
 
 from .answer import Answer, Citation
 
-_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
-                     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def safe(text: str) -> str:
@@ -47,9 +49,9 @@ def answer_text(answer: Answer) -> Text:
     sentence = answer.sentence
     start, end = answer.highlight
     out.append("“")
-    out.append(safe(sentence[:start]) + (" " if sentence[start - 1:start].isspace() else ""))
+    out.append(safe(sentence[:start]) + (" " if sentence[start - 1 : start].isspace() else ""))
     out.append(safe(sentence[start:end]), style="bold reverse")
-    out.append((" " if sentence[end:end + 1].isspace() else "") + safe(sentence[end:]))
+    out.append((" " if sentence[end : end + 1].isspace() else "") + safe(sentence[end:]))
     out.append("” [1]\n")
     for citation in answer.citations:
         out.append(f"\n[{citation.number}] ", style="bold")
@@ -69,18 +71,24 @@ def print_answer(console: Console, answer: Answer) -> None:
 
 def status_text(status: LibraryStatus) -> Text:
     out = Text()
-    rows = [("library", status.folder), ("model", status.model),
-            ("articles", f"{status.articles:,}"), ("passages", f"{status.passages:,}"),
-            ("index size", f"{status.bytes_on_disk / 1e6:.1f} MB"),
-            ("last update", status.updated or "never"),
-            ("sources", ", ".join(safe(root) for root in status.roots) or "none")]
+    rows = [
+        ("library", status.folder),
+        ("model", status.model),
+        ("articles", f"{status.articles:,}"),
+        ("passages", f"{status.passages:,}"),
+        ("index size", f"{status.bytes_on_disk / 1e6:.1f} MB"),
+        ("last update", status.updated or "never"),
+        ("sources", ", ".join(safe(root) for root in status.roots) or "none"),
+    ]
     for name, value in rows:
         out.append(f"{name:>12}  ", style="bold")
         out.append(f"{value}\n")
     if status.stale_files:
         out.append(f"{'stale files':>12}  ", style="bold yellow")
-        out.append(f"{len(status.stale_files)} changed since the last update "
-                   f"(run: qa index update)\n", style="yellow")
+        out.append(
+            f"{len(status.stale_files)} changed since the last update (run: qa index update)\n",
+            style="yellow",
+        )
         for path in status.stale_files[:10]:
             out.append(f"{'':>14}{safe(path)}\n", style="yellow")
     else:

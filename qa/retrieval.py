@@ -63,8 +63,15 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> dict[in
     return fused
 
 
-def retrieve(library: Library, question: str, vector: np.ndarray, *, limit: int = 10,
-             depth: int = 50, mode: Mode = Mode.HYBRID) -> list[Hit]:
+def retrieve(
+    library: Library,
+    question: str,
+    vector: np.ndarray,
+    *,
+    limit: int = 10,
+    depth: int = 50,
+    mode: Mode = Mode.HYBRID,
+) -> list[Hit]:
     """The `limit` best passages for the question under the chosen rankings, best first."""
     dense = library.dense_search(vector, depth) if mode != Mode.LEXICAL else []
     lexical = library.lexical_search(lexical_query(question), depth) if mode != Mode.DENSE else []
@@ -82,6 +89,14 @@ def retrieve(library: Library, question: str, vector: np.ndarray, *, limit: int 
     passages = library.passages(best)
     dense_rank = {passage_id: rank for rank, passage_id in enumerate(dense_ids, start=1)}
     lexical_rank = {passage_id: rank for rank, passage_id in enumerate(lexical_ids, start=1)}
-    return [Hit(passages[passage_id], scores[passage_id], cosines.get(passage_id, 0.0),
-                lexical_rank.get(passage_id), dense_rank.get(passage_id))
-            for passage_id in best if passage_id in passages]
+    return [
+        Hit(
+            passages[passage_id],
+            scores[passage_id],
+            cosines.get(passage_id, 0.0),
+            lexical_rank.get(passage_id),
+            dense_rank.get(passage_id),
+        )
+        for passage_id in best
+        if passage_id in passages
+    ]

@@ -1,0 +1,188 @@
+"""A library indexes folders incrementally, keeps FAISS and SQLite in step, refuses mismatches."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FakeEmbedder
+
+from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
+from index.library import DATABASE_NAME, LOCK_NAME, VECTORS_NAME
+
+
+def test_adding_a_folder_indexes_every_format(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    report = library.add([articles])
+    assert report.failures == []
+    assert report.articles_added == 7  # five single-article files and a two-record dump
+    status = library.status()
+    assert status.articles == 7
+    assert status.passages == len(library.vectors) > 0
+    assert status.stale_files == []
+    assert (tmp_path / "lib" / VECTORS_NAME).exists()
+
+
+def test_rerun_embeds_nothing_and_edits_embed_only_the_edited_article(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    again = library.add([articles])
+    assert again.passages_embedded == 0
+    assert again.files_unchanged == 6
+
+    dump = articles / "orchard.jsonl"
+    records = [json.loads(line) for line in dump.read_text().splitlines()]
+    records[1]["text"] += "\n\nThe festival will also sell perry for the first time."
+    dump.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    assert library.status().stale_files == [str(dump)]
+    before = fake_embedder.encoded
+    edited = library.add([articles])
+    assert (edited.articles_updated, edited.articles_unchanged, edited.articles_added) == (1, 1, 0)
+    assert fake_embedder.encoded - before == edited.passages_embedded > 0
+    assert library.status().stale_files == []
+
+
+def test_deleted_files_are_dropped_and_search_never_returns_them(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    (articles / "comet.txt").unlink()
+    report = library.add([articles])
+    assert report.articles_removed == 1
+    query = fake_embedder.encode(["comet Vance telescope"])[0]
+    titles = {
+        p.article.article.title
+        for p in library.passages([i for i, _ in library.dense_search(query, 50)]).values()
+    }
+    assert "Amateur astronomer spots a new comet" not in titles
+    assert len(library.vectors) == library.status().passages
+
+
+def test_remove_forgets_articles_but_leaves_files(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    assert library.remove([articles / "orchard.jsonl"]) == 2
+    assert library.status().articles == 5
+    assert (articles / "orchard.jsonl").exists()
+    reopened = Library(tmp_path / "lib", fake_embedder)
+    assert len(reopened.vectors) == reopened.status().passages
+
+
+def test_lexical_search_finds_words_and_titles(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    hits = library.lexical_search('"seahorses"', 5)
+    passages = library.passages([i for i, _ in hits])
+    assert hits and "seahorses" in passages[hits[0][0]].text
+    title_hits = library.lexical_search('"bakery"', 5)
+    assert title_hits
+
+
+def test_opening_without_an_index_says_how_to_create_one(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    with pytest.raises(IndexNotFound, match="qa index add"):
+        Library(tmp_path / "none", fake_embedder).status()
+
+
+def test_an_index_of_another_model_or_chunking_is_refused(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    Library(tmp_path / "lib", fake_embedder).add([articles])
+    other = FakeEmbedder()
+    other.name = "another-model"
+    with pytest.raises(ModelMismatch, match="qa index rebuild"):
+        Library(tmp_path / "lib", other).status()
+    with pytest.raises(ModelMismatch, match="chunking"):
+        Library(tmp_path / "lib", fake_embedder, ChunkSettings(max_tokens=99)).status()
+
+
+def test_a_newer_format_is_refused_and_rebuild_recovers(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "lib"
+    Library(folder, fake_embedder).add([articles])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format"] = 99
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelMismatch, match="format 99"):
+        Library(folder, fake_embedder).status()
+    report = Library(folder, fake_embedder).rebuild()
+    assert report.articles_added == 7
+    assert Library(folder, fake_embedder).status().articles == 7
+
+
+def test_a_vector_file_behind_the_database_is_rebuilt_from_stored_vectors(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "lib"
+    library = Library(folder, fake_embedder)
+    library.add([articles])
+    expected = library.dense_search(fake_embedder.encode(["harbour wall"])[0], 3)
+    (folder / VECTORS_NAME).unlink()  # as if the run died after committing the database
+    reopened = Library(folder, fake_embedder)
+    assert reopened.dense_search(fake_embedder.encode(["harbour wall"])[0], 3) == expected
+
+
+def test_a_damaged_database_is_reported_with_the_rebuild_command(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "lib"
+    Library(folder, fake_embedder).add([articles])
+    for name in os.listdir(folder):
+        if name.startswith(DATABASE_NAME + "-"):
+            os.remove(folder / name)
+    (folder / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorrupt, match="qa index rebuild"):
+        Library(folder, fake_embedder).status()
+
+
+def test_a_second_writer_is_told_the_library_is_busy(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    import fcntl
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    with open(folder / LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(LibraryBusy, match="wait"):
+            Library(folder, fake_embedder).add([articles])
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    (articles / "empty.txt").write_text("")
+    (articles / "broken.json").write_text("{oops")
+    report = Library(tmp_path / "lib", fake_embedder).add([articles])
+    assert report.articles_added == 7
+    assert len(report.failures) == 2
+    assert any("empty.txt" in failure for failure in report.failures)
+
+
+def test_stored_vectors_are_unit_length_and_match_the_faiss_index(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "lib"
+    library = Library(folder, fake_embedder)
+    library.add([articles])
+    with sqlite3.connect(folder / DATABASE_NAME) as db:
+        rows = db.execute("SELECT id, vector FROM passages").fetchall()
+    for passage_id, blob in rows:
+        vector = np.frombuffer(blob, dtype=np.float32)
+        assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+        assert library.vectors.index.reconstruct(passage_id).tolist() == vector.tolist()

@@ -1,0 +1,80 @@
+"""End to end with the real model: verbatim answers, exact citations, and honest "not found"."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library
+from qa import NOT_FOUND, Asker, QuestionError, Settings, clean_question
+
+JOHNSON_SENTENCE = (
+    "Alfano says the idea was raised at a meeting in Lucca, Italy, by British "
+    "Foreign Secretary Boris Johnson."
+)
+
+
+@pytest.fixture(scope="module")
+def asker(seeds_library: Library) -> Asker:
+    return Asker(seeds_library, Settings(library=seeds_library.folder))
+
+
+def test_the_seed_question_names_boris_johnson_in_its_sentence(asker: Asker) -> None:
+    answer = asker.ask("who raised sanctions?")
+    assert answer.found
+    assert "Boris Johnson" in answer.text
+    assert answer.sentence == JOHNSON_SENTENCE
+    start, end = answer.highlight
+    assert answer.sentence[start:end] == answer.text
+    first = answer.citations[0]
+    assert first.number == 1
+    assert (
+        first.title == "G7 group meets with Middle East officials to discuss way forward in Syria"
+    )
+    assert first.source.endswith("000_be1cfe4c88351585.txt")
+
+
+def test_citations_point_at_the_exact_sentence_in_the_article(
+    asker: Asker, seeds_library: Library
+) -> None:
+    answer = asker.ask("who raised sanctions?")
+    for citation in answer.citations:
+        text = seeds_library.article(citation.article_id).article.text
+        assert text[citation.sentence_start : citation.sentence_end] == citation.sentence
+    for candidate in answer.candidates:
+        citation = answer.citations[candidate.citation - 1]
+        text = seeds_library.article(citation.article_id).article.text
+        assert text[candidate.start : candidate.end] == candidate.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When did the U.S. fire missiles at a Syrian airbase?", "Friday"),
+        ("Who is the Italian foreign minister?", "Alfano"),
+    ],
+)
+def test_other_questions_about_the_seed(asker: Asker, question: str, expected: str) -> None:
+    answer = asker.ask(question)
+    assert answer.found and expected in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["who won the 2022 world cup?", "what is the boiling point of mercury?"]
+)
+def test_questions_the_articles_cannot_answer_are_declined(asker: Asker, question: str) -> None:
+    answer = asker.ask(question)
+    assert not answer.found
+    assert answer.message == NOT_FOUND
+    assert answer.text == ""
+    assert answer.citations  # the closest passages are still shown
+
+
+def test_questions_are_cleaned_of_control_characters_and_escapes() -> None:
+    assert clean_question("\x1b[31mwho\x1b[0m raised\x07 sanctions?\n") == "who raised sanctions?"
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question("  \t\n \x1b[2J ")
+
+
+def test_a_huge_or_foreign_question_gets_an_answer_not_a_traceback(asker: Asker) -> None:
+    assert asker.ask("sanctions " * 5000).question
+    assert not asker.ask("¿Quién propuso las sanciones? 谁提出了制裁？").text.startswith("\x1b")

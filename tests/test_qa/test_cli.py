@@ -1,0 +1,110 @@
+"""The `qa` command in-process (CliRunner) and as the installed program, with the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS
+
+from qa.cli import EXIT_NOT_FOUND, cli
+from qa.settings import data_home, library_folder
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library folder with seeds/ indexed through the CLI."""
+    folder = tmp_path_factory.mktemp("cli") / "lib"
+    result = CliRunner().invoke(cli, ["index", "add", "--library", str(folder), str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "1 articles added" in result.output
+    return folder
+
+
+def test_ask_prints_the_answer_inside_its_sentence_with_a_citation(seeded: Path) -> None:
+    result = CliRunner().invoke(cli, ["ask", "--library", str(seeded), "who raised sanctions?"])
+    assert result.exit_code == 0, result.output
+    assert "Boris Johnson" in result.output
+    assert "[1] G7 group meets with Middle East officials" in result.output
+
+
+def test_ask_json_is_machine_readable(seeded: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ask", "--json", "--library", str(seeded), "who raised sanctions?"]
+    )
+    data = json.loads(result.output)
+    assert data["found"] is True
+    assert "Boris Johnson" in data["text"]
+    assert "Boris Johnson" in data["sentence"]
+    assert data["citations"][0]["sentence"] == data["sentence"]
+
+
+def test_not_found_has_its_own_exit_code(seeded: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ask", "--library", str(seeded), "who won the 2022 world cup?"]
+    )
+    assert result.exit_code == EXIT_NOT_FOUND
+    assert "Not found in your articles" in result.output
+
+
+def test_status_and_rerun(seeded: Path) -> None:
+    result = CliRunner().invoke(cli, ["index", "status", "--json", "--library", str(seeded)])
+    status = json.loads(result.output)
+    assert (status["articles"], status["model"]) == (1, "all-MiniLM-L6-v2")
+    assert status["stale_files"] == []
+    again = CliRunner().invoke(
+        cli, ["index", "add", "--json", "--library", str(seeded), str(SEEDS)]
+    )
+    assert json.loads(again.output)["passages_embedded"] == 0
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["ask", "--library", str(tmp_path / "nothing"), "why?"])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "qa index add" in result.output
+    empty = CliRunner().invoke(cli, ["ask", "--library", str(tmp_path), "   "])
+    assert empty.exit_code == 1 and "question is empty" in empty.output
+
+
+def test_index_add_reports_skipped_files_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "bad.json").write_text("{")
+    (tmp_path / "docs" / "good.txt").write_text("Title\n\nThe ferry sails at noon.")
+    result = CliRunner().invoke(
+        cli, ["index", "add", "--library", str(tmp_path / "lib"), str(tmp_path / "docs")]
+    )
+    assert result.exit_code == 1
+    assert "1 articles added" in result.output
+    assert "bad.json: not valid JSON" in result.output
+
+
+def test_library_location_follows_qa_home_and_names() -> None:
+    assert data_home({"QA_HOME": "/x/y"}) == Path("/x/y")
+    assert library_folder("work", {"QA_HOME": "/x/y"}) == Path("/x/y/libraries/work")
+    assert library_folder(None, {"QA_HOME": "/x/y"}) == Path("/x/y/libraries/default")
+    assert library_folder("./here", {}) == Path("here").resolve()
+
+
+def test_installed_command_end_to_end(tmp_path: Path) -> None:
+    qa = Path(sys.executable).parent / "qa"
+    env = {**os.environ, "QA_HOME": str(tmp_path / "home")}
+    indexed = subprocess.run(
+        [str(qa), "index", "add", str(SEEDS)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert indexed.returncode == 0, indexed.stderr
+    asked = subprocess.run(
+        [str(qa), "ask", "who raised sanctions?"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "Boris Johnson" in asked.stdout
+    assert (tmp_path / "home" / "libraries" / "default" / "manifest.json").exists()
