@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from index import QAError
+
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, Thresholds, clean_question
+from .asker import NOT_FOUND, Asker, QuestionError, Thresholds, clean_question, open_asker
+from .conversation import Conversation
 from .extractor import Extraction, SentenceReader
+from .history import ChatSummary, History
 from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
 from .settings import Settings, data_home, library_folder
 
@@ -13,10 +17,14 @@ __all__ = [
     "Answer",
     "Asker",
     "Candidate",
+    "ChatSummary",
     "Citation",
+    "Conversation",
     "Extraction",
+    "History",
     "Hit",
     "Mode",
+    "QAError",
     "QuestionError",
     "SentenceReader",
     "Settings",
@@ -24,6 +32,7 @@ __all__ = [
     "clean_question",
     "data_home",
     "library_folder",
+    "open_asker",
     "reciprocal_rank_fusion",
     "retrieve",
 ]

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
-from index import Embedder, Library, QAError
+from index import (
+    Embedder,
+    Library,
+    LibraryStatus,
+    MiniLMEmbedder,
+    ProgressCallback,
+    QAError,
+    SyncReport,
+)
 
 from .answer import Answer, Candidate, Citation
+from .conversation import Conversation
 from .extractor import Extraction, SentenceReader
 from .retrieval import Hit, Mode, retrieve
 from .settings import Settings
@@ -64,6 +74,8 @@ class Asker:
         self.reader = reader or SentenceReader()
         self.thresholds = thresholds
         self.mode = mode
+        # One question at a time per library; a refresh swaps the index in between questions.
+        self._lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -82,11 +94,44 @@ class Asker:
             mode=self.mode,
         )
 
-    def ask(self, question: str, context: str = "") -> Answer:
-        """The answer to `question`, or a "not found" answer citing the closest passages."""
+    def warm_up(self) -> None:
+        """Load the models and the index now rather than on the first question."""
+        with self._lock:
+            self.library.manifest()
+            self.embedder.encode(["warm up"])
+            _ = self.library.vectors
+            _ = self.reader.nlp
+
+    def status(self) -> LibraryStatus:
+        with self._lock:
+            return self.library.status()
+
+    def refresh(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Re-index the library's folders beside the open index, then switch to the new one."""
+        updater = Library(self.library.folder, self.embedder, self.library.chunking)
+        try:
+            report = updater.update(progress)
+        finally:
+            updater.close()
+        with self._lock:
+            self.library.close()  # reopened, now current, on the next question
+        return report
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """The answer to `question`, or a "not found" answer citing the closest passages.
+
+        With a `conversation`, follow-ups ("what did he say?") are read in its light."""
+        with self._lock:
+            return self._ask(question, conversation)
+
+    def _ask(self, question: str, conversation: Conversation | None) -> Answer:
         question = clean_question(question)
-        hits = self.retrieve(question, context)
-        extractions = self.reader.extract(question, hits, self.library) if hits else []
+        read_as, context = question, ""
+        if conversation is not None:
+            read_as = conversation.resolve(question)
+            context = conversation.context(question)
+        hits = self.retrieve(read_as, context)
+        extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         if not extractions or not self._answers(extractions[0]):
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
@@ -134,6 +179,12 @@ class Asker:
         if best.hit.cosine >= limits.sure_cosine or best.coverage >= limits.sure_coverage:
             return True
         return best.coverage >= limits.min_coverage and best.hit.cosine >= limits.min_cosine
+
+
+def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:
+    """An asker over the library that `settings` names, with the packaged model by default."""
+    library = Library(settings.library, embedder or MiniLMEmbedder(), settings.chunking)
+    return Asker(library, settings)
 
 
 def text_of(extraction: Extraction) -> str:

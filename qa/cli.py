@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from index import Library, MiniLMEmbedder, QAError, SyncReport
+from index import Library, QAError, SyncReport
 
-from .asker import Asker
+from .asker import open_asker
 from .progress import progress_bar
 from .render import print_answer, safe, status_text
 from .retrieval import Mode
@@ -42,7 +42,7 @@ def make_settings(library: str | None) -> Settings:
 
 
 def open_library(settings: Settings) -> Library:
-    return Library(settings.library, MiniLMEmbedder(), settings.chunking)
+    return open_asker(settings).library
 
 
 def fail(error: QAError) -> None:
@@ -84,7 +84,8 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     """
     settings = make_settings(library)
     try:
-        asker = Asker(open_library(settings), settings, mode=Mode(mode))
+        asker = open_asker(settings)
+        asker.mode = Mode(mode)
         answer = asker.ask(" ".join(question))
     except QAError as error:
         fail(error)
@@ -211,6 +212,19 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
         fail(error)
         return
     _report(report, as_json, shelf)
+
+
+@cli.command()
+@library_option
+def chat(library: str | None) -> None:
+    """Open the chat in the terminal: ask, follow up, open sources, revisit past chats.
+
+    Press F1 in the chat for every key.
+    """
+    settings = make_settings(library)
+    from tui import make_app  # Textual loads only for the chat
+
+    make_app(settings).run()
 
 
 def main() -> None:

@@ -22,6 +22,12 @@ def safe(text: str) -> str:
     return " ".join(_UNSAFE.sub("", text).split())
 
 
+def safe_block(text: str) -> str:
+    """Article text for a reading pane: escape sequences and control characters removed, line
+    breaks kept."""
+    return "\n".join(_UNSAFE.sub("", line) for line in text.split("\n"))
+
+
 def citation_line(citation: Citation) -> str:
     """`title · source · date · p. N`, for one citation."""
     parts = [safe(citation.title), safe(citation.source)]

@@ -1,0 +1,95 @@
+"""Saved chats: every question and answer of a library's conversations, in SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .answer import Answer, Candidate, Citation
+from .conversation import Conversation
+
+HISTORY_NAME = "chats.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chats (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    asked REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    """A saved chat as listed in the sidebar."""
+
+    id: int
+    title: str
+    created: float
+    turns: int
+
+
+def answer_from_dict(data: dict[str, Any]) -> Answer:
+    """Rebuild an answer saved with `Answer.to_dict()`."""
+    return Answer(
+        question=data["question"],
+        found=data["found"],
+        text=data["text"],
+        confidence=data["confidence"],
+        highlight=(int(data["highlight"][0]), int(data["highlight"][1])),
+        citations=[Citation(**c) for c in data["citations"]],
+        candidates=[Candidate(**c) for c in data["candidates"]],
+        message=data["message"],
+    )
+
+
+class History:
+    """Chats saved beside a library's index (never inside it, so a rebuild keeps them)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / HISTORY_NAME, check_same_thread=False)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.executescript(_SCHEMA)
+
+    def new_chat(self, title: str) -> int:
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO chats (title, created) VALUES (?, ?)", (title[:120], time.time())
+            )
+        return int(cursor.lastrowid or 0)
+
+    def add_turn(self, chat_id: int, question: str, answer: Answer) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO turns (chat_id, question, answer, asked) VALUES (?, ?, ?, ?)",
+                (chat_id, question, json.dumps(answer.to_dict()), time.time()),
+            )
+
+    def chats(self) -> list[ChatSummary]:
+        rows = self.db.execute(
+            "SELECT chats.id, title, created, count(turns.id) FROM chats "
+            "LEFT JOIN turns ON turns.chat_id = chats.id GROUP BY chats.id ORDER BY created DESC"
+        )
+        return [ChatSummary(*row) for row in rows]
+
+    def load(self, chat_id: int) -> Conversation:
+        conversation = Conversation()
+        rows = self.db.execute(
+            "SELECT question, answer FROM turns WHERE chat_id = ? ORDER BY id", (chat_id,)
+        )
+        for question, answer in rows:
+            conversation.add(question, answer_from_dict(json.loads(answer)))
+        return conversation
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,96 @@
+"""Screens over the chat: help, a whole article, and the library prompt."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from qa.render import safe, safe_block
+from qa.sources import SourceView
+
+KEYS: list[tuple[str, str]] = [
+    ("Enter", "ask the question typed in the box"),
+    ("Up / Down", "recall earlier questions (in the question box)"),
+    ("Esc", "cancel the answer in progress (or close a screen)"),
+    ("Tab / Shift+Tab", "move between the question box and the citations"),
+    ("Enter on a citation", "open the whole article at the cited sentence"),
+    ("Click a citation", "show its passage in the sources pane (double-click opens it)"),
+    ("y", "copy the selected (or last) answer with its citation"),
+    ("/  or  Ctrl+F", "find text in the chat; Enter jumps to the next match"),
+    ("Ctrl+N", "new chat"),
+    ("Ctrl+S", "show or hide the sources pane"),
+    ("Ctrl+B", "show or hide the saved chats"),
+    ("Ctrl+R", "refresh the index from your article folders"),
+    ("Ctrl+P", "command palette: new chat, refresh, switch library, export, toggle sources"),
+    ("F1  or  ?", "this help"),
+    ("Ctrl+Q", "quit"),
+    ("Ctrl+A / Ctrl+E / Ctrl+W / Ctrl+U / Ctrl+K", "readline editing in the question box"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key the chat understands."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "dismiss", "Close")
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Text("Keys\n\n", style="bold")
+        width = max(len(key) for key, _ in KEYS)
+        for key, meaning in KEYS:
+            table.append(f"  {key:<{width}}  ", style="bold")
+            table.append(meaning + "\n")
+        table.append("\nEsc closes this help.", style="dim")
+        with Vertical(id="help-box"):
+            yield Static(table)
+
+
+class ArticleScreen(ModalScreen[None]):
+    """A whole article, scrolled to the cited sentence, which is highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+
+    def __init__(self, view: SourceView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        heading = Text(safe(view.title) + "\n", style="bold")
+        heading.append(
+            " · ".join(p for p in (safe(view.source), safe(view.date)) if p), style="dim"
+        )
+        with Vertical(id="article-box"):
+            yield Static(heading, id="article-heading")
+            with VerticalScroll(id="article-body"):
+                yield Static(Text(safe_block(view.before)))
+                yield Static(Text(safe_block(view.sentence), style="bold reverse"), id="cited")
+                yield Static(Text(safe_block(view.after)))
+            yield Static(Text("Esc closes the article.", style="dim"))
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._scroll_to_sentence)
+
+    def _scroll_to_sentence(self) -> None:
+        self.query_one("#cited").scroll_visible(top=True, animate=False)
+
+
+class LibraryPrompt(ModalScreen[str]):
+    """Asks for the library to switch to: a name under $QA_HOME or a folder path."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss('')", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Static("Switch library: a name (e.g. work) or a folder path. Esc cancels.")
+            yield Input(placeholder="library name or path", id="library-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
