@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .answer import Answer
@@ -29,22 +30,32 @@ class Conversation:
         return next((answer for _, answer in reversed(self.turns) if answer.found), None)
 
     def resolve(self, question: str) -> str:
-        """The question with pronouns that refer to the last answer replaced by that answer.
+        """The question with a pronoun that refers back replaced by what it refers to.
 
         "who raised sanctions?" -> "Boris Johnson"; then "what did he say about Russia?" is read
-        as "what did Boris Johnson say about Russia?"."""
+        as "what did Boris Johnson say about Russia?". "he"/"she" go to the latest answer that
+        names a person, "it"/"they"/"there" to the latest short answer."""
+        person = next(
+            (a.text for _, a in reversed(self.turns) if a.found and _is_person_like(a.text)), None
+        )
         last = self.last_found
-        if last is None or not last.text or len(last.text.split()) > _MAX_ENTITY_WORDS:
-            return question
+        other = (
+            last.text
+            if last and last.text and len(last.text.split()) <= _MAX_ENTITY_WORDS
+            else None
+        )
 
-        def replace(match: re.Match[str]) -> str:
-            word = match.group(0).lower()
-            return f"{last.text}'s" if word in _POSSESSIVE else last.text
+        def replace_with(name: str) -> Callable[[re.Match[str]], str]:
+            def replace(match: re.Match[str]) -> str:
+                return f"{name}'s" if match.group(0).lower() in _POSSESSIVE else name
 
-        resolved, count = _PERSON_PRONOUNS.subn(replace, question, count=1)
-        if count == 0 and not _is_person_like(last.text):
-            resolved = _OTHER_REFERENCES.sub(replace, question, count=1)
-        return resolved
+            return replace
+
+        if person and _PERSON_PRONOUNS.search(question):
+            return _PERSON_PRONOUNS.sub(replace_with(person), question, count=1)
+        if other and not _is_person_like(other) and _OTHER_REFERENCES.search(question):
+            return _OTHER_REFERENCES.sub(replace_with(other), question, count=1)
+        return question
 
     def context(self, question: str) -> str:
         """Extra search words for a follow-up: the last answer, its sentence's title and terms.

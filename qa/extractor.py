@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,6 +26,12 @@ _EXPECTED: dict[str, dict[str, float]] = {
     "how old": {"DATE": 1.0, "CARDINAL": 0.8},
     "what year": {"DATE": 1.0},
 }
+# "What did X say about Y?" asks for a statement: the answer is the whole sentence.
+_STATEMENT = re.compile(
+    r"\bwhat\b.*\b(say|said|says|think|thinks|thought|claim|claimed|announce|announced|"
+    r"tell|told|argue|argued|warn|warned|believe|believes|mean|means|want|wants)\b",
+    re.IGNORECASE,
+)
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "agent", "pobj", "dobj", "attr", "appos", "conj"}
 
 
@@ -109,6 +116,8 @@ class SentenceReader:
         kind = next(
             (key for key in _EXPECTED if f"{key} " in lowered or lowered.startswith(key)), ""
         )
+        if not kind and _STATEMENT.search(question):
+            kind = "statement"
         if not kind:
             kind = next((t.lower_ for t in doc if t.lower_ in {"what", "which", "why", "how"}), "")
         terms = {
@@ -140,6 +149,8 @@ class SentenceReader:
             t for t in doc if t.lower_ in question.terms or t.lemma_.lower() in question.terms
         ]
         best: tuple[int, int, float] = (0, len(doc.text), 0.0)
+        if question.kind in {"statement", "why", "how"}:
+            return best  # explanations and statements are whole sentences
         phrases = [
             (ent, question.expected.get(ent.label_, 0.0 if question.expected else 0.5))
             for ent in doc.ents

@@ -56,13 +56,15 @@ class QAApp(App[None]):
         settings: Settings,
         asker_factory: AskerFactory = open_asker,
         export_folder: Path | None = None,
+        history: History | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.asker_factory = asker_factory
         self.export_folder = export_folder or Path.cwd()
         self.asker = asker_factory(settings)
-        self.history = History(settings.library)
+        self._owns_history = history is None  # a history handed in is closed by its owner
+        self.history = history or History(settings.library)
         self.conversation = Conversation()
         self.chat_id: int | None = None
         self.pending: Turn | None = None
@@ -132,6 +134,8 @@ class QAApp(App[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "find":
             self._find_next(event.value)
+            return
+        if event.input.id != "question":
             return
         question = event.value.strip()
         if not question:
@@ -227,7 +231,7 @@ class QAApp(App[None]):
             return
         items = list(self.query(CitationItem))
         if items:
-            first_of_last = [i for i in items if i.parent is items[-1].parent][0]
+            first_of_last = next(i for i in items if i.parent is items[-1].parent)
             first_of_last.focus()
 
     def action_help(self) -> None:
@@ -238,9 +242,11 @@ class QAApp(App[None]):
         sources.display = not sources.display
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
+        sidebar = self.query_one("#sidebar", ListView)
         sidebar.display = not sidebar.display
         if sidebar.display:
+            if sidebar.index is None and sidebar.children:
+                sidebar.index = 0
             sidebar.focus()
 
     def action_copy(self) -> None:
@@ -339,8 +345,10 @@ class QAApp(App[None]):
             return
         self.settings = replace(self.settings, library=library_folder(name))
         self.asker = self.asker_factory(self.settings)
-        self.history.close()
+        if self._owns_history:
+            self.history.close()
         self.history = History(self.settings.library)
+        self._owns_history = True
         self.action_new_chat()
         self._reload_chat_list()
         self._show_library()
@@ -406,11 +414,15 @@ class QAApp(App[None]):
             )
 
     def on_unmount(self) -> None:
-        self.history.close()
+        if self._owns_history:
+            self.history.close()
 
 
 def make_app(
-    settings: Settings, asker_factory: AskerFactory = open_asker, export_folder: Path | None = None
+    settings: Settings,
+    asker_factory: AskerFactory = open_asker,
+    export_folder: Path | None = None,
+    history: History | None = None,
 ) -> QAApp:
-    """The chat app over the library in `settings` (tests pass their own asker factory)."""
-    return QAApp(settings, asker_factory, export_folder)
+    """The chat app over the library in `settings`; tests pass their own parts."""
+    return QAApp(settings, asker_factory, export_folder, history)

@@ -93,4 +93,5 @@ class LibraryPrompt(ModalScreen[str]):
             yield Input(placeholder="library name or path", id="library-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         self.dismiss(event.value.strip())

@@ -1,0 +1,35 @@
+"""Fixtures for the chat: a real asker over seeds/ shared by the tests, fresh history for each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from index import Library
+from qa import Asker, History, Settings
+from tui import QAApp, make_app
+
+
+@pytest.fixture(scope="session")
+def seeds_asker(seeds_library: Library) -> Asker:
+    asker = Asker(seeds_library, Settings(library=seeds_library.folder))
+    asker.warm_up()
+    return asker
+
+
+@pytest.fixture
+def chat_app(seeds_asker: Asker, tmp_path: Path) -> Callable[[], QAApp]:
+    """Makes a chat app over the seeds library, with history and exports in a temp folder."""
+    history = History(tmp_path / "history")
+
+    def make() -> QAApp:
+        return make_app(
+            seeds_asker.settings,
+            lambda settings: seeds_asker,
+            export_folder=tmp_path,
+            history=history,
+        )
+
+    return make

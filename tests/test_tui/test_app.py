@@ -1,0 +1,311 @@
+"""Every interaction of `qa chat`, driven by Textual's Pilot over a real library of seeds/."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, ListView, Static
+
+from index import Library
+from qa import Answer, Asker, Conversation, History, Settings, open_asker
+from tui import QAApp, make_app
+from tui.screens import ArticleScreen, HelpScreen
+from tui.widgets import CitationItem, SourcesPane, Turn
+
+SIZE = (110, 40)
+
+
+class BlockingAsker(Asker):
+    """A real asker that waits for a signal before answering, to test cancelling."""
+
+    def __init__(self, asker: Asker) -> None:
+        super().__init__(asker.library, asker.settings, asker.reader)
+        self.release = threading.Event()
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        self.release.wait(timeout=30)
+        return super().ask(question, conversation)
+
+
+async def ask(pilot: Pilot[None], app: QAApp, question: str) -> None:
+    app.query_one("#question", Input).focus()
+    await pilot.press(*[" " if c == " " else c for c in question])
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_asking_shows_the_answer_in_its_sentence_with_citations(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "who raised sanctions?")
+        turn = app.query_one(Turn)
+        assert turn.answer is not None and "Boris Johnson" in turn.answer.text
+        body = shown(turn.query_one(".answer", Static))
+        assert "Boris Johnson" in body and "Alfano says the idea was raised" in body
+        assert "confidence" in body
+        citations = list(turn.query(CitationItem))
+        assert [c.citation.number for c in citations] == [1, 2, 3]
+        assert "G7 group meets" in shown(citations[0])
+        # The first citation's passage is shown at once, its sentence included.
+        assert "Boris Johnson" in shown(app.query_one("#source-text", Static))
+        assert "Ready" in shown(app.query_one("#status", Static))
+
+
+async def test_follow_up_questions_use_the_conversation(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "what did he say about Russia?")
+        assert len(app.conversation.turns) == 2
+        assert app.conversation.resolve("what did he say?") == "what did Boris Johnson say?"
+        follow_up = app.conversation.turns[1][1]
+        assert follow_up.found
+        assert any("Russia" in c.sentence or "Johnson" in c.sentence for c in follow_up.citations)
+
+
+async def test_selecting_a_citation_shows_its_passage_and_enter_opens_the_article(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab")  # from the question box to the citations
+        focused = app.focused
+        assert isinstance(focused, CitationItem)
+        await pilot.press("tab")
+        second = app.focused
+        assert isinstance(second, CitationItem) and second.citation.number == 2
+        await pilot.pause()
+        assert second.citation.sentence in shown(app.query_one("#source-text", Static))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert shown(app.screen.query_one("#cited", Static)) == second.citation.sentence
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ArticleScreen)
+
+
+async def test_clicking_a_citation_selects_it(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        third = [c for c in app.query(CitationItem) if c.citation.number == 3][0]
+        await pilot.click(third)
+        await pilot.pause()
+        assert app.selected is third
+        assert third.citation.sentence in shown(app.query_one("#source-text", Static))
+
+
+async def test_escape_cancels_an_answer_in_progress(seeds_asker: Asker, tmp_path: Path) -> None:
+    blocking = BlockingAsker(seeds_asker)
+    app = make_app(
+        seeds_asker.settings,
+        lambda settings: blocking,
+        export_folder=tmp_path,
+        history=History(tmp_path / "history"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#question", Input).focus()
+        await pilot.press(*"who raised sanctions?")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Searching" in shown(app.query_one(Turn).query_one(".answer", Static))
+        await pilot.press("escape")
+        blocking.release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        turn = app.query_one(Turn)
+        assert turn.answer is None
+        assert "Cancelled" in shown(turn.query_one(".answer", Static))
+        assert app.conversation.turns == []
+        # The app keeps working after a cancel.
+        await ask(pilot, app, "who raised sanctions?")
+        assert app.query(Turn).last().answer is not None
+
+
+async def test_up_and_down_recall_earlier_questions(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "where did the G7 meet?")
+        box = app.query_one("#question", Input)
+        await pilot.press("up")
+        assert box.value == "where did the G7 meet?"
+        await pilot.press("up")
+        assert box.value == "who raised sanctions?"
+        await pilot.press("down", "down")
+        assert box.value == ""
+
+
+async def test_copy_puts_the_answer_and_citation_on_the_clipboard(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab")
+        await pilot.press("y")
+        assert app.clipboard.startswith("Boris Johnson\n")
+        assert "Alfano says the idea was raised" in app.clipboard
+        assert "G7 group meets" in app.clipboard
+
+
+async def test_find_highlights_the_matching_turn(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "when did the U.S. fire missiles at a Syrian airbase?")
+        await pilot.press("tab", "slash")
+        assert app.focused is app.query_one("#find")
+        await pilot.press(*"airbase", "enter")
+        turns = list(app.query(Turn))
+        assert [t.has_class("found") for t in turns] == [False, True]
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#question")
+
+
+async def test_chats_are_saved_and_reopened(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "what did he say about Russia?")
+    reopened = chat_app()
+    async with reopened.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+b")
+        sidebar = reopened.query_one("#sidebar", ListView)
+        assert sidebar.display and len(sidebar.children) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        turns = list(reopened.query(Turn))
+        assert [t.question for t in turns] == [
+            "who raised sanctions?",
+            "what did he say about Russia?",
+        ]
+        assert turns[0].answer is not None and "Boris Johnson" in turns[0].answer.text
+        # Asking again continues the reopened chat, follow-ups included.
+        await ask(pilot, reopened, "what did he say?")
+        assert len(reopened.conversation.turns) == 3
+        assert len(reopened.history.load(reopened.history.chats()[0].id).turns) == 3
+
+
+async def test_new_chat_and_export_as_markdown(
+    chat_app: Callable[[], QAApp], tmp_path: Path
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Export chat")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        exports = list(tmp_path.glob("qa-chat-*.md"))
+        assert len(exports) == 1
+        text = exports[0].read_text()
+        assert "## who raised sanctions?" in text and "**Boris Johnson**" in text
+        await pilot.press("ctrl+n")
+        assert list(app.query(Turn)) == [] and app.conversation.turns == []
+
+
+async def test_sources_pane_toggles(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sources = app.query_one(SourcesPane)
+        assert sources.display
+        await pilot.press("ctrl+s")
+        assert not sources.display
+    narrow = chat_app()
+    async with narrow.run_test(size=(80, 24)):
+        assert not narrow.query_one(SourcesPane).display  # room for the chat first
+
+
+async def test_help_lists_every_key(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = shown(app.screen.query_one(Static))
+        for key in ("Enter", "Esc", "Ctrl+P", "Ctrl+R", "y", "Up / Down", "Ctrl+Q"):
+            assert key in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_an_empty_question_and_a_missing_index_are_explained(tmp_path: Path) -> None:
+    settings = Settings(library=tmp_path / "empty-library")
+    app = make_app(settings, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "qa index add" in shown(app.query_one("#status", Static))
+        app.query_one("#question", Input).focus()
+        await pilot.press("enter")
+        await pilot.press(*"anything?", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "qa index add" in shown(app.query_one(Turn).query_one(".answer", Static))
+
+
+async def test_refresh_indexes_new_articles_while_the_ui_stays_usable(
+    seeds_library: Library, tmp_path: Path
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    shutil.copy(next(Path("seeds").glob("*.txt")), articles)
+    library = Library(tmp_path / "lib", seeds_library.embedder)
+    library.add([articles])
+    library.close()
+    (articles / "ferry.txt").write_text(
+        "Ferry strike ends\n\nThe ferry union ended its strike "
+        "on Monday after the operator, Nordline, raised wages."
+    )
+    settings = Settings(library=tmp_path / "lib")
+    app = make_app(
+        settings, lambda s: open_asker(s, seeds_library.embedder), export_folder=tmp_path
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 file(s) changed" in app.sub_title
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2 articles" in app.sub_title and "index current" in app.sub_title
+        await ask(pilot, app, "who raised wages for the ferry workers?")
+        answer = app.query(Turn).last().answer
+        assert answer is not None and answer.found and "Nordline" in answer.sentence
+
+
+async def test_switching_library_from_the_palette(seeds_asker: Asker, tmp_path: Path) -> None:
+    embedder = seeds_asker.library.embedder
+    app = make_app(
+        seeds_asker.settings,
+        lambda s: open_asker(s, embedder),
+        export_folder=tmp_path,
+        history=History(tmp_path / "history"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Switch library")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "other"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.settings.library == tmp_path / "other"
+        assert list(app.query(Turn)) == []
+        assert "qa index add" in shown(app.query_one("#status", Static))
