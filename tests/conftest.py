@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
+from support import FIXTURES, SEEDS, FakeEmbedder
 
-from index import Library, MiniLMEmbedder, approximate_token_count
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-class FakeEmbedder:
-    """Deterministic bag-of-words vectors: fast, and similar texts get similar vectors."""
-
-    name = "fake-bag-of-words"
-    dimension = 64
-
-    def __init__(self) -> None:
-        self.encoded = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.encoded += len(texts)
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                vectors[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-            norm = np.linalg.norm(vectors[row])
-            vectors[row] = vectors[row] / norm if norm else vectors[row]
-        return vectors
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return approximate_token_count(texts)
+from index import Library, MiniLMEmbedder
 
 
 @pytest.fixture(autouse=True)

@@ -137,7 +137,7 @@ class ChatLog(VerticalScroll, can_focus=False):
 
 
 class SourcesPane(VerticalScroll):
-    """The selected citation's passage, the cited sentence highlighted."""
+    """The selected citation's passage, scrolled to the cited sentence, which is highlighted."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -146,17 +146,30 @@ class SourcesPane(VerticalScroll):
                 "whole article.",
                 style="dim",
             ),
-            id="source-text",
+            id="source-heading",
         )
+        yield Static(id="source-before")
+        yield Static(id="source-sentence")
+        yield Static(id="source-after")
+
+    @property
+    def text(self) -> str:
+        """Everything the pane shows, as plain text."""
+        return "".join(str(widget.render()) for widget in self.query(Static))
 
     def show(self, view: SourceView) -> None:
-        out = Text()
-        out.append(safe(view.title) + "\n", style="bold")
-        out.append(
-            " · ".join(p for p in (safe(view.source), safe(view.date)) if p) + "\n\n", style="dim"
+        heading = Text(safe(view.title) + "\n", style="bold")
+        heading.append(
+            " · ".join(p for p in (safe(view.source), safe(view.date)) if p), style="dim"
         )
-        out.append(safe_block(view.before))
-        out.append(safe_block(view.sentence), style="bold reverse")
-        out.append(safe_block(view.after))
-        self.query_one("#source-text", Static).update(out)
-        self.scroll_home(animate=False)
+        self.query_one("#source-heading", Static).update(heading)
+        self.query_one("#source-before", Static).update(Text(safe_block(view.before)))
+        self.query_one("#source-sentence", Static).update(
+            Text(safe_block(view.sentence), style="bold reverse")
+        )
+        self.query_one("#source-after", Static).update(Text(safe_block(view.after)))
+        self.call_after_refresh(self._scroll_to_sentence)
+
+    def _scroll_to_sentence(self) -> None:
+        sentence = self.query_one("#source-sentence")
+        self.scroll_to(y=max(0, sentence.virtual_region.y - 2), animate=False)

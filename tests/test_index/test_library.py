@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from support import FakeEmbedder
 
 from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
 from index.library import DATABASE_NAME, LOCK_NAME, VECTORS_NAME

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from support import SEEDS
 
 from qa.cli import EXIT_NOT_FOUND, cli
 from qa.settings import data_home, library_folder

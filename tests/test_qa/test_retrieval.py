@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from conftest import FIXTURES, SEEDS
+from support import FIXTURES, SEEDS
 
 from index import ChunkSettings, Library, MiniLMEmbedder
 from qa import Mode, reciprocal_rank_fusion, retrieve

@@ -59,7 +59,7 @@ async def test_asking_shows_the_answer_in_its_sentence_with_citations(
         assert [c.citation.number for c in citations] == [1, 2, 3]
         assert "G7 group meets" in shown(citations[0])
         # The first citation's passage is shown at once, its sentence included.
-        assert "Boris Johnson" in shown(app.query_one("#source-text", Static))
+        assert "Boris Johnson" in app.query_one(SourcesPane).text
         assert "Ready" in shown(app.query_one("#status", Static))
 
 
@@ -88,7 +88,7 @@ async def test_selecting_a_citation_shows_its_passage_and_enter_opens_the_articl
         second = app.focused
         assert isinstance(second, CitationItem) and second.citation.number == 2
         await pilot.pause()
-        assert second.citation.sentence in shown(app.query_one("#source-text", Static))
+        assert second.citation.sentence in app.query_one(SourcesPane).text
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
@@ -101,11 +101,11 @@ async def test_clicking_a_citation_selects_it(chat_app: Callable[[], QAApp]) -> 
     app = chat_app()
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, app, "who raised sanctions?")
-        third = [c for c in app.query(CitationItem) if c.citation.number == 3][0]
+        third = next(c for c in app.query(CitationItem) if c.citation.number == 3)
         await pilot.click(third)
         await pilot.pause()
         assert app.selected is third
-        assert third.citation.sentence in shown(app.query_one("#source-text", Static))
+        assert third.citation.sentence in app.query_one(SourcesPane).text
 
 
 async def test_escape_cancels_an_answer_in_progress(seeds_asker: Asker, tmp_path: Path) -> None:

@@ -1,0 +1,81 @@
+"""Follow-ups resolve pronouns against earlier answers; chats are saved and reloaded intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa import Answer, Citation, Conversation, History
+
+
+def answer(text: str, found: bool = True) -> Answer:
+    citation = Citation(
+        number=1,
+        title="G7 meets",
+        source="seeds/g7.txt",
+        date="2017-04-11",
+        sentence=f"The idea was raised by {text}.",
+        sentence_start=10,
+        sentence_end=40,
+        article_id=1,
+        passage_id=2,
+    )
+    return Answer(
+        question="q",
+        found=found,
+        text=text,
+        confidence=0.8,
+        highlight=(23, 23 + len(text)),
+        citations=[citation],
+        message="" if found else "Not found in your articles.",
+    )
+
+
+def test_person_pronouns_point_at_the_latest_person_named() -> None:
+    chat = Conversation()
+    chat.add("who raised sanctions?", answer("Boris Johnson"))
+    chat.add("where was the meeting?", answer("Lucca"))
+    assert (
+        chat.resolve("what did he say about Russia?") == "what did Boris Johnson say about Russia?"
+    )
+    assert chat.resolve("what was his role?") == "what was Boris Johnson's role?"
+    assert chat.resolve("what happened there?") == "what happened Lucca?"
+    assert chat.resolve("who raised tariffs?") == "who raised tariffs?"  # stands on its own
+
+
+def test_context_is_added_only_for_questions_that_refer_back() -> None:
+    chat = Conversation()
+    assert chat.context("what did he say?") == ""
+    chat.add("who raised sanctions?", answer("Boris Johnson"))
+    assert chat.context("what did he say?") == "Boris Johnson G7 meets"
+    assert chat.context("who won the cup?") == ""
+
+
+def test_not_found_answers_are_not_referred_to() -> None:
+    chat = Conversation()
+    chat.add("who won?", answer("", found=False))
+    assert chat.resolve("what did he say?") == "what did he say?"
+
+
+def test_markdown_export_quotes_answers_and_citations() -> None:
+    chat = Conversation()
+    chat.add("who raised sanctions?", answer("Boris Johnson"))
+    chat.add("who won?", answer("", found=False))
+    text = chat.to_markdown()
+    assert "## who raised sanctions?" in text
+    assert "**Boris Johnson**" in text
+    assert "1. G7 meets · seeds/g7.txt · 2017-04-11" in text
+    assert "_Not found in your articles._" in text
+
+
+def test_history_round_trips_chats(tmp_path: Path) -> None:
+    history = History(tmp_path)
+    chat_id = history.new_chat("who raised sanctions?")
+    history.add_turn(chat_id, "who raised sanctions?", answer("Boris Johnson"))
+    history.add_turn(chat_id, "what did he say?", answer("", found=False))
+    history.close()
+    reopened = History(tmp_path)
+    [summary] = reopened.chats()
+    assert (summary.title, summary.turns) == ("who raised sanctions?", 2)
+    turns = reopened.load(chat_id).turns
+    assert turns[0][1] == answer("Boris Johnson")
+    assert turns[1][0] == "what did he say?"
