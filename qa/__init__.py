@@ -5,9 +5,9 @@ from __future__ import annotations
 from index import QAError
 
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, Thresholds, clean_question, open_asker
+from .asker import NOT_FOUND, Asker, QuestionError, Reader, clean_question, open_asker
 from .conversation import Conversation
-from .extractor import Extraction, SentenceReader
+from .extractor import Extraction, SentenceReader, Thresholds
 from .history import ChatSummary, History
 from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
 from .settings import Settings, data_home, library_folder
@@ -26,6 +26,7 @@ __all__ = [
     "Mode",
     "QAError",
     "QuestionError",
+    "Reader",
     "SentenceReader",
     "Settings",
     "Thresholds",

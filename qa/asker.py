@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 from index import (
     Embedder,
@@ -24,6 +24,16 @@ from .retrieval import Hit, Mode, retrieve
 from .settings import Settings
 
 NOT_FOUND = "Not found in your articles."
+
+
+class Reader(Protocol):
+    """Finds candidate answers in retrieved passages (the sentence reader or the trained one)."""
+
+    def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]: ...
+
+    def warm_up(self) -> None: ...
+
+
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f-\x9f]"
@@ -44,20 +54,6 @@ def clean_question(question: str) -> str:
     return cleaned[:MAX_QUESTION_CHARS]
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """When the best sentence counts as an answer rather than a guess."""
-
-    min_coverage: float = 0.34
-    """Share of the question's weighted content words the sentence (or the one before) holds."""
-    min_cosine: float = 0.15
-    """Question-passage cosine below which even word overlap is not trusted."""
-    sure_cosine: float = 0.55
-    """Question-passage cosine above which the passage answers whatever the overlap."""
-    sure_coverage: float = 0.6
-    """Coverage above which the sentence answers even when its (long) passage is less similar."""
-
-
 class Asker:
     """Turns questions into answers over one library; models load on first use."""
 
@@ -65,14 +61,12 @@ class Asker:
         self,
         library: Library,
         settings: Settings,
-        reader: SentenceReader | None = None,
-        thresholds: Thresholds = Thresholds(),
+        reader: Reader | None = None,
         mode: Mode = Mode.HYBRID,
     ) -> None:
         self.library = library
         self.settings = settings
-        self.reader = reader or SentenceReader()
-        self.thresholds = thresholds
+        self.reader: Reader = reader or SentenceReader()
         self.mode = mode
         # One question at a time per library; a refresh swaps the index in between questions.
         self._lock = threading.Lock()
@@ -100,7 +94,7 @@ class Asker:
             self.library.manifest()
             self.embedder.encode(["warm up"])
             _ = self.library.vectors
-            _ = self.reader.nlp
+            self.reader.warm_up()
 
     def status(self) -> LibraryStatus:
         with self._lock:
@@ -133,14 +127,14 @@ class Asker:
         hits = self.retrieve(read_as, context)
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
-        if not extractions or not self._answers(extractions[0]):
+        if not extractions or extractions[0].answerable < 0.5:
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
             return Answer(
                 question,
                 found=False,
                 citations=closest,
                 message=NOT_FOUND,
-                confidence=_confidence(extractions[0]) if extractions else 0.0,
+                confidence=round(extractions[0].answerable, 3) if extractions else 0.0,
             )
         best = extractions[0]
         text = best.hit.passage.article.article.text
@@ -165,7 +159,7 @@ class Asker:
             question,
             found=True,
             text=text[best.answer.start : best.answer.end],
-            confidence=_confidence(best),
+            confidence=round(best.answerable, 3),
             highlight=(
                 best.answer.start - best.sentence.start,
                 best.answer.end - best.sentence.start,
@@ -173,12 +167,6 @@ class Asker:
             citations=citations,
             candidates=candidates,
         )
-
-    def _answers(self, best: Extraction) -> bool:
-        limits = self.thresholds
-        if best.hit.cosine >= limits.sure_cosine or best.coverage >= limits.sure_coverage:
-            return True
-        return best.coverage >= limits.min_coverage and best.hit.cosine >= limits.min_cosine
 
 
 def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:
@@ -194,10 +182,6 @@ def text_of(extraction: Extraction) -> str:
 
 def extraction_key(extraction: Extraction) -> tuple[int, int]:
     return extraction.hit.passage.article.id, extraction.sentence.start
-
-
-def _confidence(best: Extraction) -> float:
-    return round(min(1.0, 0.6 * best.coverage + 0.8 * max(best.hit.cosine, 0.0)), 3)
 
 
 def _citations(

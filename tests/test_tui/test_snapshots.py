@@ -46,7 +46,10 @@ def app(snapshot_asker: Asker, tmp_path: Path) -> QAApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
+    """Wait for workers, and stop the cursor blinking so every snapshot catches it alike."""
     await pilot.app.workers.wait_for_complete()
+    for box in pilot.app.query(Input):
+        box.cursor_blink = False
     await pilot.pause()
 
 
@@ -82,7 +85,7 @@ def test_sources_pane(snap_compare, app: QAApp) -> None:  # type: ignore[no-unty
         await ask(pilot, "who raised sanctions?")
         await pilot.press("ctrl+s", "tab")
         assert isinstance(pilot.app.focused, CitationItem)
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -91,5 +94,6 @@ def test_help_screen(snap_compare, app: QAApp) -> None:  # type: ignore[no-untyp
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("f1")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,172 @@
+"""The trained extractive reader: an ONNX span model that finds the answer inside passages."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import Library, ModelUnavailable, Span, packaged_model_path
+
+from .extractor import Extraction
+from .retrieval import Hit
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "reader.onnx"
+MAX_ANSWER_TOKENS = 30
+_TOP = 20
+
+
+@dataclass(frozen=True)
+class SpanScore:
+    """The reader's best answer in one passage; offsets are into the passage text."""
+
+    score: float
+    """start + end logit of the span."""
+    null: float
+    """start + end logit of [CLS]: the reader's vote for "no answer here"."""
+    start: int
+    end: int
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+class SpanReader:
+    """Reads (question, passage) pairs with the packaged ONNX model under onnxruntime."""
+
+    def __init__(
+        self,
+        model: Path = MODEL_PATH,
+        max_length: int = 256,
+        stride: int = 96,
+        threads: int = 2,
+        calibration: tuple[float, float] = (0.0, 2.0),
+    ) -> None:
+        self.model = model
+        self.max_length = max_length
+        self.stride = stride
+        self.threads = threads
+        self.bias, self.temperature = calibration
+
+    @cached_property
+    def session(self) -> Any:
+        if not self.model.exists():
+            raise ModelUnavailable(
+                f"the reader model {self.model} is missing; train it with: "
+                f"python -m training.train_reader"
+            )
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        return onnxruntime.InferenceSession(
+            str(self.model), options, providers=["CPUExecutionProvider"]
+        )
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
+        tokenizer.enable_truncation(self.max_length, stride=self.stride, strategy="only_second")
+        tokenizer.no_padding()
+        return tokenizer
+
+    def warm_up(self) -> None:
+        """Load the model and tokenizer now rather than on the first question."""
+        _ = self.session, self.tokenizer
+
+    def read(self, question: str, passages: list[str]) -> list[SpanScore]:
+        """The best span of each passage (every window of a long passage is read)."""
+        windows: list[tuple[int, Any]] = []
+        for number, encoding in enumerate(
+            self.tokenizer.encode_batch([(question, passage) for passage in passages])
+        ):
+            windows.append((number, encoding))
+            windows.extend((number, extra) for extra in encoding.overflowing)
+        if not windows:
+            return []
+        width = max(len(encoding.ids) for _, encoding in windows)
+        ids = np.zeros((len(windows), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        types = np.zeros_like(ids)
+        for row, (_, encoding) in enumerate(windows):
+            size = len(encoding.ids)
+            ids[row, :size] = encoding.ids
+            mask[row, :size] = 1
+            types[row, :size] = encoding.type_ids
+        start_logits, end_logits = self.session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        )
+        best: list[SpanScore | None] = [None] * len(passages)
+        for row, (number, encoding) in enumerate(windows):
+            span = _best_span(start_logits[row], end_logits[row], encoding)
+            current = best[number]
+            null = float(start_logits[row, 0] + end_logits[row, 0])
+            if current is None or span.score > current.score:
+                null = min(null, current.null) if current else null
+                best[number] = SpanScore(span.score, null, span.start, span.end)
+            else:
+                best[number] = SpanScore(
+                    current.score, min(current.null, null), current.start, current.end
+                )
+        return [score for score in best if score is not None]
+
+    def answerable(self, margin: float, cosine: float) -> float:
+        """0..1: how likely the span answers the question, from the reader and retrieval."""
+        value = (margin - self.bias) / self.temperature + 4.0 * (cosine - 0.3)
+        return 1.0 / (1.0 + math.exp(-value))
+
+    def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
+        """Candidate answers from the hits, best first, each inside its sentence."""
+        texts = [hit.passage.text for hit in hits]
+        extractions = []
+        for hit, span in zip(hits, self.read(question, texts), strict=True):
+            start = hit.passage.start + span.start
+            end = hit.passage.start + span.end
+            if end <= start:
+                continue
+            sentence = _sentence_around(library, hit, start, end)
+            likely = self.answerable(span.margin, hit.cosine)
+            extractions.append(
+                Extraction(
+                    hit,
+                    sentence,
+                    Span(start, end),
+                    score=span.margin + 4 * hit.cosine,
+                    coverage=0.0,
+                    answerable=likely,
+                )
+            )
+        extractions.sort(key=lambda extraction: -extraction.score)
+        return extractions
+
+
+def _best_span(start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any) -> SpanScore:
+    sequence = encoding.sequence_ids
+    offsets = encoding.offsets
+    size = len(encoding.ids)
+    starts = [i for i in np.argsort(start_logits[:size])[::-1][:_TOP] if sequence[i] == 1]
+    ends = [i for i in np.argsort(end_logits[:size])[::-1][:_TOP] if sequence[i] == 1]
+    best = SpanScore(-math.inf, 0.0, 0, 0)
+    for s in starts:
+        for e in ends:
+            if s <= e < s + MAX_ANSWER_TOKENS:
+                score = float(start_logits[s] + end_logits[e])
+                if score > best.score:
+                    best = SpanScore(score, 0.0, offsets[s][0], offsets[e][1])
+    return best
+
+
+def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> Span:
+    """The sentence holding the answer (or the run of sentences it spans)."""
+    sentences = library.sentences(hit.passage)
+    inside = [s for s in sentences if s.end > start and s.start < end]
+    if not inside:
+        return Span(start, end)
+    return Span(inside[0].start, inside[-1].end)
