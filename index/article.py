@@ -32,6 +32,14 @@ class Article:
             digest.update(b"\x00")
         return digest.hexdigest()
 
+    @property
+    def text_hash(self) -> str:
+        """A hash of the title and text alone: the same article saved under two paths matches."""
+        digest = hashlib.sha256()
+        digest.update(self.title.encode("utf-8", "surrogatepass") + b"\x00")
+        digest.update(self.text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding `offset`, for PDFs; None for articles without pages."""
         if not self.page_starts:

@@ -29,3 +29,7 @@ class LibraryBusy(QAError):
 
 class ModelUnavailable(QAError):
     """The embedding model or another packaged model cannot be loaded."""
+
+
+class IndexWriteError(QAError):
+    """The index could not be written (disk full, read-only folder); the previous one is intact."""

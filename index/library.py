@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .embedder import Embedder
-from .errors import IndexCorrupt, IndexNotFound, LibraryBusy
+from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .store import Store, StoredArticle, StoredPassage
@@ -114,8 +114,13 @@ class Library:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / LOCK_NAME, "a+") as handle:
+        """Hold the library's update lock; turn write failures into one clear error."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 - closed below
+        except OSError as error:
+            raise self._write_error(error) from error
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
@@ -125,8 +130,19 @@ class Library:
                 ) from error
             try:
                 yield
+            except (sqlite3.OperationalError, OSError) as error:
+                # SQLite rolled the open transaction back and the FAISS file and manifest are
+                # only ever replaced by rename, so the last complete index is still in place.
+                raise self._write_error(error) from error
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _write_error(self, error: Exception) -> IndexWriteError:
+        return IndexWriteError(
+            f"cannot write the index in {self.folder} ({error}); free some "
+            f"disk space or pick a writable --library, then run the command "
+            f"again (the previous index is intact)"
+        )
 
     def add(self, paths: list[Path], progress: ProgressCallback | None = None) -> SyncReport:
         """Remember `paths` as part of the library and bring everything under them up to date."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import IndexCorrupt, ModelMismatch
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
 
 

@@ -31,15 +31,22 @@ ID_FIELDS = ("id", "_id", "guid", "uuid")
 _LIST_KEYS = ("articles", "data", "items", "records", "results")
 
 
-def read_records(path: Path, data: bytes) -> Iterator[Article]:
-    """Every record with text in a `.json`, `.jsonl` or gzipped file, in file order."""
+def read_records(path: Path) -> Iterator[Article]:
+    """Every record with text in a `.json`, `.jsonl` or gzipped file, in file order.
+
+    JSON Lines are streamed line by line, so a dump of any size is read in bounded memory."""
     name = path.name.lower()
-    if name.endswith(".gz"):
-        data = _gunzip(path, data)
-        name = name[:-3]
-    if name.endswith((".jsonl", ".ndjson")):
-        yield from _read_lines(path, decode_text(data, str(path)))
-        return
+    compressed = name.endswith(".gz")
+    stem = name[:-3] if compressed else name
+    try:
+        if stem.endswith((".jsonl", ".ndjson")):
+            yield from _read_lines(path, compressed)
+            return
+        data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise ArticleError(f"{path}: damaged or truncated gzip file ({error})") from error
+    if not data.strip():
+        raise ArticleError(f"{path}: the file is empty; skipped")
     try:
         document = json.loads(decode_text(data, str(path)))
     except json.JSONDecodeError as error:
@@ -56,24 +63,22 @@ def read_records(path: Path, data: bytes) -> Iterator[Article]:
             yield article
 
 
-def _gunzip(path: Path, data: bytes) -> bytes:
-    try:
-        return gzip.decompress(data)
-    except (EOFError, OSError, zlib.error) as error:
-        raise ArticleError(f"{path}: damaged or truncated gzip file ({error}); skipped") from error
-
-
-def _read_lines(path: Path, text: str) -> Iterator[Article]:
-    for number, line in enumerate(text.split("\n")):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ArticleError(f"{path}: line {number + 1} is not valid JSON ({error})") from error
-        article = article_from_record(path, record, number)
-        if article is not None:
-            yield article
+def _read_lines(path: Path, compressed: bool) -> Iterator[Article]:
+    opener = gzip.open if compressed else open
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle):
+            line = raw.decode("utf-8", errors="replace").strip()
+            if not line:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ArticleError(
+                    f"{path}: line {number + 1} is not valid JSON ({error})"
+                ) from error
+            article = article_from_record(path, record, number)
+            if article is not None:
+                yield article
 
 
 def _records_of(document: Any) -> list[Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from stat import S_ISREG
 
 from .article import Article
 from .errors import ArticleError
@@ -28,6 +29,8 @@ SUFFIXES = (
     ".ndjson.gz",
     ".pdf",
 )
+MAX_ARTICLE_BYTES = 50_000_000
+"""Largest single-article file read (a news dump in JSON Lines may be any size)."""
 _SINGLE: dict[str, Callable[[Path, bytes], Article]] = {
     ".txt": read_plain,
     ".text": read_plain,
@@ -67,20 +70,38 @@ def find_article_files(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def read_articles(path: Path) -> Iterator[Article]:
-    """The articles in one file; raises ArticleError naming the file when it cannot be read."""
+def read_articles(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
+    """The articles in one file; raises ArticleError naming the file when it cannot be read.
+
+    Single-article files over `max_bytes` are refused unread, so memory stays bounded; news
+    dumps in JSON Lines are streamed whatever their size."""
     try:
-        data = path.read_bytes()
+        yield from _read(path, max_bytes)
     except FileNotFoundError as error:
         raise ArticleError(f"{path}: the file disappeared before it could be read") from error
     except OSError as error:
         raise ArticleError(f"{path}: cannot read the file ({error.strerror or error})") from error
+
+
+def _read(path: Path, max_bytes: int) -> Iterator[Article]:
+    stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        raise ArticleError(f"{path}: not a regular file; skipped")
+    name = path.name.lower()
+    streamed = name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
+    if stat.st_size > max_bytes and not streamed:
+        raise ArticleError(
+            f"{path}: {stat.st_size / 1e6:.0f} MB is too large for one article "
+            f"(limit {max_bytes / 1e6:.0f} MB); split it into smaller files"
+        )
+    if stat.st_size == 0:
+        raise ArticleError(f"{path}: the file is empty; skipped")
+    if name.endswith((".json", ".json.gz")) or streamed:
+        yield from read_records(path)
+        return
+    data = path.read_bytes()
     if not data.strip():
         raise ArticleError(f"{path}: the file is empty; skipped")
-    name = path.name.lower()
-    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
-        yield from read_records(path, data)
-        return
     reader = _SINGLE.get(path.suffix.lower())
     if reader is None:
         raise ArticleError(f"{path}: unsupported file type; supported: {', '.join(SUFFIXES)}")

@@ -34,10 +34,20 @@ CREATE TABLE IF NOT EXISTS articles (
     author TEXT NOT NULL,
     text TEXT NOT NULL,
     content_hash TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
     page_starts TEXT NOT NULL,
     indexed_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path);
+CREATE INDEX IF NOT EXISTS articles_text ON articles (text_hash);
+CREATE TABLE IF NOT EXISTS aliases (
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    key TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    source TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aliases_path ON aliases (path);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id INTEGER NOT NULL REFERENCES articles (id),
@@ -154,22 +164,72 @@ class Store:
     def forget_file(self, path: str) -> list[int]:
         """Drop a file and its articles; returns the ids of the passages removed."""
         self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM aliases WHERE path = ?", (path,))
         removed: list[int] = []
-        for (article_id,) in self.db.execute(
-            "SELECT id FROM articles WHERE path = ?", (path,)
-        ).fetchall():
+        rows = self.db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchall()
+        for (article_id,) in rows:
             removed.extend(self.delete_article(article_id))
         return removed
 
     # -- articles --------------------------------------------------------------------------
 
-    def article_hashes(self, path: str) -> dict[str, tuple[int, str]]:
-        """Article key -> (id, content hash) for every article read from `path`."""
-        rows = self.db.execute("SELECT key, id, content_hash FROM articles WHERE path = ?", (path,))
-        return {row[0]: (row[1], row[2]) for row in rows}
+    def article_hashes(self, path: str) -> dict[str, tuple[int, str, bool]]:
+        """Article key -> (id, content hash, is a duplicate) for every article read from `path`."""
+        found = {
+            row[0]: (row[1], row[2], False)
+            for row in self.db.execute(
+                "SELECT key, id, content_hash FROM articles WHERE path = ?", (path,)
+            )
+        }
+        for key, article_id, content_hash in self.db.execute(
+            "SELECT key, article_id, content_hash FROM aliases WHERE path = ?", (path,)
+        ):
+            found[key] = (article_id, content_hash, True)
+        return found
+
+    def article_with_text(self, text_hash: str) -> int | None:
+        """The id of an article with exactly this text, if one is indexed."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE text_hash = ? LIMIT 1", (text_hash,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def add_alias(self, article_id: int, article: Article) -> None:
+        """Remember that `article` (same text, another file or record) is already indexed."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO aliases (article_id, key, path, source, content_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (article_id, article.key, article.path, article.source, article.content_hash),
+        )
+
+    def remove_alias(self, key: str) -> None:
+        self.db.execute("DELETE FROM aliases WHERE key = ?", (key,))
+
+    def sources(self, article_id: int) -> list[str]:
+        """Every source an article was found under, the indexed one first."""
+        first = self.stored_article(article_id).article.source
+        rows = self.db.execute(
+            "SELECT source FROM aliases WHERE article_id = ? ORDER BY rowid", (article_id,)
+        )
+        return [first, *(row[0] for row in rows)]
 
     def delete_article(self, article_id: int) -> list[int]:
-        """Remove an article with its passages and sentences; returns the removed passage ids."""
+        """Remove an article with its passages and sentences; returns the removed passage ids.
+
+        If the same text is also known under another file, that copy takes its place instead."""
+        self._articles.pop(article_id, None)
+        twin = self.db.execute(
+            "SELECT key, path, source, content_hash FROM aliases WHERE article_id = ? "
+            "ORDER BY rowid LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if twin is not None:
+            self.db.execute(
+                "UPDATE articles SET key = ?, path = ?, source = ?, content_hash = ? WHERE id = ?",
+                (*twin, article_id),
+            )
+            self.remove_alias(twin[0])
+            return []
         ids = [
             row[0]
             for row in self.db.execute(
@@ -180,7 +240,6 @@ class Store:
         self.db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
         self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        self._articles.pop(article_id, None)
         return ids
 
     def insert_article(
@@ -189,7 +248,7 @@ class Store:
         """Store an article, its sentences and its passages with vectors; returns passage ids."""
         cursor = self.db.execute(
             "INSERT INTO articles (key, path, title, source, date, author, text, content_hash, "
-            "page_starts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "text_hash, page_starts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.key,
                 article.path,
@@ -199,6 +258,7 @@ class Store:
                 article.author,
                 article.text,
                 article.content_hash,
+                article.text_hash,
                 json.dumps(list(article.page_starts)),
                 time.time(),
             ),

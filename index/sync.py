@@ -32,6 +32,8 @@ class SyncReport:
     articles_updated: int = 0
     articles_removed: int = 0
     articles_unchanged: int = 0
+    duplicates: int = 0
+    """Articles found again under another file: remembered as a second source, not re-indexed."""
     passages_embedded: int = 0
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -45,6 +47,8 @@ class _Pending:
     replaces: int | None
     passages: list[Passage]
     sentences: list[Span]
+    aliases: list[Article] = field(default_factory=list)
+    """Copies of the same article under other files, met in the same run."""
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -114,11 +118,12 @@ def sync(
             changed.append((key, file, stat))
 
     pending: list[_Pending] = []
+    queued: dict[str, _Pending] = {}
     finished_files: list[FileRecord] = []
     for number, (key, file, stat) in enumerate(changed):
         notify("reading", number, len(changed))
         try:
-            pending_here = _read_changed(store, key, file, chunking, embedder, report)
+            pending_here = _read_changed(store, key, file, chunking, embedder, report, queued)
         except ArticleError as error:
             report.failures.append(str(error))
             continue
@@ -141,32 +146,53 @@ def _read_changed(
     chunking: ChunkSettings,
     embedder: Embedder,
     report: SyncReport,
+    queued: dict[str, _Pending],
 ) -> list[_Pending]:
-    """Read one changed file; queue its new or edited articles, drop its vanished ones."""
+    """Read one changed file; queue its new or edited articles, drop its vanished ones.
+
+    An article whose title and text are already indexed (or queued) under another file is
+    remembered as a second source of that article instead of being indexed twice."""
     existing = store.article_hashes(key)
     seen: set[str] = set()
     pending: list[_Pending] = []
-    for article in read_articles(path):
-        if article.key in seen:
-            continue  # a dump that repeats a record id: the first one counts
-        seen.add(article.key)
-        previous = existing.get(article.key)
-        if previous is not None and previous[1] == article.content_hash:
-            report.articles_unchanged += 1
-            continue
-        passages = make_passages(article.text, embedder.count_tokens, chunking)
-        if not passages:
-            report.failures.append(f"{article.source}: no sentences found; skipped")
-            continue
-        pending.append(
-            _Pending(
-                article, previous[0] if previous else None, passages, split_sentences(article.text)
-            )
-        )
     with store.db:
-        for article_key, (article_id, _) in existing.items():
-            if article_key not in seen:
-                report.articles_removed += 1
+        for article in read_articles(path):
+            if article.key in seen:
+                continue  # a dump that repeats a record id: the first one counts
+            seen.add(article.key)
+            previous = existing.get(article.key)
+            if previous is not None and previous[1] == article.content_hash:
+                report.articles_unchanged += 1
+                continue
+            replaces = previous[0] if previous is not None and not previous[2] else None
+            if previous is not None and previous[2]:
+                store.remove_alias(article.key)  # its text changed: no longer a copy
+            twin = store.article_with_text(article.text_hash)
+            if twin is not None and twin != replaces:
+                if replaces is not None:
+                    report.removed_ids.extend(store.delete_article(replaces))
+                    store.bump_generation()
+                store.add_alias(twin, article)
+                report.duplicates += 1
+                continue
+            if article.text_hash in queued:
+                queued[article.text_hash].aliases.append(article)
+                report.duplicates += 1
+                continue
+            passages = make_passages(article.text, embedder.count_tokens, chunking)
+            if not passages:
+                report.failures.append(f"{article.source}: no sentences found; skipped")
+                continue
+            item = _Pending(article, replaces, passages, split_sentences(article.text))
+            queued[article.text_hash] = item
+            pending.append(item)
+        for article_key, (article_id, _, duplicate) in existing.items():
+            if article_key in seen:
+                continue
+            report.articles_removed += 1
+            if duplicate:
+                store.remove_alias(article_key)
+            else:
                 report.removed_ids.extend(store.delete_article(article_id))
                 store.bump_generation()
     return pending
@@ -215,11 +241,14 @@ def _commit_batch(
                 report.articles_updated += 1
             else:
                 report.articles_added += 1
-            report.added_ids.extend(
-                store.insert_article(
-                    item.article, item.passages, item.sentences, vectors[offset : offset + count]
-                )
+            ids = store.insert_article(
+                item.article, item.passages, item.sentences, vectors[offset : offset + count]
             )
+            report.added_ids.extend(ids)
+            article_id = store.article_with_text(item.article.text_hash)
+            for alias in item.aliases:
+                if article_id is not None:
+                    store.add_alias(article_id, alias)
             offset += count
         store.bump_generation()
     report.passages_embedded += len(texts)

@@ -124,7 +124,11 @@ class Asker:
         if conversation is not None:
             read_as = conversation.resolve(question)
             context = conversation.context(question)
-        hits = self.retrieve(read_as, context)
+        return self.answer_hits(question, self.retrieve(read_as, context), read_as)
+
+    def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
+        """The answer found in already retrieved passages (`read_as`: the question resolved)."""
+        read_as = read_as or question
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         if not extractions or extractions[0].answerable < 0.5:

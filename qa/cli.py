@@ -114,7 +114,9 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
         click.echo(
             f"{report.files_seen} files ({report.files_unchanged} unchanged): "
             f"{report.articles_added} articles added, {report.articles_updated} updated, "
-            f"{report.articles_removed} removed, {report.articles_unchanged} unchanged; "
+            f"{report.articles_removed} removed, {report.articles_unchanged} unchanged"
+            + (f", {report.duplicates} duplicates" if report.duplicates else "")
+            + "; "
             f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s"
             + (f" ({rate:.0f}/s)" if report.passages_embedded else "")
             + "."
@@ -212,6 +214,67 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
         fail(error)
         return
     _report(report, as_json, shelf)
+
+
+@cli.command("eval")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    "configs",
+    multiple=True,
+    default=["lexical", "dense", "hybrid", "hybrid+sentence", "hybrid+reader"],
+    show_default=True,
+    help="Pipelines to compare (repeat the option).",
+)
+@click.option("--limit", type=int, default=0, help="Ask only the first N questions (0: all).")
+@click.option(
+    "--off-corpus",
+    is_flag=True,
+    help="Also index half the articles and count declines on the other half.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_command(
+    dataset: Path, configs: tuple[str, ...], limit: int, off_corpus: bool, as_json: bool
+) -> None:
+    """Measure answers and retrieval on DATASET (SQuAD JSON, or news *.questions.jsonl).
+
+    The dataset's own articles are indexed into a cache folder (reused while the file is
+    unchanged), then every question goes through the same path as `qa ask`.
+
+    \b
+    Example:
+      qa eval ../shared/data/squad-v1.1-dev.split-dev.json --limit 500
+    """
+    from .eval_data import load_dataset
+    from .evaluation import CONFIGS, build_library, evaluate, markdown_table
+    from .evaluation import off_corpus as measure_off_corpus
+    from .settings import data_home
+
+    unknown = [name for name in configs if name not in CONFIGS]
+    if unknown:
+        raise click.BadParameter(f"unknown config {unknown[0]!r}; choose from {', '.join(CONFIGS)}")
+    settings = make_settings(None)
+    embedder = open_asker(settings).library.embedder
+    cache = data_home() / "eval-cache"
+    try:
+        data = load_dataset(dataset)
+        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+            library = build_library(data, cache, embedder, settings, progress=progress)
+        questions = data.questions[:limit] if limit else data.questions
+        rows = {name: evaluate(library, questions, CONFIGS[name], settings) for name in configs}
+        if off_corpus:
+            best = CONFIGS[configs[-1]]
+            rows[f"off-corpus ({best.name})"] = measure_off_corpus(
+                data, cache, embedder, settings, best, limit or len(data.questions)
+            )
+    except QAError as error:
+        fail(error)
+        return
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(f"{data.name}: {len(questions)} questions, {len(data.records)} articles\n")
+        click.echo(markdown_table(rows))
 
 
 @cli.command()

