@@ -66,7 +66,7 @@ class Asker:
     ) -> None:
         self.library = library
         self.settings = settings
-        self.reader: Reader = reader or SentenceReader()
+        self.reader: Reader = reader or default_reader()
         self.mode = mode
         # One question at a time per library; a refresh swaps the index in between questions.
         self._lock = threading.Lock()
@@ -78,7 +78,7 @@ class Asker:
     def retrieve(self, question: str, context: str = "") -> list[Hit]:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""
         query = f"{question} {context}".strip() if context else question
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode_queries([query])[0]
         return retrieve(
             self.library,
             query,
@@ -92,7 +92,7 @@ class Asker:
         """Load the models and the index now rather than on the first question."""
         with self._lock:
             self.library.manifest()
-            self.embedder.encode(["warm up"])
+            self.embedder.encode_queries(["warm up"])
             _ = self.library.vectors
             self.reader.warm_up()
 
@@ -171,6 +171,13 @@ class Asker:
             citations=citations,
             candidates=candidates,
         )
+
+
+def default_reader() -> Reader:
+    """The trained span reader when it is installed, else the sentence reader."""
+    from .reader import SpanReader, default_reader_available
+
+    return SpanReader() if default_reader_available() else SentenceReader()
 
 
 def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:

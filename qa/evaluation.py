@@ -91,7 +91,7 @@ def evaluate(
     started = time.perf_counter()
     for gold in questions:
         began = time.perf_counter()
-        vector = library.embedder.encode([gold.question])[0]
+        vector = library.embedder.encode_queries([gold.question])[0]
         hits = retrieve(
             library, gold.question, vector, limit=DEPTH, depth=settings.depth, mode=config.mode
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,8 @@ from .extractor import Extraction
 from .retrieval import Hit
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "reader.onnx"
+CALIBRATION_PATH = MODEL_PATH.with_suffix(".json")
+"""Bias and temperature that turn the reader's answer-vs-null margin into a 0..1 confidence."""
 MAX_ANSWER_TOKENS = 30
 _TOP = 20
 
@@ -36,6 +39,27 @@ class SpanScore:
         return self.score - self.null
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Maps (reader margin, retrieval cosine) to a confidence; 0.5 is the answer/decline line."""
+
+    bias: float = 0.0
+    temperature: float = 2.0
+    cosine_weight: float = 4.0
+    cosine_center: float = 0.3
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        if not path.exists():
+            return cls()
+        return cls(**json.loads(path.read_text()))
+
+
+def default_reader_available() -> bool:
+    """True when the trained reader ships with this installation."""
+    return MODEL_PATH.exists()
+
+
 class SpanReader:
     """Reads (question, passage) pairs with the packaged ONNX model under onnxruntime."""
 
@@ -45,13 +69,13 @@ class SpanReader:
         max_length: int = 256,
         stride: int = 96,
         threads: int = 2,
-        calibration: tuple[float, float] = (0.0, 2.0),
+        calibration: Calibration | None = None,
     ) -> None:
         self.model = model
         self.max_length = max_length
         self.stride = stride
         self.threads = threads
-        self.bias, self.temperature = calibration
+        self.calibration = calibration or Calibration.load(CALIBRATION_PATH)
 
     @cached_property
     def session(self) -> Any:
@@ -119,8 +143,9 @@ class SpanReader:
 
     def answerable(self, margin: float, cosine: float) -> float:
         """0..1: how likely the span answers the question, from the reader and retrieval."""
-        value = (margin - self.bias) / self.temperature + 4.0 * (cosine - 0.3)
-        return 1.0 / (1.0 + math.exp(-value))
+        c = self.calibration
+        value = (margin - c.bias) / c.temperature + c.cosine_weight * (cosine - c.cosine_center)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, value))))
 
     def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
         """Candidate answers from the hits, best first, each inside its sentence."""

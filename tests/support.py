@@ -38,3 +38,6 @@ class FakeEmbedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return approximate_token_count(texts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .squad import Example, exact_match, f1_score
+from .spans import reading_scores
+from .squad import Example
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -22,35 +22,15 @@ def onnx_scores(
     """EM/F1 of an ONNX reader under onnxruntime (gold paragraph given)."""
     import onnxruntime
 
-    from .train_reader import best_span
-
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 2
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    em = f1 = 0.0
-    for example in examples:
-        enc = tokenizer(
-            example.question,
-            example.context,
-            truncation="only_second",
-            max_length=max_length,
-            stride=stride,
-            return_overflowing_tokens=True,
-            return_offsets_mapping=True,
-            padding=True,
-            return_tensors="np",
-        )
+
+    def run(enc: Any) -> tuple[np.ndarray, np.ndarray]:
         start, end = session.run(None, {k: enc[k].astype(np.int64) for k in INPUTS})
-        best = (-math.inf, 0, 0)
-        for w in range(start.shape[0]):
-            best = max(
-                best,
-                best_span(start[w], end[w], enc["offset_mapping"][w].tolist(), enc.sequence_ids(w)),
-            )
-        prediction = example.context[best[1] : best[2]]
-        em += exact_match(prediction, example.answers)
-        f1 += f1_score(prediction, example.answers)
-    return {"exact_match": 100 * em / len(examples), "f1": 100 * f1 / len(examples)}
+        return start, end
+
+    return reading_scores(run, tokenizer, examples, max_length, stride, "np")
 
 
 class _Logits(torch.nn.Module):

@@ -26,7 +26,8 @@ from transformers import (
 
 from index import packaged_model_path
 
-from .squad import Example, exact_match, f1_score, load_examples
+from .spans import reading_scores
+from .squad import Example, load_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,65 +71,21 @@ def features(
     return dict(encoded)
 
 
-def best_span(
-    start_logits: np.ndarray,
-    end_logits: np.ndarray,
-    offsets: list[tuple[int, int]],
-    sequence: list[int | None],
-    max_answer_tokens: int = 30,
-) -> tuple[float, int, int]:
-    """(score, char start, char end) of the best span inside the context part of one window."""
-    context = [i for i, s in enumerate(sequence) if s == 1]
-    best = (-math.inf, 0, 0)
-    top_starts = [i for i in np.argsort(start_logits)[::-1][:20] if sequence[i] == 1]
-    top_ends = [i for i in np.argsort(end_logits)[::-1][:20] if sequence[i] == 1]
-    for s in top_starts:
-        for e in top_ends:
-            if e < s or e - s + 1 > max_answer_tokens or not context:
-                continue
-            score = float(start_logits[s] + end_logits[e])
-            if score > best[0]:
-                best = (score, offsets[s][0], offsets[e][1])
-    return best
-
-
 def evaluate(
     model: Any, tokenizer: Any, examples: list[Example], max_length: int, stride: int, device: str
 ) -> dict[str, float]:
     """EM and F1 with the gold paragraph given (reading comprehension)."""
+
+    def run(enc: Any) -> tuple[np.ndarray, np.ndarray]:
+        inputs = {k: enc[k].to(device) for k in ("input_ids", "attention_mask", "token_type_ids")}
+        out = model(**inputs)
+        return out.start_logits.float().cpu().numpy(), out.end_logits.float().cpu().numpy()
+
     model.eval()
-    em = f1 = 0.0
     with torch.no_grad():
-        for example in examples:
-            enc = tokenizer(
-                example.question,
-                example.context,
-                truncation="only_second",
-                max_length=max_length,
-                stride=stride,
-                return_overflowing_tokens=True,
-                return_offsets_mapping=True,
-                padding=True,
-                return_tensors="pt",
-            )
-            inputs = {
-                k: enc[k].to(device) for k in ("input_ids", "attention_mask", "token_type_ids")
-            }
-            out = model(**inputs)
-            best = (-math.inf, 0, 0)
-            for w in range(enc["input_ids"].shape[0]):
-                span = best_span(
-                    out.start_logits[w].cpu().numpy(),
-                    out.end_logits[w].cpu().numpy(),
-                    enc["offset_mapping"][w].tolist(),
-                    enc.sequence_ids(w),
-                )
-                best = max(best, span)
-            prediction = example.context[best[1] : best[2]]
-            em += exact_match(prediction, example.answers)
-            f1 += f1_score(prediction, example.answers)
+        scores = reading_scores(run, tokenizer, examples, max_length, stride, "pt")
     model.train()
-    return {"exact_match": 100 * em / len(examples), "f1": 100 * f1 / len(examples)}
+    return scores
 
 
 def main() -> None:
@@ -169,7 +126,7 @@ def main() -> None:
     steps_per_epoch = math.ceil(count / args.batch_size)
     total_steps = math.ceil(steps_per_epoch * args.epochs)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * total_steps), total_steps)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * total_steps), total_steps)  # type: ignore[no-untyped-call]
 
     args.work.mkdir(parents=True, exist_ok=True)
     checkpoint = args.work / "checkpoint.pt"

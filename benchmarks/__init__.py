@@ -1,0 +1,1 @@
+"""Benchmarks over ../shared/data, run with `make bench`; never part of the test suite."""

@@ -1,0 +1,115 @@
+"""Speed benchmarks, each beside its baseline in the same run; writes docs/performance.md.
+
+python -m benchmarks.run [--data ../shared/data] [--articles 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QA = str(Path(sys.executable).parent / "qa")
+
+
+def timed(command: list[str], env: dict[str, str], runs: int = 3) -> float:
+    """Median wall time of a command, each run a new process."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def cold_ask(work: Path, env: dict[str, str]) -> dict[str, float]:
+    library = work / "seeds-library"
+    subprocess.run(
+        [QA, "index", "add", "--library", str(library), str(ROOT / "seeds")],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    question = "who raised sanctions?"
+    product = timed([QA, "ask", "--library", str(library), question], env)
+    baseline = timed([sys.executable, "-m", "benchmarks.baseline_ask", str(library), question], env)
+    return {"qa ask (s)": product, "baseline script (s)": baseline, "ratio": product / baseline}
+
+
+def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict[str, float]:
+    """The whole pipeline's passages/s against raw SentenceTransformer.encode on its passages."""
+    from index import Library, MiniLMEmbedder, Passage, passage_input
+
+    corpus = work / "bbc"
+    corpus.mkdir()
+    with gzip.open(data / "news" / "bbc-news-2225.jsonl.gz", "rt") as source:
+        lines = [line for _, line in zip(range(articles), source, strict=False)]
+    (corpus / "bbc.jsonl").write_text("".join(lines))
+    embedder = MiniLMEmbedder()
+    embedder.encode(["warm up"])
+    library = Library(work / "bbc-library", embedder)
+    report = library.add([corpus])
+    pipeline_rate = report.passages_embedded / report.seconds
+    store = library.store
+    texts = []
+    for (article_id,) in store.db.execute("SELECT id FROM articles").fetchall():
+        article = store.stored_article(article_id).article
+        for start, end in store.db.execute(
+            "SELECT start, end FROM passages WHERE article_id = ?", (article_id,)
+        ).fetchall():
+            texts.append(passage_input(article, Passage(start, end, ())))
+    began = time.perf_counter()
+    embedder.encode(texts)
+    encoder_rate = len(texts) / (time.perf_counter() - began)
+    began = time.perf_counter()
+    library.add([corpus])
+    recheck = time.perf_counter() - began
+    return {
+        "articles": float(articles),
+        "passages": float(report.passages_embedded),
+        "pipeline passages/s": pipeline_rate,
+        "encoder passages/s": encoder_rate,
+        "ratio": pipeline_rate / encoder_rate,
+        "re-check unchanged (s)": recheck,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--articles", type=int, default=300)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    env = {**os.environ, "QA_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
+    results = {
+        "cold ask (seeds)": cold_ask(work, env),
+        "indexing (BBC subset)": indexing(work, args.data, args.articles, env),
+    }
+    shutil.rmtree(work, ignore_errors=True)
+    lines = [
+        "# Performance",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} "
+        f"cores, Python {platform.python_version()}, with `make bench`.",
+        "",
+    ]
+    for name, figures in results.items():
+        lines += [f"## {name}", "", "| figure | value |", "|---|---|"]
+        lines += [f"| {key} | {value:.3f} |" for key, value in figures.items()]
+        lines.append("")
+    (ROOT / "docs" / "performance.md").write_text("\n".join(lines))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

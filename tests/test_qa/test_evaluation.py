@@ -1,0 +1,49 @@
+"""`qa eval` over a tiny SQuAD-format fixture: the same path as `qa ask`, measured."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from support import FIXTURES
+
+from qa.cli import cli
+from qa.eval_data import load_dataset
+from qa.eval_metrics import contains_answer, exact_match, f1_score, normalize_answer
+
+
+def test_official_normalisation_and_scores() -> None:
+    assert normalize_answer("The  Great, Sichuan earthquake!") == "great sichuan earthquake"
+    assert exact_match("the Great Sichuan Earthquake", ["Great Sichuan earthquake"]) == 1.0
+    assert f1_score("Sichuan earthquake of 2008", ["the Great Sichuan earthquake"]) == 2 * (
+        2 / 4 * 2 / 3) / (2 / 4 + 2 / 3)
+    assert contains_answer("It opened in 1924, apart from", ["1924"])
+    assert not contains_answer("It opened in 19240", ["1924"])
+
+
+def test_squad_articles_become_one_document_each_with_exact_answer_offsets() -> None:
+    dataset = load_dataset(FIXTURES / "tiny-squad.json")
+    assert len(dataset.records) == 3
+    texts = {record["id"]: record["text"] for record in dataset.records}
+    for gold in dataset.questions:
+        for (start, end), answer in zip(gold.spans, gold.answers, strict=True):
+            assert texts[gold.article_key][start:end] == answer
+    assert sum(not gold.answers for gold in dataset.questions) == 1
+
+
+def test_qa_eval_compares_pipelines_on_the_fixture() -> None:
+    runner = CliRunner()
+    args = ["eval", str(FIXTURES / "tiny-squad.json"), "--config", "lexical", "--config",
+            "hybrid", "--config", "hybrid+reader", "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert set(rows) == {"lexical", "hybrid", "hybrid+reader"}
+    assert rows["hybrid"]["R@5"] == 1.0  # nine answerable questions over a tiny corpus
+    reader = rows["hybrid+reader"]
+    assert reader["questions"] == 10
+    assert reader["F1"] >= 50.0
+    assert 0.0 <= reader["declined unanswerable"] <= 1.0
+    assert reader["p50 ms"] > 0
+    table = runner.invoke(cli, args[:-1])
+    assert "| config | questions | R@1 | R@5 |" in table.output

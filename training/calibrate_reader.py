@@ -1,0 +1,95 @@
+"""Choose where the reader's confidence crosses 0.5 (answer vs "not found"), from real questions.
+
+    python -m training.calibrate_reader [--limit 400]
+
+Runs the product's own path (retrieval + reader) on SQuAD v1.1 dev with half the articles
+indexed (questions of the other half must be declined) and on SQuAD v2.0 dev (unanswerable
+questions should be declined), then picks the calibration that declines the most of those while
+still answering at least --keep of the answerable in-corpus questions. Writes qa/models/reader.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from index import MiniLMEmbedder
+from qa import Settings
+from qa.eval_data import load_dataset
+from qa.evaluation import build_library
+from qa.reader import CALIBRATION_PATH, Calibration, SpanReader
+from qa.retrieval import retrieve
+from qa.settings import data_home
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+
+
+def features(dataset_path: Path, limit: int, half: bool) -> list[tuple[float, float, bool]]:
+    """(margin, cosine, should answer) of the best extraction for each question."""
+    embedder = MiniLMEmbedder()
+    settings = Settings(library=Path("/unused"))
+    dataset = load_dataset(dataset_path)
+    count = len(dataset.records) // 2 if half else len(dataset.records)
+    inside = {record["id"] for record in dataset.records[:count]}
+    library = build_library(
+        dataset,
+        data_home() / "eval-cache",
+        embedder,
+        settings,
+        keep=lambda i: i < count,
+        tag="first-half" if half else "all",
+    )
+    reader = SpanReader()
+    rows = []
+    questions = [q for q in dataset.questions if q.answers or not half]
+    answerable = [q for q in questions if q.answers and q.article_key in inside][:limit]
+    others = [q for q in questions if not q.answers or q.article_key not in inside][:limit]
+    for gold in answerable + others:
+        vector = embedder.encode_queries([gold.question])[0]
+        hits = retrieve(library, gold.question, vector, limit=settings.top_k, depth=settings.depth)
+        spans = reader.read(gold.question, [hit.passage.text for hit in hits])
+        best = max(
+            (
+                (span.margin + 4 * hit.cosine, span.margin, hit.cosine)
+                for hit, span in zip(hits, spans, strict=True)
+            ),
+            default=(0.0, -20.0, 0.0),
+        )
+        rows.append((best[1], best[2], gold in answerable))
+    return rows
+
+
+def choose(
+    rows: list[tuple[float, float, bool]], keep: float
+) -> tuple[Calibration, dict[str, float]]:
+    best: tuple[float, Calibration, dict[str, float]] | None = None
+    for weight in (0.0, 2.0, 4.0, 8.0, 12.0):
+        for tenths in range(-100, 150):
+            calibration = Calibration(bias=tenths / 10, temperature=2.0, cosine_weight=weight)
+            reader = SpanReader(calibration=calibration)
+            said = [(reader.answerable(m, c) >= 0.5, should) for m, c, should in rows]
+            answered = sum(a for a, s in said if s) / max(1, sum(s for _, s in said))
+            declined = sum(not a for a, s in said if not s) / max(1, sum(not s for _, s in said))
+            if answered >= keep and (best is None or declined > best[0]):
+                best = (declined, calibration, {"answered": answered, "declined": declined})
+    assert best is not None, "no calibration keeps enough answers"
+    return best[1], best[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=400)
+    parser.add_argument("--keep", type=float, default=0.95)
+    args = parser.parse_args()
+    rows = features(DATA / "squad-v1.1-dev.split-dev.json", args.limit, half=True)
+    rows += features(DATA / "squad-v2.0-dev.split-dev.json", args.limit, half=False)
+    calibration, figures = choose(rows, args.keep)
+    CALIBRATION_PATH.write_text(json.dumps(asdict(calibration), indent=2) + "\n")
+    print(json.dumps({"calibration": asdict(calibration), **figures}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
