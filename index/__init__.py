@@ -15,6 +15,7 @@ from .errors import (
     QAError,
 )
 from .library import Library, LibraryStatus
+from .manifest import FORMAT_VERSION
 from .passages import (
     ChunkSettings,
     Passage,
@@ -29,6 +30,7 @@ from .sync import ProgressCallback, SyncReport, passage_input
 
 __all__ = [
     "DEFAULT_MODEL",
+    "FORMAT_VERSION",
     "SUFFIXES",
     "Article",
     "ArticleError",

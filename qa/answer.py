@@ -51,6 +51,8 @@ class Answer:
     """Where `text` lies inside the first citation's sentence."""
     citations: list[Citation] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    also_in: list[int] = field(default_factory=list)
+    """Numbers of further citations whose sentences give the same answer (other articles too)."""
     message: str = ""
     """Said to the user instead of an answer (e.g. "not found in your articles")."""
 

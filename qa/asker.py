@@ -19,6 +19,7 @@ from index import (
 
 from .answer import Answer, Candidate, Citation
 from .conversation import Conversation
+from .eval_metrics import normalize_answer
 from .extractor import Extraction, SentenceReader
 from .retrieval import Hit, Mode, retrieve
 from .settings import Settings
@@ -144,25 +145,37 @@ class Asker:
         text = best.hit.passage.article.article.text
         candidates: list[Candidate] = []
         for extraction in extractions:
-            answer_text = text_of(extraction)
+            candidate = text_of(extraction)
             if (
-                any(c.text == answer_text for c in candidates)
+                any(c.text == candidate for c in candidates)
                 or extraction_key(extraction) not in numbers
             ):
                 continue
             candidates.append(
                 Candidate(
-                    answer_text,
+                    candidate,
                     round(extraction.score, 4),
                     numbers[extraction_key(extraction)],
                     extraction.answer.start,
                     extraction.answer.end,
                 )
             )
+        answer_text = text[best.answer.start : best.answer.end]
+        same = normalize_answer(answer_text)
+        also_in = sorted(
+            {
+                numbers[extraction_key(e)]
+                for e in extractions[1:]
+                if extraction_key(e) in numbers
+                and numbers[extraction_key(e)] != 1
+                and normalize_answer(text_of(e)) == same
+            }
+        )
         return Answer(
             question,
             found=True,
-            text=text[best.answer.start : best.answer.end],
+            text=answer_text,
+            also_in=also_in,
             confidence=round(best.answerable, 3),
             highlight=(
                 best.answer.start - best.sentence.start,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import Embedder, Library, StoredPassage
+from index import FORMAT_VERSION, Embedder, Library, StoredPassage
 
 from .asker import Asker, Reader
 from .eval_data import Dataset, GoldQuestion
@@ -58,7 +58,9 @@ def build_library(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Library:
     """The dataset's corpus indexed once and cached by content hash (reruns reuse it)."""
-    folder = cache / f"{dataset.digest}-{embedder.name}-{settings.chunking.max_tokens}-{tag}"
+    folder = cache / (
+        f"{dataset.digest}-{embedder.name}-{settings.chunking.max_tokens}-v{FORMAT_VERSION}-{tag}"
+    )
     library = Library(folder / "index", embedder, settings.chunking)
     if not library.exists:
         corpus = folder / "corpus"

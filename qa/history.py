@@ -49,6 +49,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
         citations=[Citation(**c) for c in data["citations"]],
         candidates=[Candidate(**c) for c in data["candidates"]],
         message=data["message"],
+        also_in=list(data.get("also_in", [])),
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from index import Library
+from index import Library, MiniLMEmbedder
 from qa import NOT_FOUND, Asker, QuestionError, Settings, clean_question
 
 JOHNSON_SENTENCE = (
@@ -78,3 +80,27 @@ def test_questions_are_cleaned_of_control_characters_and_escapes() -> None:
 def test_a_huge_or_foreign_question_gets_an_answer_not_a_traceback(asker: Asker) -> None:
     assert asker.ask("sanctions " * 5000).question
     assert not asker.ask("¿Quién propuso las sanciones? 谁提出了制裁？").text.startswith("\x1b")
+
+
+def test_an_answer_given_by_several_articles_cites_them_all(
+    tmp_path: Path, real_embedder: MiniLMEmbedder
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.txt").write_text(
+        "Ferry strike ends\n\nThe ferry strike ended on Monday after "
+        "the operator Nordline raised wages by six percent."
+    )
+    (folder / "two.txt").write_text(
+        "Islanders relieved\n\nIslanders cheered as ferries sailed "
+        "again. Nordline raised wages to end the ferry strike."
+    )
+    library = Library(tmp_path / "lib", real_embedder)
+    library.add([folder])
+    answer = Asker(library, Settings(library=tmp_path / "lib")).ask(
+        "Who raised wages to end the ferry strike?"
+    )
+    assert answer.found and "Nordline" in answer.text
+    assert answer.also_in
+    others = {answer.citations[n - 1].article_id for n in answer.also_in}
+    assert others - {answer.citations[0].article_id}  # the other article is cited too

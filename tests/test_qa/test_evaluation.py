@@ -16,7 +16,8 @@ def test_official_normalisation_and_scores() -> None:
     assert normalize_answer("The  Great, Sichuan earthquake!") == "great sichuan earthquake"
     assert exact_match("the Great Sichuan Earthquake", ["Great Sichuan earthquake"]) == 1.0
     assert f1_score("Sichuan earthquake of 2008", ["the Great Sichuan earthquake"]) == 2 * (
-        2 / 4 * 2 / 3) / (2 / 4 + 2 / 3)
+        2 / 4 * 2 / 3
+    ) / (2 / 4 + 2 / 3)
     assert contains_answer("It opened in 1924, apart from", ["1924"])
     assert not contains_answer("It opened in 19240", ["1924"])
 
@@ -33,8 +34,17 @@ def test_squad_articles_become_one_document_each_with_exact_answer_offsets() -> 
 
 def test_qa_eval_compares_pipelines_on_the_fixture() -> None:
     runner = CliRunner()
-    args = ["eval", str(FIXTURES / "tiny-squad.json"), "--config", "lexical", "--config",
-            "hybrid", "--config", "hybrid+reader", "--json"]
+    args = [
+        "eval",
+        str(FIXTURES / "tiny-squad.json"),
+        "--config",
+        "lexical",
+        "--config",
+        "hybrid",
+        "--config",
+        "hybrid+reader",
+        "--json",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)

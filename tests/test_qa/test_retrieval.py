@@ -17,6 +17,8 @@ def test_rrf_rewards_items_ranked_well_by_both() -> None:
     fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1, 4]], k=60)
     assert sorted(fused, key=lambda i: -fused[i]) == [1, 3, 2, 4]
     assert fused[1] == pytest.approx(1 / 61 + 1 / 62)
+    weighted = reciprocal_rank_fusion([[1, 2], [2, 1]], k=10, weights=[1.0, 2.0])
+    assert weighted[2] == pytest.approx(1 / 12 + 2 / 11) and weighted[2] > weighted[1]
 
 
 def test_lexical_query_quotes_content_words_and_survives_fts_syntax() -> None:
