@@ -168,7 +168,7 @@ class Asker:
                 for e in extractions[1:]
                 if extraction_key(e) in numbers
                 and numbers[extraction_key(e)] != 1
-                and normalize_answer(text_of(e)) == same
+                and _same_answer(normalize_answer(text_of(e)), same)
             }
         )
         return Answer(
@@ -184,6 +184,14 @@ class Asker:
             citations=citations,
             candidates=candidates,
         )
+
+
+def _same_answer(one: str, other: str) -> bool:
+    """True when one normalised answer is the other, or holds it as whole words
+    ("operator nordline" and "nordline")."""
+    if not one or not other:
+        return False
+    return f" {one} " in f" {other} " or f" {other} " in f" {one} "
 
 
 def default_reader() -> Reader:

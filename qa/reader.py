@@ -20,6 +20,12 @@ MODEL_PATH = Path(__file__).resolve().parent / "models" / "reader.onnx"
 CALIBRATION_PATH = MODEL_PATH.with_suffix(".json")
 """Bias and temperature that turn the reader's answer-vs-null margin into a 0..1 confidence."""
 MAX_ANSWER_TOKENS = 30
+MAX_QUESTION_TOKENS = 64
+"""Longer questions are cut, so every window keeps room for the passage (as in SQuAD training)."""
+COSINE_WEIGHT = 8.0
+"""How much the question-passage cosine adds to the reader's margin when ranking candidates
+(chosen on the SQuAD dev split: margin + 8 cosine over the top 5 passages gave F1 53.2, the margin
+alone 52.0, the raw span score 44.3)."""
 _TOP = 20
 
 
@@ -107,6 +113,7 @@ class SpanReader:
 
     def read(self, question: str, passages: list[str]) -> list[SpanScore]:
         """The best span of each passage (every window of a long passage is read)."""
+        question = self._shorten(question)
         windows: list[tuple[int, Any]] = []
         for number, encoding in enumerate(
             self.tokenizer.encode_batch([(question, passage) for passage in passages])
@@ -141,6 +148,13 @@ class SpanReader:
                 )
         return [score for score in best if score is not None]
 
+    def _shorten(self, question: str) -> str:
+        """The question cut to MAX_QUESTION_TOKENS word pieces, at a token boundary."""
+        encoding = self.tokenizer.encode(question, add_special_tokens=False)
+        if len(encoding.ids) <= MAX_QUESTION_TOKENS:
+            return question
+        return question[: encoding.offsets[MAX_QUESTION_TOKENS - 1][1]]
+
     def answerable(self, margin: float, cosine: float) -> float:
         """0..1: how likely the span answers the question, from the reader and retrieval."""
         c = self.calibration
@@ -163,7 +177,7 @@ class SpanReader:
                     hit,
                     sentence,
                     Span(start, end),
-                    score=span.margin + 4 * hit.cosine,
+                    score=span.margin + COSINE_WEIGHT * hit.cosine,
                     coverage=0.0,
                     answerable=likely,
                 )

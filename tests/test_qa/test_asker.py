@@ -52,7 +52,9 @@ def test_citations_point_at_the_exact_sentence_in_the_article(
     ("question", "expected"),
     [
         ("When did the U.S. fire missiles at a Syrian airbase?", "Friday"),
-        ("Who is the Italian foreign minister?", "Alfano"),
+        ("Who says there is no consensus for new sanctions?", "Alfano"),
+        ("Who did Theresa May speak to on Monday?", "Donald Trump"),
+        ("Where did the G7 foreign ministers meet?", "Lucca"),
     ],
 )
 def test_other_questions_about_the_seed(asker: Asker, question: str, expected: str) -> None:
