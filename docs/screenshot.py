@@ -21,7 +21,7 @@ async def main() -> None:
     asker = open_asker(settings)
     asker.library.add([ROOT / "seeds"])
     app = make_app(settings, lambda _: asker, export_folder=work, history=History(work))
-    async with app.run_test(size=(110, 34)) as pilot:
+    async with app.run_test(size=(110, 46)) as pilot:
         await app.workers.wait_for_complete()
         for question in ("who raised sanctions?", "what did he say about Russia?"):
             await pilot.press(*question, "enter")

@@ -170,13 +170,13 @@ class SpanReader:
             end = hit.passage.start + span.end
             if end <= start:
                 continue
-            sentence = _sentence_around(library, hit, start, end)
+            sentence, answer = _sentence_around(library, hit, start, end)
             likely = self.answerable(span.margin, hit.cosine)
             extractions.append(
                 Extraction(
                     hit,
                     sentence,
-                    Span(start, end),
+                    answer,
                     score=span.margin + COSINE_WEIGHT * hit.cosine,
                     coverage=0.0,
                     answerable=likely,
@@ -202,10 +202,15 @@ def _best_span(start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any) 
     return best
 
 
-def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> Span:
-    """The sentence holding the answer (or the run of sentences it spans)."""
+def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[Span, Span]:
+    """The sentence holding the answer's start, and the answer cut to end inside it (a span that
+    runs on into the next sentence is nearly always too long)."""
     sentences = library.sentences(hit.passage)
-    inside = [s for s in sentences if s.end > start and s.start < end]
-    if not inside:
-        return Span(start, end)
-    return Span(inside[0].start, inside[-1].end)
+    sentence = next((s for s in sentences if s.start <= start < s.end), None)
+    if sentence is None:
+        return Span(start, end), Span(start, end)
+    text = hit.passage.article.article.text
+    cut = min(end, sentence.end)
+    while cut > start and text[cut - 1].isspace():
+        cut -= 1
+    return sentence, Span(start, cut)
