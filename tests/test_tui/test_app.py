@@ -39,6 +39,15 @@ async def ask(pilot: Pilot[None], app: QAApp, question: str) -> None:
     await pilot.pause()
 
 
+async def palette(pilot: Pilot[None], command: str) -> None:
+    """Run a command from the command palette, as a user types it."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def shown(widget: Static) -> str:
     return str(widget.render())
 
@@ -206,11 +215,7 @@ async def test_new_chat_and_export_as_markdown(
     app = chat_app()
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, app, "who raised sanctions?")
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Export chat")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await palette(pilot, "Export chat")
         exports = list(tmp_path.glob("qa-chat-*.md"))
         assert len(exports) == 1
         text = exports[0].read_text()
@@ -298,11 +303,7 @@ async def test_switching_library_from_the_palette(seeds_asker: Asker, tmp_path: 
     )
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, app, "who raised sanctions?")
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Switch library")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await palette(pilot, "Switch library")
         await pilot.press(*str(tmp_path / "other"), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
