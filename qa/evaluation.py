@@ -88,7 +88,7 @@ def evaluate(
     asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
     asker.warm_up()
     ranks: list[int | None] = []
-    em = f1 = cited = answered = declined_unanswerable = unanswerable = 0.0
+    em = f1 = cited = answered = declined_unanswerable = unanswerable = sourced = 0.0
     latencies: list[float] = []
     started = time.perf_counter()
     for gold in questions:
@@ -111,6 +111,10 @@ def evaluate(
             em += exact_match(answer.text, gold.answers)
             f1 += f1_score(answer.text, gold.answers)
             cited += contains_answer(answer.sentence, gold.answers)
+            sourced += contains_answer(answer.text, gold.answers) and any(
+                library.article(c.article_id).article.key.endswith("#" + gold.article_key)
+                for c in answer.citations
+            )
     elapsed = time.perf_counter() - started
     count = max(len(ranks), 1)
     figures = {
@@ -128,6 +132,7 @@ def evaluate(
             "EM": 100 * em / count,
             "F1": 100 * f1 / count,
             "cited sentence has answer": cited / count,
+            "answer has gold, gold article cited": sourced / count,
             "answered": answered / count,
         }
         if unanswerable:

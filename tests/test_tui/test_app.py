@@ -310,3 +310,28 @@ async def test_switching_library_from_the_palette(seeds_asker: Asker, tmp_path: 
         assert app.settings.library == tmp_path / "other"
         assert list(app.query(Turn)) == []
         assert "qa index add" in shown(app.query_one("#status", Static))
+
+
+async def test_readline_editing_in_the_question_box(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.query_one("#question", Input)
+        box.focus()
+        await pilot.press(*"who raised tariffs")
+        await pilot.press("ctrl+w")
+        assert box.value == "who raised "
+        await pilot.press(*"sanctions?", "ctrl+a", "W", "ctrl+e", "!")
+        assert box.value == "Wwho raised sanctions?!"
+        await pilot.press("ctrl+a", "ctrl+k")
+        assert box.value == ""
+
+
+async def test_light_theme_and_a_small_terminal(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "textual-light"
+        await ask(pilot, app, "who raised sanctions?")
+        turn = app.query_one(Turn)
+        assert turn.answer is not None and "Boris Johnson" in turn.answer.text
+        assert app.current_theme.dark is False
+        assert turn.region.width <= 80
