@@ -117,7 +117,8 @@ def main() -> None:
     lines += [
         "Baselines, measured in the same run: a new process running the script a user would",
         "otherwise write (`benchmarks/baseline_ask.py`: sentence-transformers + FAISS, top passage",
-        "only) against `qa ask` (ONNX question encoder, hybrid retrieval, trained reader, citations);",
+        "only) against `qa ask` (ONNX question encoder, hybrid retrieval, trained reader,",
+        "citations);",
         "and raw `SentenceTransformer.encode` over the very passages the pipeline embedded.",
         "Timings are medians of 3 cold processes on a shared machine; compare ratios, not seconds.",
         "",
