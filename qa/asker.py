@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from functools import cached_property
 from typing import Protocol
@@ -22,6 +21,7 @@ from .conversation import Conversation
 from .eval_metrics import normalize_answer
 from .extractor import Extraction, SentenceReader
 from .retrieval import Hit, Mode, retrieve
+from .sanitize import strip_controls
 from .settings import Settings
 
 NOT_FOUND = "Not found in your articles."
@@ -36,9 +36,6 @@ class Reader(Protocol):
 
 
 MAX_QUESTION_CHARS = 2000
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x1f\x7f-\x9f]"
-)
 
 
 class QuestionError(QAError):
@@ -47,7 +44,7 @@ class QuestionError(QAError):
 
 def clean_question(question: str) -> str:
     """The question without escape sequences or control characters, spaces collapsed."""
-    cleaned = " ".join(_CONTROL.sub(" ", question).split())
+    cleaned = " ".join(strip_controls(question, " ").split())
     if not cleaned:
         raise QuestionError(
             'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'

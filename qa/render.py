@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console
 from rich.text import Text
 
 from index import LibraryStatus
 
 from .answer import Answer, Citation
-
-_UNSAFE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
+from .sanitize import strip_controls
 
 
 def safe(text: str) -> str:
     """Article text with control characters and escape sequences removed, newlines as spaces."""
-    return " ".join(_UNSAFE.sub("", text).split())
+    return " ".join(strip_controls(text).split())
 
 
 def safe_block(text: str) -> str:
     """Article text for a reading pane: escape sequences and control characters removed, line
     breaks kept."""
-    return "\n".join(_UNSAFE.sub("", line) for line in text.split("\n"))
+    return "\n".join(strip_controls(line) for line in text.split("\n"))
 
 
 def citation_line(citation: Citation) -> str:

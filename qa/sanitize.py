@@ -1,0 +1,16 @@
+"""Escape sequences and control characters: what must never reach a terminal from outside text."""
+
+from __future__ import annotations
+
+import re
+
+CONTROL_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: cursor moves, colours, screen clears
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, clipboard writes (52)
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # C0/C1 controls, bidi overrides
+)
+"""Everything removed from article text and questions; tabs and newlines are kept."""
+
+
+def strip_controls(text: str, replacement: str = "") -> str:
+    return CONTROL_SEQUENCES.sub(replacement, text)
