@@ -4,8 +4,9 @@
 
 Runs the product's own path (retrieval + reader) on SQuAD v1.1 dev with half the articles
 indexed (questions of the other half must be declined) and on SQuAD v2.0 dev (unanswerable
-questions should be declined), then picks the calibration that declines the most of those while
-still answering at least --keep of the answerable in-corpus questions. Writes qa/models/reader.json.
+questions should be declined), then picks the calibration that declines the most off-corpus
+questions (then the most unanswerable ones) while still answering at least --keep of the
+answerable questions. Writes qa/models/reader.json.
 """
 
 from __future__ import annotations
@@ -62,19 +63,36 @@ def features(dataset_path: Path, limit: int, half: bool) -> list[tuple[float, fl
     return rows
 
 
+def share(reader: SpanReader, group: list[tuple[float, float, bool]], answer: bool) -> float:
+    """The share of `group` the reader answers (answer=True) or declines (answer=False)."""
+    said = [(reader.answerable(m, c) >= 0.5) == answer for m, c, _ in group]
+    return sum(said) / max(1, len(said))
+
+
 def choose(
-    rows: list[tuple[float, float, bool]], keep: float
+    rows: list[tuple[float, float, bool]],
+    unanswerable: list[tuple[float, float, bool]],
+    keep: float,
 ) -> tuple[Calibration, dict[str, float]]:
-    best: tuple[float, Calibration, dict[str, float]] | None = None
-    for weight in (0.0, 2.0, 4.0, 8.0, 12.0):
+    """The calibration that declines the most off-corpus questions while answering `keep` of the
+    answerable ones of both sets; ties go to declining more unanswerable SQuAD 2.0 questions."""
+    answerable = [row for row in rows + unanswerable if row[2]]
+    off_corpus = [row for row in rows if not row[2]]
+    impossible = [row for row in unanswerable if not row[2]]
+    best: tuple[tuple[float, float], Calibration, dict[str, float]] | None = None
+    for weight in (0.0, 2.0, 4.0, 8.0, 12.0, 16.0):
         for tenths in range(-100, 150):
             calibration = Calibration(bias=tenths / 10, temperature=2.0, cosine_weight=weight)
             reader = SpanReader(calibration=calibration)
-            said = [(reader.answerable(m, c) >= 0.5, should) for m, c, should in rows]
-            answered = sum(a for a, s in said if s) / max(1, sum(s for _, s in said))
-            declined = sum(not a for a, s in said if not s) / max(1, sum(not s for _, s in said))
+            answered = share(reader, answerable, True)
+            declined = (share(reader, off_corpus, False), share(reader, impossible, False))
             if answered >= keep and (best is None or declined > best[0]):
-                best = (declined, calibration, {"answered": answered, "declined": declined})
+                figures = {
+                    "answered": answered,
+                    "off-corpus declined": declined[0],
+                    "unanswerable declined": declined[1],
+                }
+                best = (declined, calibration, figures)
     assert best is not None, "no calibration keeps enough answers"
     return best[1], best[2]
 
@@ -85,8 +103,8 @@ def main() -> None:
     parser.add_argument("--keep", type=float, default=0.95)
     args = parser.parse_args()
     rows = features(DATA / "squad-v1.1-dev.split-dev.json", args.limit, half=True)
-    rows += features(DATA / "squad-v2.0-dev.split-dev.json", args.limit, half=False)
-    calibration, figures = choose(rows, args.keep)
+    unanswerable = features(DATA / "squad-v2.0-dev.split-dev.json", args.limit, half=False)
+    calibration, figures = choose(rows, unanswerable, args.keep)
     CALIBRATION_PATH.write_text(json.dumps(asdict(calibration), indent=2) + "\n")
     print(json.dumps({"calibration": asdict(calibration), **figures}, indent=2))
 
