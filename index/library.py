@@ -19,7 +19,7 @@ from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .store import Store, StoredArticle, StoredPassage
-from .sync import ProgressCallback, SyncReport, files_under, is_under, sync
+from .sync import ProgressCallback, SyncReport, file_stat, files_under, is_under, sync
 from .vectors import VectorIndex
 
 DATABASE_NAME = "library.sqlite3"
@@ -89,20 +89,26 @@ class Library:
     def vectors(self) -> VectorIndex:
         """The FAISS index, rebuilt from the database if the file lags behind it (a crash)."""
         if self._vectors is None:
-            manifest = self.manifest()
-            path = self.folder / VECTORS_NAME
-            current = (
-                path.exists()
-                and manifest.generation == self.store.generation
-                and path.stat().st_size == manifest.vectors_bytes
-            )
-            if current:
-                self._vectors = VectorIndex.load(path, self.embedder.dimension)
+            if self._vector_file_matches(self.store.generation):
+                self._vectors = VectorIndex.load(
+                    self.folder / VECTORS_NAME, self.embedder.dimension
+                )
             else:
                 self._vectors = VectorIndex.build(
                     self.embedder.dimension, self.store.iter_vectors()
                 )
         return self._vectors
+
+    def _vector_file_matches(self, generation: int) -> bool:
+        """True when the FAISS file is the one the manifest describes, for database
+        `generation` (a crash between the database commit and the file's rename breaks this)."""
+        manifest = self.manifest()
+        path = self.folder / VECTORS_NAME
+        return (
+            path.exists()
+            and manifest.generation == generation
+            and path.stat().st_size == manifest.vectors_bytes
+        )
 
     def close(self) -> None:
         if self._store is not None:
@@ -237,11 +243,7 @@ class Library:
         then the manifest; both are replaced atomically."""
         manifest = self.manifest()
         path = self.folder / VECTORS_NAME
-        if (
-            path.exists()
-            and manifest.generation == before
-            and path.stat().st_size == manifest.vectors_bytes
-        ):
+        if self._vector_file_matches(before):
             vectors = VectorIndex.load(path, self.embedder.dimension)
             vectors.remove(removed)
             ids, batch = self.store.vectors_for(set(added) - set(removed))
@@ -289,7 +291,7 @@ class Library:
         stale = sorted(
             path
             for path, file in on_disk.items()
-            if path not in known or _changed(file, known[path].size, known[path].mtime_ns)
+            if path not in known or file_stat(file) != (known[path].size, known[path].mtime_ns)
         )
         stale += sorted(path for path in known if path not in on_disk)
         size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
@@ -303,11 +305,3 @@ class Library:
             manifest.updated,
             stale,
         )
-
-
-def _changed(path: Path, size: int, mtime_ns: int) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return True
-    return (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns)

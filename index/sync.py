@@ -51,7 +51,9 @@ class _Pending:
     """Copies of the same article under other files, met in the same run."""
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def file_stat(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file, or None when it cannot be read: what tells an
+    unchanged file from a changed one without reading it."""
     try:
         stat = path.stat()
     except OSError:
@@ -107,7 +109,7 @@ def sync(
 
     changed: list[tuple[str, Path, tuple[int, int]]] = []
     for key, file in on_disk.items():
-        stat = _stat(file)
+        stat = file_stat(file)
         if stat is None:
             report.failures.append(f"{file}: the file disappeared before it could be read")
             continue

@@ -198,10 +198,14 @@ def default_reader() -> Reader:
     return SpanReader() if default_reader_available() else SentenceReader()
 
 
+def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
+    """The library that `settings` names, with the packaged model by default."""
+    return Library(settings.library, embedder or MiniLMEmbedder(), settings.chunking)
+
+
 def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:
-    """An asker over the library that `settings` names, with the packaged model by default."""
-    library = Library(settings.library, embedder or MiniLMEmbedder(), settings.chunking)
-    return Asker(library, settings)
+    """An asker over the library that `settings` names."""
+    return Asker(open_library(settings, embedder), settings)
 
 
 def text_of(extraction: Extraction) -> str:

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from index import Library, QAError, SyncReport
 
-from .asker import open_asker
+from .asker import open_asker, open_library
 from .progress import progress_bar
 from .render import print_answer, safe, status_text
 from .retrieval import Mode
@@ -39,10 +39,6 @@ def library_option(function: F) -> F:
 
 def make_settings(library: str | None) -> Settings:
     return Settings(library=library_folder(library))
-
-
-def open_library(settings: Settings) -> Library:
-    return open_asker(settings).library
 
 
 def fail(error: QAError) -> None:
@@ -254,7 +250,7 @@ def evaluate_command(
     if unknown:
         raise click.BadParameter(f"unknown config {unknown[0]!r}; choose from {', '.join(CONFIGS)}")
     settings = make_settings(None)
-    embedder = open_asker(settings).library.embedder
+    embedder = open_library(settings).embedder
     cache = data_home() / "eval-cache"
     try:
         data = load_dataset(dataset)
