@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -134,19 +134,18 @@ class SpanReader:
         start_logits, end_logits = self.session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         )
-        best: list[SpanScore | None] = [None] * len(passages)
-        for row, (number, encoding) in enumerate(windows):
-            span = _best_span(start_logits[row], end_logits[row], encoding)
-            current = best[number]
-            null = float(start_logits[row, 0] + end_logits[row, 0])
-            if current is None or span.score > current.score:
-                null = min(null, current.null) if current else null
-                best[number] = SpanScore(span.score, null, span.start, span.end)
-            else:
-                best[number] = SpanScore(
-                    current.score, min(current.null, null), current.start, current.end
-                )
-        return [score for score in best if score is not None]
+        spans = [
+            _best_span(start_logits[row], end_logits[row], encoding)
+            for row, (_, encoding) in enumerate(windows)
+        ]
+        nulls = start_logits[:, 0] + end_logits[:, 0]
+        best: list[SpanScore] = []
+        for number in range(len(passages)):
+            rows = [row for row, (owner, _) in enumerate(windows) if owner == number]
+            top = max((spans[row] for row in rows), key=lambda span: span.score)
+            # A passage votes "no answer" only as strongly as its least sure window does.
+            best.append(replace(top, null=float(min(nulls[row] for row in rows))))
+        return best
 
     def _shorten(self, question: str) -> str:
         """The question cut to MAX_QUESTION_TOKENS word pieces, at a token boundary."""
