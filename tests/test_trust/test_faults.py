@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import random
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from support import FakeEmbedder
 
 from index import IndexWriteError, Library, LibraryBusy
-from index.library import VECTORS_NAME
+from index.library import LOCK_NAME, VECTORS_NAME
 from index.vectors import VectorIndex
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -54,6 +55,21 @@ def write_articles(folder: Path, count: int, edition: str = "first") -> None:
 def start_writer(library: Path, articles: Path) -> subprocess.Popen[str]:
     code = WRITER.format(tests=str(TESTS), library=str(library), articles=str(articles))
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def wait_until_locked(folder: Path, seconds: float = 60.0) -> None:
+    """Block until another process holds the library's update lock (a loaded machine can take
+    a while to start the writer)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(folder / LOCK_NAME, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        time.sleep(0.05)
+    raise AssertionError("the writer never took the lock")
 
 
 def check_usable(folder: Path) -> int:
@@ -104,7 +120,7 @@ def test_a_second_writer_is_turned_away_while_readers_keep_answering(tmp_path: P
     write_articles(tmp_path / "more", 30, edition="second")
     writer = start_writer(folder, tmp_path / "more")
     try:
-        time.sleep(1.0)  # the writer holds the lock while it embeds
+        wait_until_locked(folder)  # the writer holds the lock while it embeds
         with pytest.raises(LibraryBusy):
             Library(folder, FakeEmbedder()).add([articles])
         assert check_usable(folder) >= 5  # readers see the last complete index
