@@ -20,7 +20,7 @@ from index import MiniLMEmbedder
 from qa import Settings
 from qa.eval_data import load_dataset
 from qa.evaluation import build_library
-from qa.reader import CALIBRATION_PATH, Calibration, SpanReader
+from qa.reader import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
 from qa.retrieval import retrieve
 from qa.settings import data_home
 
@@ -54,7 +54,7 @@ def features(dataset_path: Path, limit: int, half: bool) -> list[tuple[float, fl
         spans = reader.read(gold.question, [hit.passage.text for hit in hits])
         best = max(
             (
-                (span.margin + 4 * hit.cosine, span.margin, hit.cosine)
+                (span.margin + COSINE_WEIGHT * hit.cosine, span.margin, hit.cosine)
                 for hit, span in zip(hits, spans, strict=True)
             ),
             default=(0.0, -20.0, 0.0),

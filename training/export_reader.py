@@ -81,3 +81,49 @@ def export(
     shutil.copy(int8 if keep_int8 else fp32, output)
     shutil.rmtree(work, ignore_errors=True)
     return {**scores, "shipped": "int8" if keep_int8 else "fp32", "bytes": output.stat().st_size}
+
+
+def main() -> None:
+    """Export fine-tuned weights saved by `train_reader --weights-only` and record the scores."""
+    import argparse
+    import json
+    import random
+
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    from index import packaged_model_path
+
+    from .squad import load_examples
+
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("weights", type=Path, help="the .pt file train_reader --weights-only wrote")
+    parser.add_argument(
+        "--eval-data", type=Path, default=root.parent / "shared/data/squad-v1.1-dev.split-dev.json"
+    )
+    parser.add_argument("--eval-examples", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--output", type=Path, default=root / "qa" / "models" / "reader.onnx")
+    parser.add_argument("--report", type=Path, default=root / "training" / "report.json")
+    args = parser.parse_args()
+
+    tokenizer = AutoTokenizer.from_pretrained(str(packaged_model_path()))
+    model = AutoModelForQuestionAnswering.from_pretrained(
+        str(packaged_model_path()), dtype=torch.float32
+    )
+    state = torch.load(args.weights, map_location="cpu", weights_only=True)
+    model.load_state_dict({key: value.float() for key, value in state.items()})
+    held_out = load_examples(args.eval_data)
+    random.Random(args.seed).shuffle(held_out)
+    held_out = held_out[: args.eval_examples]
+    report = json.loads(args.report.read_text()) if args.report.exists() else {}
+    hyper = report.get("hyperparameters", {})
+    length, stride = hyper.get("max_length", 256), hyper.get("stride", 96)
+    scores = export(model, tokenizer, args.output, held_out, length, stride)
+    report.setdefault("held_out", {})["exported"] = {"questions": len(held_out), **scores}
+    args.report.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(scores, indent=2))
+
+
+if __name__ == "__main__":
+    main()

