@@ -29,7 +29,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## benchmarks over ../shared/data (not part of the tests)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.scale
 
 clean:
 	rm -rf $(VENV) .qa-demo

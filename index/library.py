@@ -20,7 +20,7 @@ from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .store import Store, StoredArticle, StoredPassage
 from .sync import ProgressCallback, SyncReport, file_stat, files_under, is_under, sync
-from .vectors import VectorIndex
+from .vectors import VectorIndex, wants_exact
 
 DATABASE_NAME = "library.sqlite3"
 VECTORS_NAME = "vectors.faiss"
@@ -90,14 +90,17 @@ class Library:
         """The FAISS index, rebuilt from the database if the file lags behind it (a crash)."""
         if self._vectors is None:
             if self._vector_file_matches(self.store.generation):
+                # Mapped: this copy is only searched; writers load their own (_write_vectors).
                 self._vectors = VectorIndex.load(
-                    self.folder / VECTORS_NAME, self.embedder.dimension
+                    self.folder / VECTORS_NAME, self.embedder.dimension, mapped=True
                 )
             else:
-                self._vectors = VectorIndex.build(
-                    self.embedder.dimension, self.store.iter_vectors()
-                )
+                self._vectors = self._vectors_from_store()
         return self._vectors
+
+    def _vectors_from_store(self) -> VectorIndex:
+        _, passages = self.store.counts()
+        return VectorIndex.build(self.embedder.dimension, self.store.iter_vectors(), passages)
 
     def _vector_file_matches(self, generation: int) -> bool:
         """True when the FAISS file is the one the manifest describes, for database
@@ -248,8 +251,10 @@ class Library:
             vectors.remove(removed)
             ids, batch = self.store.vectors_for(set(added) - set(removed))
             vectors.add(ids, batch)
+            if vectors.exact != wants_exact(len(vectors)):
+                vectors = self._vectors_from_store()  # grew past (or shrank below) exact search
         else:
-            vectors = VectorIndex.build(self.embedder.dimension, self.store.iter_vectors())
+            vectors = self._vectors_from_store()
         size = vectors.save(path)
         articles, passages = self.store.counts()
         manifest.generation = self.store.generation
@@ -267,6 +272,13 @@ class Library:
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:
         return self.store.lexical_search(query, limit)
+
+    def term_matches(self, terms: list[str]) -> dict[str, int]:
+        """How many passages each FTS5 term (or phrase) matches."""
+        return {term: self.store.matches(term) for term in terms}
+
+    def passage_count(self) -> int:
+        return len(self.vectors)
 
     def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         """Stored vectors by passage id (for scoring passages found only lexically)."""

@@ -372,6 +372,13 @@ class Store:
         )
         return [(int(row[0]), -float(row[1])) for row in rows]
 
+    def matches(self, query: str) -> int:
+        """How many passages an FTS5 query matches (counted from its doclists: fast)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (query,)
+        ).fetchone()
+        return int(row[0])
+
     def counts(self) -> tuple[int, int]:
         """(articles, passages) in the index."""
         articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

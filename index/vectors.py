@@ -1,7 +1,11 @@
-"""The FAISS half of an index: exact inner-product search over unit vectors, keyed by passage id."""
+"""The FAISS half of an index: inner-product search over unit vectors, keyed by passage id.
+
+Exact search while the library is small enough for it to be fast; beyond EXACT_LIMIT passages an
+inverted-file index (IVF) that reads only the lists nearest the question."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,9 +15,23 @@ import numpy as np
 
 from .errors import IndexCorrupt
 
+EXACT_LIMIT = 100_000
+"""Passages up to which search is exact (flat). Measured on 2 cores (docs/scale.md): exact search
+takes 6 ms at 100k passages, 17 ms at 300k and 60 ms at 1M; the IVF index stays under 3 ms."""
+PROBES = 128
+"""Inverted lists read per question in the IVF index: recall@10 against exact search was 0.988
+with 64 of 2,190 lists at 300k passages, so twice that, for ≥ 0.99."""
+_TRAINING_PER_LIST = 64
+
+
+def wants_exact(count: int) -> bool:
+    """True when `count` passages are best searched exactly."""
+    return count <= EXACT_LIMIT
+
 
 class VectorIndex:
-    """Passage vectors in a FAISS `IndexIDMap2(IndexFlatIP)`; cosine, as vectors are unit."""
+    """Passage vectors in a FAISS `IndexIDMap2(IndexFlatIP)`, or an IVF index for large
+    libraries; scores are cosines, as vectors are unit length."""
 
     def __init__(self, dimension: int, index: Any = None) -> None:
         import faiss
@@ -22,19 +40,42 @@ class VectorIndex:
         self.index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
     @classmethod
-    def build(cls, dimension: int, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> VectorIndex:
-        """A fresh index from (ids, vectors) batches."""
-        vectors = cls(dimension)
-        for ids, batch in batches:
-            vectors.add(ids, batch)
-        return vectors
+    def build(
+        cls, dimension: int, batches: Iterable[tuple[np.ndarray, np.ndarray]], count: int = 0
+    ) -> VectorIndex:
+        """A fresh index from (ids, vectors) batches; `count` of them picks the index type."""
+        if wants_exact(count):
+            vectors = cls(dimension)
+            for ids, batch in batches:
+                vectors.add(ids, batch)
+            return vectors
+        parts = list(batches)
+        all_ids = np.concatenate([ids for ids, _ in parts])
+        all_vectors = np.concatenate([batch for _, batch in parts])
+        del parts
+        return cls(dimension, _inverted_file(dimension, all_ids, all_vectors))
+
+    @property
+    def exact(self) -> bool:
+        import faiss
+
+        return not isinstance(self.index, faiss.IndexIVF)
+
+    def memory_bytes(self) -> int:
+        """Bytes the vectors take in memory (the serialised size, which FAISS keeps resident)."""
+        import faiss
+
+        return int(faiss.serialize_index(self.index).nbytes)
 
     @classmethod
-    def load(cls, path: Path, dimension: int) -> VectorIndex:
+    def load(cls, path: Path, dimension: int, mapped: bool = False) -> VectorIndex:
+        """The index in `path`; `mapped` maps the file instead of reading it (read-only: a cold
+        `qa ask` then loads a 640 MB index in 4 ms instead of 0.5 s, and pages in only what a
+        search touches)."""
         import faiss
 
         try:
-            index = faiss.read_index(str(path))
+            index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mapped else 0)
         except RuntimeError as error:
             raise IndexCorrupt(
                 f"the vector index {path} is damaged; rebuild it with: qa index rebuild"
@@ -44,6 +85,8 @@ class VectorIndex:
                 f"the vector index {path} has {index.d} dimensions, expected "
                 f"{dimension}; rebuild it with: qa index rebuild"
             )
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = PROBES
         return cls(dimension, index)
 
     def save(self, path: Path) -> int:
@@ -79,3 +122,20 @@ class VectorIndex:
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         scores, ids = self.index.search(query, min(limit, len(self)))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def _inverted_file(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
+    """An IVF index over `vectors`: about 4·sqrt(n) lists, centroids trained on a fixed sample."""
+    import faiss
+
+    lists = max(64, int(4 * math.sqrt(len(vectors))))
+    index = faiss.index_factory(dimension, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(
+        len(vectors), min(len(vectors), lists * _TRAINING_PER_LIST), replace=False
+    )
+    index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    index.add_with_ids(
+        np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+    )
+    faiss.extract_index_ivf(index).nprobe = PROBES
+    return index

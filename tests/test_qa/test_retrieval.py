@@ -9,7 +9,7 @@ import pytest
 from support import FIXTURES, SEEDS
 
 from index import ChunkSettings, Library, MiniLMEmbedder
-from qa import Mode, reciprocal_rank_fusion, retrieve
+from qa import Mode, reciprocal_rank_fusion, retrieval, retrieve
 from qa.retrieval import lexical_query, question_terms
 
 
@@ -24,6 +24,23 @@ def test_rrf_rewards_items_ranked_well_by_both() -> None:
 def test_lexical_query_quotes_content_words_and_survives_fts_syntax() -> None:
     assert question_terms("Who raised the sanctions?") == ["raised", "sanctions"]
     assert lexical_query('what about "NEAR" AND (x OR y)*') == '"near" OR "x" OR "y"'
+
+
+def test_large_libraries_leave_the_most_common_terms_out_of_the_lexical_query(
+    fine_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "what did the G7 ministers say about sanctions on Russia"
+    everything = lexical_query(question, fine_library)
+    assert everything == lexical_query(question)  # a small library keeps every term
+    matches = fine_library.term_matches(everything.split(" OR "))
+    assert all(count > 0 for count in matches.values())
+    fewest = min(matches.values())
+    monkeypatch.setattr(retrieval, "LEXICAL_BUDGET", fewest)
+    assert matches[lexical_query(question, fine_library)] == fewest  # one term is always kept
+    monkeypatch.setattr(retrieval, "LEXICAL_BUDGET", sum(matches.values()) - 1)
+    kept = lexical_query(question, fine_library).split(" OR ")
+    (dropped,) = set(matches) - set(kept)
+    assert matches[dropped] == max(matches.values())
 
 
 @pytest.fixture(scope="module")

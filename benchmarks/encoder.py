@@ -1,0 +1,82 @@
+"""Which encoder indexes passages: fp32 torch against the int8 ONNX export, speed and recall.
+
+    python -m benchmarks.encoder [--data ../shared/data] [--limit 1500]
+
+Speed: both encode the same SQuAD dev passages in one process, alternately, three times each.
+Recall: the SQuAD v1.1 dev corpus indexed by each, then R@5/R@20 over the first --limit
+questions (dense alone, where the encoder is all there is, and the shipped hybrid ranking).
+Prints JSON; `make bench` folds it into docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from index import Library, MiniLMEmbedder, Passage, passage_input
+from qa.eval_data import load_dataset
+from qa.evaluation import CONFIGS, build_library, evaluate
+from qa.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def passages(library: Library) -> list[str]:
+    """The texts the indexer embedded for every passage of `library`."""
+    store = library.store
+    texts = []
+    for (article_id,) in store.db.execute("SELECT id FROM articles").fetchall():
+        article = store.stored_article(article_id).article
+        for start, end in store.db.execute(
+            "SELECT start, end FROM passages WHERE article_id = ?", (article_id,)
+        ).fetchall():
+            texts.append(passage_input(article, Passage(start, end, ())))
+    return texts
+
+
+def compare(data: Path, limit: int) -> dict[str, float]:
+    dataset = load_dataset(data / "squad-v1.1-dev.split-dev.json")
+    settings = Settings(library=Path("/unused"))
+    encoders = {backend: MiniLMEmbedder(backend=backend) for backend in ("torch", "onnx")}
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="qa-encoder-") as work:
+        libraries = {
+            backend: build_library(dataset, Path(work), embedder, settings, tag=backend)
+            for backend, embedder in encoders.items()
+        }
+        texts = passages(libraries["torch"])
+        rates: dict[str, list[float]] = {backend: [] for backend in encoders}
+        for embedder in encoders.values():
+            embedder.encode(texts[:64])  # load the model outside the timing
+        for _ in range(3):
+            for backend, embedder in encoders.items():
+                began = time.perf_counter()
+                embedder.encode(texts)
+                rates[backend].append(len(texts) / (time.perf_counter() - began))
+        figures["passages"] = float(len(texts))
+        for backend in encoders:
+            figures[f"{backend} passages/s"] = statistics.median(rates[backend])
+        figures["speed-up"] = figures["onnx passages/s"] / figures["torch passages/s"]
+        for backend, library in libraries.items():
+            for config in ("dense", "hybrid"):
+                result = evaluate(library, dataset.questions[:limit], CONFIGS[config], settings)
+                figures[f"{backend} {config} R@5"] = result["R@5"]
+                figures[f"{backend} {config} R@20"] = result["R@20"]
+            library.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=1500)
+    args = parser.parse_args()
+    print(json.dumps(compare(args.data, args.limit), indent=2))
+
+
+if __name__ == "__main__":
+    main()
