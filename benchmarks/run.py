@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .encoder import compare
+from .encoder import compare, passages
 
 ROOT = Path(__file__).resolve().parent.parent
 QA = str(Path(sys.executable).parent / "qa")
@@ -50,7 +50,7 @@ def cold_ask(work: Path, env: dict[str, str]) -> dict[str, float]:
 
 def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict[str, float]:
     """The whole pipeline's passages/s against its encoder alone on the same passages."""
-    from index import Library, MiniLMEmbedder, Passage, passage_input
+    from index import Library, MiniLMEmbedder
 
     corpus = work / "bbc"
     corpus.mkdir()
@@ -62,14 +62,7 @@ def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict
     library = Library(work / "bbc-library", embedder)
     report = library.add([corpus])
     pipeline_rate = report.passages_embedded / report.seconds
-    store = library.store
-    texts = []
-    for (article_id,) in store.db.execute("SELECT id FROM articles").fetchall():
-        article = store.stored_article(article_id).article
-        for start, end in store.db.execute(
-            "SELECT start, end FROM passages WHERE article_id = ?", (article_id,)
-        ).fetchall():
-            texts.append(passage_input(article, Passage(start, end, ())))
+    texts = passages(library)
     began = time.perf_counter()
     embedder.encode(texts)
     encoder_rate = len(texts) / (time.perf_counter() - began)
