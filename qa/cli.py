@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from index import Library, QAError, SyncReport
+from index import Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import open_asker, open_library
 from .progress import progress_bar
@@ -80,7 +80,8 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     """
     settings = make_settings(library)
     try:
-        asker = open_asker(settings)
+        # One question per process: load the question encoder fast rather than optimised.
+        asker = open_asker(settings, MiniLMEmbedder(quick_start=True))
         asker.mode = Mode(mode)
         answer = asker.ask(" ".join(question))
     except QAError as error:

@@ -44,3 +44,9 @@ def test_on_a_cpu_passages_are_embedded_by_the_onnx_model() -> None:
 def test_an_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown backend"):
         MiniLMEmbedder(backend="tensorflow")
+
+
+def test_quick_start_encodes_questions_like_the_optimised_model() -> None:
+    quick = MiniLMEmbedder(quick_start=True).encode_queries(TEXTS)
+    optimised = MiniLMEmbedder().encode_queries(TEXTS)
+    assert ((quick * optimised).sum(axis=1) >= 0.9999).all()
