@@ -62,7 +62,7 @@ class VectorIndex:
         return not isinstance(self.index, faiss.IndexIVF)
 
     def memory_bytes(self) -> int:
-        """Bytes the vectors take in memory (the serialised size, which FAISS keeps resident)."""
+        """Bytes the index takes: all resident when read, paged in as searched when mapped."""
         import faiss
 
         return int(faiss.serialize_index(self.index).nbytes)
