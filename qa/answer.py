@@ -60,6 +60,13 @@ class Answer:
     def sentence(self) -> str:
         return self.citations[0].sentence if self.citations else ""
 
+    @property
+    def also_said(self) -> str:
+        """The line 'Also said in [2], [4].' for `also_in`; empty when no other citation agrees."""
+        if not self.also_in:
+            return ""
+        return "Also said in " + ", ".join(f"[{n}]" for n in self.also_in) + "."
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for `--json` output."""
         data = asdict(self)

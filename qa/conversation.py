@@ -75,9 +75,8 @@ class Conversation:
             lines += [f"## {question}", ""]
             if answer.found:
                 lines += [f"**{answer.text}**", "", f"> {answer.sentence} [1]", ""]
-                if answer.also_in:
-                    also = ", ".join(f"[{n}]" for n in answer.also_in)
-                    lines += [f"Also said in {also}.", ""]
+                if answer.also_said:
+                    lines += [answer.also_said, ""]
             else:
                 lines += [f"_{answer.message}_", ""]
             for citation in answer.citations:

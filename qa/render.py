@@ -53,10 +53,8 @@ def answer_text(answer: Answer) -> Text:
     out.append(safe(sentence[start:end]), style="bold reverse")
     out.append((" " if sentence[end : end + 1].isspace() else "") + safe(sentence[end:]))
     out.append("” [1]\n")
-    if answer.also_in:
-        out.append(
-            "Also said in " + ", ".join(f"[{n}]" for n in answer.also_in) + ".\n", style="dim"
-        )
+    if answer.also_said:
+        out.append(answer.also_said + "\n", style="dim")
     for citation in answer.citations:
         out.append(f"\n[{citation.number}] ", style="bold")
         out.append(citation_line(citation), style="cyan")

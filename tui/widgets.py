@@ -99,10 +99,8 @@ def answer_body(answer: Answer) -> Text:
     if sentence[end : end + 1].isspace():
         out.append(" ")
     out.append(safe(sentence[end:]) + "” [1]")
-    if answer.also_in:
-        out.append(
-            "\nAlso said in " + ", ".join(f"[{n}]" for n in answer.also_in) + ".", style="dim"
-        )
+    if answer.also_said:
+        out.append("\n" + answer.also_said, style="dim")
     return out
 
 
