@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import FORMAT_VERSION, Embedder, Library, StoredPassage
+from index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
 
 from .asker import Asker, Reader
 from .eval_data import Dataset, GoldQuestion
@@ -73,8 +73,12 @@ def build_library(
     return library
 
 
+def _from_gold_article(article: StoredArticle, gold: GoldQuestion) -> bool:
+    return article.article.key.endswith("#" + gold.article_key)
+
+
 def _is_gold(passage: StoredPassage, gold: GoldQuestion) -> bool:
-    if not passage.article.article.key.endswith("#" + gold.article_key):
+    if not _from_gold_article(passage.article, gold):
         return False
     if gold.spans:
         return any(passage.start <= start and end <= passage.end for start, end in gold.spans)
@@ -112,8 +116,7 @@ def evaluate(
             f1 += f1_score(answer.text, gold.answers)
             cited += contains_answer(answer.sentence, gold.answers)
             sourced += contains_answer(answer.text, gold.answers) and any(
-                library.article(c.article_id).article.key.endswith("#" + gold.article_key)
-                for c in answer.citations
+                _from_gold_article(library.article(c.article_id), gold) for c in answer.citations
             )
     elapsed = time.perf_counter() - started
     count = max(len(ranks), 1)
@@ -140,6 +143,19 @@ def evaluate(
     return figures
 
 
+def first_half_library(
+    dataset: Dataset, cache: Path, embedder: Embedder, settings: Settings
+) -> tuple[Library, set[str]]:
+    """The first half of the dataset's articles indexed (cached), and those articles' keys: the
+    questions about the other half are off-corpus."""
+    half = len(dataset.records) // 2
+    inside = {record["id"] for record in dataset.records[:half]}
+    library = build_library(
+        dataset, cache, embedder, settings, keep=lambda i: i < half, tag="first-half"
+    )
+    return library, inside
+
+
 def off_corpus(
     dataset: Dataset,
     cache: Path,
@@ -149,11 +165,7 @@ def off_corpus(
     limit: int,
 ) -> dict[str, float]:
     """Index the first half of the articles; ask questions of both halves."""
-    half = len(dataset.records) // 2
-    inside = {r["id"] for r in dataset.records[:half]}
-    library = build_library(
-        dataset, cache, embedder, settings, keep=lambda i: i < half, tag="first-half"
-    )
+    library, inside = first_half_library(dataset, cache, embedder, settings)
     asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
     answerable = [q for q in dataset.questions if q.answers]
     in_corpus = [q for q in answerable if q.article_key in inside][:limit]

@@ -19,7 +19,7 @@ from pathlib import Path
 from index import MiniLMEmbedder
 from qa import Settings
 from qa.eval_data import load_dataset
-from qa.evaluation import build_library
+from qa.evaluation import build_library, first_half_library
 from qa.reader import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
 from qa.retrieval import retrieve
 from qa.settings import data_home
@@ -33,16 +33,12 @@ def features(dataset_path: Path, limit: int, half: bool) -> list[tuple[float, fl
     embedder = MiniLMEmbedder()
     settings = Settings(library=Path("/unused"))
     dataset = load_dataset(dataset_path)
-    count = len(dataset.records) // 2 if half else len(dataset.records)
-    inside = {record["id"] for record in dataset.records[:count]}
-    library = build_library(
-        dataset,
-        data_home() / "eval-cache",
-        embedder,
-        settings,
-        keep=lambda i: i < count,
-        tag="first-half" if half else "all",
-    )
+    cache = data_home() / "eval-cache"
+    if half:
+        library, inside = first_half_library(dataset, cache, embedder, settings)
+    else:
+        library = build_library(dataset, cache, embedder, settings)
+        inside = {record["id"] for record in dataset.records}
     reader = SpanReader()
     rows = []
     questions = [q for q in dataset.questions if q.answers or not half]
