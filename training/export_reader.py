@@ -87,13 +87,12 @@ def main() -> None:
     """Export fine-tuned weights saved by `train_reader --weights-only` and record the scores."""
     import argparse
     import json
-    import random
 
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
     from index import packaged_model_path
 
-    from .squad import load_examples
+    from .squad import held_out_examples
 
     root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=main.__doc__)
@@ -113,9 +112,7 @@ def main() -> None:
     )
     state = torch.load(args.weights, map_location="cpu", weights_only=True)
     model.load_state_dict({key: value.float() for key, value in state.items()})
-    held_out = load_examples(args.eval_data)
-    random.Random(args.seed).shuffle(held_out)
-    held_out = held_out[: args.eval_examples]
+    held_out = held_out_examples(args.eval_data, args.seed, args.eval_examples)
     report = json.loads(args.report.read_text()) if args.report.exists() else {}
     hyper = report.get("hyperparameters", {})
     length, stride = hyper.get("max_length", 256), hyper.get("stride", 96)

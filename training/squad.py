@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,4 +48,11 @@ def load_examples(path: Path) -> list[Example]:
     return examples
 
 
-__all__ = ["Example", "exact_match", "f1_score", "load_examples"]
+def held_out_examples(path: Path, seed: int, count: int) -> list[Example]:
+    """The held-out questions training and export score on: the same `count` for the same seed."""
+    examples = load_examples(path)
+    random.Random(seed).shuffle(examples)
+    return examples[:count]
+
+
+__all__ = ["Example", "exact_match", "f1_score", "held_out_examples", "load_examples"]

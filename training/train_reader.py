@@ -28,7 +28,7 @@ from transformers import (
 
 from .negatives import make_negatives
 from .spans import reading_scores
-from .squad import Example, load_examples
+from .squad import Example, held_out_examples, load_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -243,9 +243,7 @@ def main() -> None:
             )
 
     train_minutes = round((time.monotonic() - started) / 60, 1)
-    held_out = load_examples(args.eval_data)
-    random.Random(args.seed).shuffle(held_out)
-    held_out = held_out[: args.eval_examples]
+    held_out = held_out_examples(args.eval_data, args.seed, args.eval_examples)
     scores = evaluate(model, tokenizer, held_out, args.max_length, args.stride, device)
     print(f"held-out (gold paragraph given, {len(held_out)} questions): {scores}", flush=True)
 
