@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .article import Article
-from .embedder import DEFAULT_MODEL, Embedder, MiniLMEmbedder, packaged_model_path
+from .embedder import DEFAULT_MODEL, Embedder, MiniLMEmbedder, onnx_inputs, packaged_model_path
 from .errors import (
     ArticleError,
     IndexCorrupt,
@@ -55,6 +55,7 @@ __all__ = [
     "approximate_token_count",
     "find_article_files",
     "make_passages",
+    "onnx_inputs",
     "packaged_model_path",
     "passage_input",
     "read_articles",

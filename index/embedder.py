@@ -159,22 +159,28 @@ class MiniLMEmbedder:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for begin in range(0, len(order), ONNX_BATCH):
             rows = order[begin : begin + ONNX_BATCH]
-            width = max(len(encodings[row].ids) for row in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for line, row in enumerate(rows):
-                size = len(encodings[row].ids)
-                ids[line, :size] = encodings[row].ids
-                mask[line, :size] = 1
-            (hidden,) = session.run(
-                None,
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-            )
+            inputs = onnx_inputs([encodings[row] for row in rows])
+            mask = inputs["attention_mask"]
+            (hidden,) = session.run(None, inputs)
             summed = (hidden * mask[:, :, None]).sum(axis=1)
             pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             vectors[rows] = pooled / np.maximum(norms, 1e-12)
         return vectors
+
+
+def onnx_inputs(encodings: Sequence[Any]) -> dict[str, np.ndarray]:
+    """A BERT model's inputs for tokenizer `encodings` of any lengths, padded to the longest."""
+    width = max(len(encoding.ids) for encoding in encodings)
+    ids = np.zeros((len(encodings), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for row, encoding in enumerate(encodings):
+        size = len(encoding.ids)
+        ids[row, :size] = encoding.ids
+        mask[row, :size] = 1
+        types[row, :size] = encoding.type_ids
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
 def _nvidia_gpu() -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from index import Library, ModelUnavailable, Span, packaged_model_path
+from index import Library, ModelUnavailable, Span, onnx_inputs, packaged_model_path
 
 from .extractor import Extraction
 from .retrieval import Hit
@@ -122,17 +122,8 @@ class SpanReader:
             windows.extend((number, extra) for extra in encoding.overflowing)
         if not windows:
             return []
-        width = max(len(encoding.ids) for _, encoding in windows)
-        ids = np.zeros((len(windows), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        types = np.zeros_like(ids)
-        for row, (_, encoding) in enumerate(windows):
-            size = len(encoding.ids)
-            ids[row, :size] = encoding.ids
-            mask[row, :size] = 1
-            types[row, :size] = encoding.type_ids
         start_logits, end_logits = self.session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            None, onnx_inputs([encoding for _, encoding in windows])
         )
         spans = [
             _best_span(start_logits[row], end_logits[row], encoding)
