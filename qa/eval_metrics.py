@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import re
 import string
+import unicodedata
 from collections.abc import Sequence
 
 _PUNCTUATION = set(string.punctuation)
@@ -37,9 +38,19 @@ def f1_score(prediction: str, truths: Sequence[str]) -> float:
 
 
 def contains_answer(text: str, truths: Sequence[str]) -> bool:
-    """True when a normalised gold answer occurs in the normalised text."""
-    haystack = f" {normalize_answer(text)} "
-    return any(f" {normalize_answer(t)} " in haystack for t in truths if normalize_answer(t))
+    """True when a normalised gold answer occurs as whole words in the normalised text; here
+    typographic punctuation also separates words, so "Australia’s" holds "Australia"."""
+    haystack = f" {normalize_answer(_unicode_punctuation_as_space(text))} "
+    needles = (normalize_answer(_unicode_punctuation_as_space(t)) for t in truths)
+    return any(f" {needle} " in haystack for needle in needles if needle)
+
+
+def _unicode_punctuation_as_space(text: str) -> str:
+    """Curly quotes, dashes and other non-ASCII punctuation as spaces (the official
+    normalisation removes only ASCII punctuation, which news text often lacks)."""
+    return "".join(
+        " " if ord(ch) > 127 and unicodedata.category(ch).startswith("P") else ch for ch in text
+    )
 
 
 def percentile(values: Sequence[float], share: float) -> float:

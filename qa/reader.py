@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -126,8 +127,8 @@ class SpanReader:
             None, onnx_inputs([encoding for _, encoding in windows])
         )
         spans = [
-            _best_span(start_logits[row], end_logits[row], encoding)
-            for row, (_, encoding) in enumerate(windows)
+            _best_span(start_logits[row], end_logits[row], encoding, passages[number])
+            for row, (number, encoding) in enumerate(windows)
         ]
         nulls = start_logits[:, 0] + end_logits[:, 0]
         best: list[SpanScore] = []
@@ -176,7 +177,10 @@ class SpanReader:
         return extractions
 
 
-def _best_span(start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any) -> SpanScore:
+def _best_span(
+    start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any, passage: str
+) -> SpanScore:
+    """The highest-scoring span of one window that is not a whole heading line."""
     sequence = encoding.sequence_ids
     offsets = encoding.offsets
     size = len(encoding.ids)
@@ -187,7 +191,7 @@ def _best_span(start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any) 
         for e in ends:
             if s <= e < s + MAX_ANSWER_TOKENS:
                 score = float(start_logits[s] + end_logits[e])
-                if score > best.score:
+                if score > best.score and not _whole_heading(passage, offsets[s][0], offsets[e][1]):
                     best = SpanScore(score, 0.0, offsets[s][0], offsets[e][1])
     return best
 
@@ -204,3 +208,24 @@ def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[
     while cut > start and text[cut - 1].isspace():
         cut -= 1
     return sentence, Span(start, cut)
+
+
+HEADING_WORDS = 5
+"""A line this short that does not end a sentence is a heading, dateline or label."""
+_LIST_ITEM = re.compile(r"([-*+\u2022]|\d+[.)])\s")
+_EDGES = "-–—:|\"'“”‘’()[]*#>• \t"
+
+
+def _whole_heading(text: str, start: int, end: int) -> bool:
+    """True when the span holds all of a short line that is not a sentence: scraped page furniture
+    such as "QUIZ TIME" or "New York CNN Business —" (the reader picked both as answers)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    raw = text[line_start : len(text) if line_end < 0 else line_end]
+    if _LIST_ITEM.match(raw.strip()):
+        return False  # a list item ("- Boris Johnson") may well be the answer
+    core = raw.strip(_EDGES)
+    if not core or len(core.split()) > HEADING_WORDS or core.endswith((".", "!", "?")):
+        return False
+    core_start = line_start + raw.index(core)
+    return start <= core_start and end >= core_start + len(core)

@@ -20,6 +20,9 @@ def test_official_normalisation_and_scores() -> None:
     ) / (2 / 4 + 2 / 3)
     assert contains_answer("It opened in 1924, apart from", ["1924"])
     assert not contains_answer("It opened in 19240", ["1924"])
+    assert contains_answer("Australia’s remote Northern Territory", ["Australia"])
+    assert contains_answer("the hit show Squid Game", ["“Squid Game”"])
+    assert not contains_answer("Australias remote Northern Territory", ["Australia"])
 
 
 def test_squad_articles_become_one_document_each_with_exact_answer_offsets() -> None:
