@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench carry clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)  ## benchmarks over ../shared/data (not part of the tests)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.scale
+
+carry: $(STAMP)  ## what training/device_train.sh needs on a lent GPU machine, in .carry/
+	$(BIN)/python -m training.carry
 
 clean:
 	rm -rf $(VENV) .qa-demo
