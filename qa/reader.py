@@ -28,6 +28,10 @@ COSINE_WEIGHT = 8.0
 (chosen on the SQuAD dev split: margin + 8 cosine over the top 5 passages gave F1 53.2, the margin
 alone 52.0, the raw span score 44.3)."""
 _TOP = 20
+HEADING_WORDS = 5
+"""A line this short that does not end a sentence is a heading, dateline or label."""
+_LIST_ITEM = re.compile(r"([-*+\u2022]|\d+[.)])\s")
+_EDGES = "-–—:|\"'“”‘’()[]*#>• \t"
 
 
 @dataclass(frozen=True)
@@ -208,12 +212,6 @@ def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[
     while cut > start and text[cut - 1].isspace():
         cut -= 1
     return sentence, Span(start, cut)
-
-
-HEADING_WORDS = 5
-"""A line this short that does not end a sentence is a heading, dateline or label."""
-_LIST_ITEM = re.compile(r"([-*+\u2022]|\d+[.)])\s")
-_EDGES = "-–—:|\"'“”‘’()[]*#>• \t"
 
 
 def _whole_heading(text: str, start: int, end: int) -> bool:

@@ -69,7 +69,6 @@ def export(
         opset_version=17,
         dynamo=False,
     )
-    # Per-channel scales: per-tensor ones lost 2.8 F1 points.
     quantise(fp32, int8)
     scores = {
         "onnx_fp32": onnx_scores(fp32, tokenizer, examples, max_length, stride),
