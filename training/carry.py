@@ -37,8 +37,10 @@ def main(target: Path = ROOT / ".carry") -> None:
         shutil.copyfile(source / name, model_folder / name)
     for data in SQUAD_FILES:
         shutil.copyfile(data, target / data.name)
-    total = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
-    print(f"{target}: {total / 1e6:.1f} MB")
+    carried = [model_folder, *(target / data.name for data in SQUAD_FILES)]
+    files = [p for path in carried for p in ([path] if path.is_file() else path.rglob("*"))]
+    total = sum(path.stat().st_size for path in files if path.is_file())
+    print(f"carry these ({total / 1e6:.1f} MB):", *(str(p.relative_to(ROOT)) for p in carried))
 
 
 if __name__ == "__main__":

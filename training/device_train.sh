@@ -2,7 +2,9 @@
 # Train the reader on a lent GPU machine and bring back its fp16 weights (45 MB, in 15 MB parts).
 #
 #   here:        make carry      # .carry/: the base model and the SQuAD files (ignored by git)
-#   GPU machine: bash training/device_train.sh [extra train_reader flags]   (carry: .carry)
+#   GPU machine: bash training/device_train.sh [extra train_reader flags]
+#                (carry the paths make carry prints; move qa/models/reader.onnx aside first,
+#                since a call carries 64 MB in all)
 #   here again:  cat weights.part* > reader-fp16.pt && python -m training.export_reader reader-fp16.pt
 #
 # The lent machine has torch and transformers but not this project's index dependencies (faiss,
