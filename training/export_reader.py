@@ -50,6 +50,22 @@ class _Logits(torch.nn.Module):
         return out.start_logits, out.end_logits
 
 
+def to_onnx(model: Any, sample: tuple[torch.Tensor, ...], path: Path) -> None:
+    """Write the span model as fp32 ONNX with the reader's inputs and outputs, batch and length
+    dynamic; `sample` is (input_ids, attention_mask, token_type_ids) for tracing."""
+    axes = {0: "batch", 1: "tokens"}
+    torch.onnx.export(
+        _Logits(model),
+        sample,
+        str(path),
+        input_names=list(INPUTS),
+        output_names=["start_logits", "end_logits"],
+        dynamic_axes={**{k: axes for k in INPUTS}, "start_logits": axes, "end_logits": axes},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
 def export(
     model: Any, tokenizer: Any, output: Path, examples: list[Example], max_length: int, stride: int
 ) -> dict[str, Any]:
@@ -58,17 +74,7 @@ def export(
     work = Path(tempfile.mkdtemp())
     fp32, int8 = work / "reader-fp32.onnx", work / "reader-int8.onnx"
     sample = tokenizer("who?", "someone did.", return_tensors="pt")
-    axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        _Logits(model),
-        tuple(sample[k] for k in INPUTS),
-        str(fp32),
-        input_names=list(INPUTS),
-        output_names=["start_logits", "end_logits"],
-        dynamic_axes={**{k: axes for k in INPUTS}, "start_logits": axes, "end_logits": axes},
-        opset_version=17,
-        dynamo=False,
-    )
+    to_onnx(model, tuple(sample[k] for k in INPUTS), fp32)
     quantise(fp32, int8)
     scores = {
         "onnx_fp32": onnx_scores(fp32, tokenizer, examples, max_length, stride),

@@ -11,7 +11,7 @@ import torch
 from onnx import TensorProto
 from transformers import BertConfig, BertForQuestionAnswering
 
-from training.export_reader import INPUTS, _Logits
+from training.export_reader import INPUTS, to_onnx
 from training.quantise import quantise, store_half
 
 
@@ -29,17 +29,7 @@ def _tiny_reader(path: Path) -> dict[str, np.ndarray]:
     model = BertForQuestionAnswering(config).eval()
     ids = torch.randint(5, 500, (2, 24))
     sample = (ids, torch.ones_like(ids), torch.zeros_like(ids))
-    axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        _Logits(model),
-        sample,
-        str(path),
-        input_names=list(INPUTS),
-        output_names=["start_logits", "end_logits"],
-        dynamic_axes={**{k: axes for k in INPUTS}, "start_logits": axes, "end_logits": axes},
-        opset_version=17,
-        dynamo=False,
-    )
+    to_onnx(model, sample, path)
     return {name: tensor.numpy() for name, tensor in zip(INPUTS, sample, strict=True)}
 
 
