@@ -21,8 +21,9 @@ from index.vectors import VectorIndex
 
 TESTS = Path(__file__).resolve().parent.parent
 
-# A writer in its own process: the fake embedder made slow, so kills land mid-run, and small
-# commits, so there is progress to keep.
+# A writer in its own process: the fake embedder made slow and announcing each batch, so a test
+# can kill it at a chosen point of the run whatever the machine's speed, and small commits, so
+# there is progress to keep.
 WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
@@ -33,6 +34,7 @@ WRITER = textwrap.dedent("""
 
     class Slow(FakeEmbedder):
         def encode(self, texts):
+            print("encoding", flush=True)
             time.sleep(0.2)
             return super().encode(texts)
 
@@ -99,7 +101,14 @@ def test_killing_indexing_at_random_moments_never_breaks_the_index(tmp_path: Pat
             text = (articles / f"story-{number:03d}.txt").read_text()
             (articles / f"story-{number:03d}.txt").write_text(f"{text} Edit {round_number}.")
         writer = start_writer(folder, articles)
-        time.sleep(rng.uniform(0.3, 2.5))
+        # The moment is counted in batches, not seconds, so a slow or fast machine kills at the
+        # same points: during start-up, or some way into a batch's embedding or its commit. Ten
+        # edited one-passage articles make three batches of four, so there is always work left.
+        batches_seen = rng.randint(0, 2)
+        for _ in range(batches_seen):
+            assert writer.stdout is not None
+            assert writer.stdout.readline() == "encoding\n"
+        time.sleep(rng.uniform(0.0, 0.25) if batches_seen else rng.uniform(0.3, 1.0))
         if writer.poll() is None:
             writer.send_signal(signal.SIGKILL)
             kills += 1

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Static
 
@@ -43,7 +44,17 @@ async def palette(pilot: Pilot[None], command: str) -> None:
     """Run a command from the command palette, as a user types it."""
     await pilot.press("ctrl+p")
     await pilot.press(*command)
-    await pilot.pause(0.3)
+    # The palette searches in the background: wait for the match to be offered, not a fixed time.
+    for _ in range(200):
+        await pilot.pause(0.05)
+        lists = pilot.app.screen.query(CommandList)
+        offered = lists.first() if lists else None
+        if offered is not None and offered.highlighted is not None:
+            prompt = offered.get_option_at_index(offered.highlighted).prompt
+            if command.lower() in str(prompt).lower():
+                break
+    else:
+        raise AssertionError(f"the palette never offered {command!r}")
     await pilot.press("enter")
     await pilot.pause()
 
