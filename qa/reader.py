@@ -32,6 +32,13 @@ HEADING_WORDS = 5
 """A line this short that does not end a sentence is a heading, dateline or label."""
 _LIST_ITEM = re.compile(r"([-*+\u2022]|\d+[.)])\s")
 _EDGES = "-–—:|\"'“”‘’()[]*#>• \t"
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.' -]*[A-Z.]"  # the place in capitals, "SAN FRANCISCO"
+    r"(, [A-Z][\w.' ]{1,24})?"  # a state, country or date, ", Alaska"
+    r"( ?\([A-Z][\w ]{0,24}\))? ?[-–—]+ "  # the agency if named, and a dash, "(AP) — "
+)
+"""A dateline opening a line, "ANCHORAGE, Alaska (AP) — " or "SAN FRANCISCO – ": where the story
+was filed."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +191,7 @@ class SpanReader:
 def _best_span(
     start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any, passage: str
 ) -> SpanScore:
-    """The highest-scoring span of one window that is not a whole heading line."""
+    """The highest-scoring span of one window that is not page furniture."""
     sequence = encoding.sequence_ids
     offsets = encoding.offsets
     size = len(encoding.ids)
@@ -195,7 +202,7 @@ def _best_span(
         for e in ends:
             if s <= e < s + MAX_ANSWER_TOKENS:
                 score = float(start_logits[s] + end_logits[e])
-                if score > best.score and not _whole_heading(passage, offsets[s][0], offsets[e][1]):
+                if score > best.score and not _furniture(passage, offsets[s][0], offsets[e][1]):
                     best = SpanScore(score, 0.0, offsets[s][0], offsets[e][1])
     return best
 
@@ -212,6 +219,22 @@ def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[
     while cut > start and text[cut - 1].isspace():
         cut -= 1
     return sentence, Span(start, cut)
+
+
+def _furniture(text: str, start: int, end: int) -> bool:
+    """True for a span that is page furniture rather than something an article says."""
+    return _whole_heading(text, start, end) or _in_dateline(text, start)
+
+
+def _in_dateline(text: str, start: int) -> bool:
+    """True when the span starts inside a wire dateline: "SAN FRANCISCO" there says where the
+    reporter filed from, not where the news happened (the reader picked it for "where did the
+    leak occur?")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start > 0 and not text[:line_start].endswith("\n\n"):
+        return False  # a dateline opens a paragraph; this may be a hard-wrapped line ("U.S. -- ")
+    dateline = _DATELINE.match(text, line_start)
+    return dateline is not None and start < dateline.end()
 
 
 def _whole_heading(text: str, start: int, end: int) -> bool:

@@ -1,4 +1,4 @@
-"""The span reader's choice of answer inside a window: never a line of page furniture."""
+"""The span reader's choice of answer in a window: never page furniture (headings, datelines)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.reader import SpanReader, _best_span, _whole_heading
+from qa.reader import SpanReader, _best_span, _furniture
 
 PAGE = (
     "Contrary to the fuss, the dress was not damaged.\n\n"
@@ -16,6 +16,11 @@ PAGE = (
     "New York CNN Business \u2014\n\n"
     "Netflix renewed Squid Game for a second season.\n\n"
     "Attendees:\n- Boris Johnson\n"
+    "\nSAN FRANCISCO (AP) \u2014 Hackers leaked the records of a billion people in China.\n"
+    "\nLIMA, Peru (AP) \u2014 NEW YORK (AP) was a test line.\n"
+    "\nBOSTON \u2013 A dateline without an agency.\n"
+    "Prices of farm goods in the\n"
+    "U.S. -- the biggest producer -- fell, a hard-wrapped line that is no dateline.\n"
 )
 
 
@@ -34,10 +39,17 @@ def _span(text: str) -> tuple[int, int]:
         ("Squid Game", False),
         ("Boris Johnson", False),  # a list item is a fair answer
         ("Attendees", True),
+        ("SAN FRANCISCO", True),  # a dateline says where the story was filed
+        ("FRANCISCO (AP)", True),
+        ("Peru", True),
+        ("China", False),
+        ("NEW YORK", False),  # only the dateline opening a line is furniture
+        ("BOSTON", True),
+        ("U.S.", False),
     ],
 )
-def test_whole_short_lines_that_are_not_sentences_are_furniture(text: str, furniture: bool) -> None:
-    assert _whole_heading(PAGE, *_span(text)) is furniture
+def test_headings_and_datelines_are_furniture(text: str, furniture: bool) -> None:
+    assert _furniture(PAGE, *_span(text)) is furniture
 
 
 @dataclass
@@ -74,3 +86,13 @@ def test_real_reader_answers_from_the_sentence_not_the_heading() -> None:
     reader = SpanReader()
     (span,) = reader.read("Which show did Netflix renew for a second season?", [PAGE])
     assert PAGE[span.start : span.end] == "Squid Game"
+
+
+def test_real_reader_answers_from_the_sentence_not_the_dateline() -> None:
+    # Without the dateline rule the reader answers "SAN FRANCISCO" here, with a margin of 8.4.
+    page = (
+        "SAN FRANCISCO (AP) \u2014 The records of a billion people leaked this week, "
+        "a hacker said on a forum in China.\n"
+    )
+    (span,) = SpanReader().read("Where did the leak of a billion records happen?", [page])
+    assert page[span.start : span.end] == "China"
