@@ -7,6 +7,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import QAError
+
+
+class DatasetError(QAError):
+    """A question set `qa eval` cannot read."""
+
 
 @dataclass(frozen=True)
 class GoldQuestion:
@@ -37,12 +43,24 @@ class Dataset:
 
 def load_dataset(path: Path) -> Dataset:
     """A SQuAD JSON file, or news questions (`*.questions.jsonl` beside `*.articles.jsonl`)."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    if path.name.endswith(".questions.jsonl"):
-        articles = path.with_name(path.name.replace(".questions.jsonl", ".articles.jsonl"))
-        digest = hashlib.sha256(path.read_bytes() + articles.read_bytes()).hexdigest()[:16]
-        return _news(path, articles, digest)
-    return _squad(path, digest)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        if path.name.endswith(".questions.jsonl"):
+            articles = path.with_name(path.name.replace(".questions.jsonl", ".articles.jsonl"))
+            if not articles.is_file():
+                raise DatasetError(
+                    f"{path}: news questions need their articles beside them, in {articles.name}"
+                )
+            digest = hashlib.sha256(path.read_bytes() + articles.read_bytes()).hexdigest()[:16]
+            return _news(path, articles, digest)
+        return _squad(path, digest)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        # json.JSONDecodeError is a ValueError; a missing field is a KeyError or a TypeError.
+        reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+        raise DatasetError(
+            f"{path}: not a SQuAD JSON file or news *.questions.jsonl ({reason}); "
+            "see qa eval --help"
+        ) from error
 
 
 def _squad(path: Path, digest: str) -> Dataset:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from support import FIXTURES
 
 from qa.cli import cli
-from qa.eval_data import load_dataset
+from qa.eval_data import DatasetError, load_dataset
 from qa.eval_metrics import contains_answer, exact_match, f1_score, normalize_answer
 
 
@@ -33,6 +35,28 @@ def test_squad_articles_become_one_document_each_with_exact_answer_offsets() -> 
         for (start, end), answer in zip(gold.spans, gold.answers, strict=True):
             assert texts[gold.article_key][start:end] == answer
     assert sum(not gold.answers for gold in dataset.questions) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("notes.txt", b"plain words", "not a SQuAD JSON file"),
+        ("partial.json", b'{"data": [{"title": "x"}]}', "missing field 'paragraphs'"),
+        ("latin1.json", b"\xff\xfe", "codec can't decode"),
+        ("week.questions.jsonl", b'{"question": "q"}\n', "week.articles.jsonl"),
+    ],
+)
+def test_a_dataset_qa_eval_cannot_read_gets_one_line_naming_it(
+    tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DatasetError, match=says) as raised:
+        load_dataset(path)
+    assert str(path) in str(raised.value) and "\n" not in str(raised.value)
+    result = CliRunner().invoke(cli, ["eval", str(path)], env={"QA_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"qa: error: {raised.value}"]
 
 
 def test_qa_eval_compares_pipelines_on_the_fixture() -> None:
