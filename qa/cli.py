@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from index import Library, MiniLMEmbedder, QAError, SyncReport
+from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import open_asker, open_library
 from .progress import progress_bar
@@ -118,6 +118,13 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
             + (f" ({rate:.0f}/s)" if report.passages_embedded else "")
             + "."
         )
+        if not report.files_seen:
+            click.echo(
+                "No article files there; qa reads files ending in "
+                + " ".join(SUFFIXES)
+                + " (folders are searched recursively).",
+                err=True,
+            )
         if report.failures:
             click.echo(f"Skipped {len(report.failures)} file(s):", err=True)
             for failure in report.failures:

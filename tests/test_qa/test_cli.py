@@ -84,6 +84,17 @@ def test_index_add_reports_skipped_files_and_fails(tmp_path: Path) -> None:
     assert "bad.json: not valid JSON" in result.output
 
 
+def test_index_add_of_a_folder_without_articles_says_what_qa_reads(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "cat.jpg").write_bytes(b"\xff\xd8\xff")
+    result = CliRunner().invoke(
+        cli, ["index", "add", "--library", str(tmp_path / "lib"), str(tmp_path / "photos")]
+    )
+    assert result.exit_code == 0
+    assert "0 files" in result.output
+    assert "No article files there; qa reads files ending in .txt" in result.output
+
+
 def test_library_location_follows_qa_home_and_names() -> None:
     assert data_home({"QA_HOME": "/x/y"}) == Path("/x/y")
     assert library_folder("work", {"QA_HOME": "/x/y"}) == Path("/x/y/libraries/work")
