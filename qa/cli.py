@@ -185,6 +185,11 @@ def index_remove(paths: tuple[Path, ...], library: str | None) -> None:
         fail(error)
         return
     click.echo(f"Removed {removed} article(s) from {settings.library}.")
+    if not removed:
+        click.echo(
+            "No article in the library was read from there; `qa index status` lists its folders.",
+            err=True,
+        )
 
 
 @index.command("status")

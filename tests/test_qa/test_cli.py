@@ -93,6 +93,12 @@ def test_index_add_of_a_folder_without_articles_says_what_qa_reads(tmp_path: Pat
     assert result.exit_code == 0
     assert "0 files" in result.output
     assert "No article files there; qa reads files ending in .txt" in result.output
+    removed = CliRunner().invoke(
+        cli, ["index", "remove", "--library", str(tmp_path / "lib"), str(tmp_path / "elsewhere")]
+    )
+    assert removed.exit_code == 0
+    assert "Removed 0 article(s)" in removed.output
+    assert "No article in the library was read from there" in removed.output
 
 
 def test_library_location_follows_qa_home_and_names() -> None:
