@@ -37,8 +37,8 @@ _DATELINE = re.compile(
     r"(, [A-Z][\w.' ]{1,24})?"  # a state, country or date, ", Alaska"
     r"( ?\([A-Z][\w ]{0,24}\))? ?[-–—]+ "  # the agency if named, and a dash, "(AP) — "
 )
-"""A dateline opening a line, "ANCHORAGE, Alaska (AP) — " or "SAN FRANCISCO – ": where the story
-was filed."""
+"""A dateline opening a paragraph, "ANCHORAGE, Alaska (AP) — " or "SAN FRANCISCO – ": where the
+story was filed."""
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def _in_dateline(text: str, start: int) -> bool:
     reporter filed from, not where the news happened (the reader picked it for "where did the
     leak occur?")."""
     line_start = text.rfind("\n", 0, start) + 1
-    if line_start > 0 and not text[:line_start].endswith("\n\n"):
+    if line_start > 0 and not text.endswith("\n\n", 0, line_start):
         return False  # a dateline opens a paragraph; this may be a hard-wrapped line ("U.S. -- ")
     dateline = _DATELINE.match(text, line_start)
     return dateline is not None and start < dateline.end()
