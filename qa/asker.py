@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import cached_property
 from typing import Protocol
@@ -129,14 +130,15 @@ class Asker:
         read_as = read_as or question
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
-        if not extractions or extractions[0].answerable < 0.5:
+        confidence = corroborated(extractions)
+        if confidence < 0.5:
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
             return Answer(
                 question,
                 found=False,
                 citations=closest,
                 message=NOT_FOUND,
-                confidence=round(extractions[0].answerable, 3) if extractions else 0.0,
+                confidence=round(confidence, 3),
             )
         best = extractions[0]
         text = best.hit.passage.article.article.text
@@ -173,7 +175,7 @@ class Asker:
             found=True,
             text=answer_text,
             also_in=also_in,
-            confidence=round(best.answerable, 3),
+            confidence=round(confidence, 3),
             highlight=(
                 best.answer.start - best.sentence.start,
                 best.answer.end - best.sentence.start,
@@ -181,6 +183,23 @@ class Asker:
             citations=citations,
             candidates=candidates,
         )
+
+
+def corroborated(extractions: list[Extraction]) -> float:
+    """How likely the best candidate answers the question, counting every place that gives the
+    same answer: the chance that not all of them are wrong, one vote per occurrence in an article
+    (overlapping passages that read the same words count once). A long article that names
+    "Grease" in four passages, each short of the line on its own, is answered, not declined."""
+    if not extractions:
+        return 0.0
+    best = normalize_answer(text_of(extractions[0]))
+    votes: dict[tuple[int, int], float] = {}
+    for extraction in extractions:
+        if _same_answer(normalize_answer(text_of(extraction)), best):
+            place = (extraction.hit.passage.article.id, extraction.answer.start)
+            votes[place] = max(votes.get(place, 0.0), extraction.answerable)
+    all_wrong = math.prod(1.0 - vote for vote in votes.values())
+    return max(extractions[0].answerable, 1.0 - all_wrong)
 
 
 def _same_answer(one: str, other: str) -> bool:

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index import Library, MiniLMEmbedder
+from index import Article, Library, MiniLMEmbedder, Span, StoredArticle, StoredPassage
 from qa import NOT_FOUND, Asker, QuestionError, Settings, clean_question
+from qa.asker import corroborated
+from qa.extractor import Extraction
+from qa.retrieval import Hit
 
 JOHNSON_SENTENCE = (
     "Alfano says the idea was raised at a meeting in Lucca, Italy, by British "
@@ -106,3 +109,61 @@ def test_an_answer_given_by_several_articles_cites_them_all(
     assert answer.also_in
     others = {answer.citations[n - 1].article_id for n in answer.also_in}
     assert others - {answer.citations[0].article_id}  # the other article is cited too
+
+
+TOLD_TWICE = "Her breakthrough was Grease. Fans still sing songs from Grease. She sang in Xanadu."
+
+
+def _candidate(article_id: int, answer: str, occurrence: int, answerable: float) -> Extraction:
+    """A candidate answer found at the `occurrence`-th mention of `answer` in TOLD_TWICE."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TOLD_TWICE.index(answer, start + 1)
+    article = StoredArticle(article_id, Article(f"k{article_id}", TOLD_TWICE, "t", "s", "p"))
+    hit = Hit(StoredPassage(article_id, article, 0, len(TOLD_TWICE)), 1.0, 0.5, 1, 1)
+    span = Span(start, start + len(answer))
+    return Extraction(hit, span, span, 1.0, 0.0, answerable)
+
+
+def test_an_answer_given_in_several_places_is_surer_than_any_one_of_them() -> None:
+    twice = [_candidate(1, "Grease", 0, 0.4), _candidate(1, "Grease", 1, 0.3)]
+    assert corroborated(twice) == pytest.approx(1 - 0.6 * 0.7)
+    assert corroborated([*twice, _candidate(2, "Grease", 0, 0.5)]) == pytest.approx(
+        1 - 0.6 * 0.7 * 0.5
+    )
+
+
+def test_the_same_words_read_twice_or_another_answer_add_nothing() -> None:
+    best = _candidate(1, "Grease", 0, 0.4)
+    overlapping_passage = _candidate(1, "Grease", 0, 0.3)  # the same mention, read again
+    other_answer = _candidate(1, "Xanadu", 0, 0.45)
+    assert corroborated([best, overlapping_passage, other_answer]) == pytest.approx(0.4)
+    assert corroborated([]) == 0.0
+
+
+class _Told:
+    """A reader that finds the given candidates whatever the question."""
+
+    def __init__(self, *candidates: Extraction) -> None:
+        self.candidates = list(candidates)
+
+    def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
+        return self.candidates
+
+    def warm_up(self) -> None:
+        pass
+
+
+def test_the_decision_and_the_confidence_shown_count_every_place_that_agrees(
+    seeds_library: Library,
+) -> None:
+    settings = Settings(library=seeds_library.folder)
+    once = _candidate(1, "Grease", 0, 0.4)
+    twice = [once, _candidate(1, "Grease", 1, 0.3)]
+    hits = [once.hit]
+    declined = Asker(seeds_library, settings, _Told(once)).answer_hits("Which film?", hits)
+    assert not declined.found and declined.confidence == 0.4
+    answered = Asker(seeds_library, settings, _Told(*twice)).answer_hits("Which film?", hits)
+    assert answered.found and answered.text == "Grease"
+    assert answered.confidence == pytest.approx(0.58)
+    assert answered.also_in  # the second mention is cited as saying the same
