@@ -16,7 +16,7 @@ from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import open_asker, open_library
 from .progress import progress_bar
-from .render import print_answer, safe, status_text
+from .render import counted, print_answer, safe, status_text
 from .retrieval import Mode
 from .settings import Settings, library_folder
 
@@ -109,12 +109,13 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
     else:
         rate = report.passages_embedded / report.seconds if report.seconds else 0.0
         click.echo(
-            f"{report.files_seen} files ({report.files_unchanged} unchanged): "
-            f"{report.articles_added} articles added, {report.articles_updated} updated, "
-            f"{report.articles_removed} removed, {report.articles_unchanged} unchanged"
-            + (f", {report.duplicates} duplicates" if report.duplicates else "")
+            f"{counted(report.files_seen, 'file')} ({report.files_unchanged} unchanged): "
+            f"{counted(report.articles_added, 'article')} added, "
+            f"{report.articles_updated} updated, {report.articles_removed} removed, "
+            f"{report.articles_unchanged} unchanged"
+            + (f", {counted(report.duplicates, 'duplicate')}" if report.duplicates else "")
             + "; "
-            f"{report.passages_embedded} passages embedded in {report.seconds:.1f} s"
+            f"{counted(report.passages_embedded, 'passage')} embedded in {report.seconds:.1f} s"
             + (f" ({rate:.0f}/s)" if report.passages_embedded else "")
             + "."
         )
@@ -126,7 +127,7 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
                 err=True,
             )
         if report.failures:
-            click.echo(f"Skipped {len(report.failures)} file(s):", err=True)
+            click.echo(f"Skipped {counted(len(report.failures), 'file')}:", err=True)
             for failure in report.failures:
                 click.echo(f"  {safe(failure)}", err=True)
     if report.failures:
@@ -184,7 +185,7 @@ def index_remove(paths: tuple[Path, ...], library: str | None) -> None:
     except QAError as error:
         fail(error)
         return
-    click.echo(f"Removed {removed} article(s) from {settings.library}.")
+    click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
     if not removed:
         click.echo(
             "No article in the library was read from there; `qa index status` lists its folders.",

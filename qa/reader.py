@@ -215,10 +215,33 @@ def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[
     if sentence is None:
         return Span(start, end), Span(start, end)
     text = hit.passage.article.article.text
-    cut = min(end, sentence.end)
-    while cut > start and text[cut - 1].isspace():
-        cut -= 1
-    return sentence, Span(start, cut)
+    return sentence, tidy_edges(text, start, min(end, sentence.end))
+
+
+_PAIRS = {"“": "”", "‘": "’", '"': '"', "(": ")", "[": "]", "«": "»"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items() if close != "’"}
+"""A closing ’ is left alone: it is also the apostrophe of a plural possessive ("the Smiths’")."""
+
+
+def tidy_edges(text: str, start: int, end: int) -> Span:
+    """The answer without the space, trailing comma or dash, or half a pair of quotes or brackets
+    at its edges: `"the G7's position is very clear` shows as `the G7's position is very clear`.
+    What is left is still a verbatim slice of the text; a span that would vanish is kept whole."""
+    first, last = start, end
+    while True:
+        while first < last and text[first].isspace():
+            first += 1
+        while first < last and (text[last - 1].isspace() or text[last - 1] in ",;:–—-"):
+            last -= 1
+        if first >= last:
+            return Span(start, end)
+        opener, closer = text[first], text[last - 1]
+        if opener in _PAIRS and _PAIRS[opener] not in text[first + 1 : last]:
+            first += 1
+        elif closer in _CLOSERS and _CLOSERS[closer] not in text[first : last - 1]:
+            last -= 1
+        else:
+            return Span(first, last)
 
 
 def _furniture(text: str, start: int, end: int) -> bool:

@@ -11,6 +11,11 @@ from .answer import Answer, Citation
 from .sanitize import strip_controls
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 article", "2 articles", "1,024 files": a count with its noun in the right number."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def safe(text: str) -> str:
     """Article text with control characters and escape sequences removed, newlines as spaces."""
     return " ".join(strip_controls(text).split())

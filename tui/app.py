@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, Pr
 from textual.worker import get_current_worker
 
 from qa import Answer, Asker, Conversation, History, QAError, Settings, library_folder, open_asker
-from qa.render import citation_line
+from qa.render import citation_line, counted
 from qa.sources import article_view, passage_view
 
 from .screens import ArticleScreen, HelpScreen, LibraryPrompt
@@ -111,10 +111,12 @@ class QAApp(App[None]):
         except QAError:
             return
         changed = len(status.stale_files)
-        freshness = f"{changed} file(s) changed: Ctrl+R refreshes" if changed else "index current"
+        freshness = (
+            f"{counted(changed, 'file')} changed: Ctrl+R refreshes" if changed else "index current"
+        )
         self.call_from_thread(
             self._set_subtitle,
-            f"{self._library_name()} · {status.articles:,} articles · {freshness}",
+            f"{self._library_name()} · {counted(status.articles, 'article')} · {freshness}",
         )
 
     def _library_name(self) -> str:
@@ -375,7 +377,7 @@ class QAApp(App[None]):
             f"updated, {report.articles_removed} removed."
         )
         if report.failures:
-            summary += f" {len(report.failures)} file(s) skipped."
+            summary += f" {counted(len(report.failures), 'file')} skipped."
         self.call_from_thread(
             self._refreshed, summary, "warning" if report.failures else "information"
         )
@@ -409,7 +411,7 @@ class QAApp(App[None]):
         for chat in self.history.chats()[:20]:
             yield SystemCommand(
                 f"Open chat: {chat.title}",
-                f"{chat.turns} question(s)",
+                counted(chat.turns, "question"),
                 lambda chat_id=chat.id: self.open_chat(chat_id),
             )
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from support import SEEDS
 
 from qa.cli import EXIT_NOT_FOUND, cli
+from qa.render import counted
 from qa.settings import data_home, library_folder
 
 
@@ -22,7 +23,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli") / "lib"
     result = CliRunner().invoke(cli, ["index", "add", "--library", str(folder), str(SEEDS)])
     assert result.exit_code == 0, result.output
-    assert "1 articles added" in result.output
+    assert "1 article added" in result.output
     return folder
 
 
@@ -80,7 +81,7 @@ def test_index_add_reports_skipped_files_and_fails(tmp_path: Path) -> None:
         cli, ["index", "add", "--library", str(tmp_path / "lib"), str(tmp_path / "docs")]
     )
     assert result.exit_code == 1
-    assert "1 articles added" in result.output
+    assert "1 article added" in result.output
     assert "bad.json: not valid JSON" in result.output
 
 
@@ -91,13 +92,13 @@ def test_index_add_of_a_folder_without_articles_says_what_qa_reads(tmp_path: Pat
         cli, ["index", "add", "--library", str(tmp_path / "lib"), str(tmp_path / "photos")]
     )
     assert result.exit_code == 0
-    assert "0 files" in result.output
+    assert "0 files (0 unchanged): 0 articles added" in result.output
     assert "No article files there; qa reads files ending in .txt" in result.output
     removed = CliRunner().invoke(
         cli, ["index", "remove", "--library", str(tmp_path / "lib"), str(tmp_path / "elsewhere")]
     )
     assert removed.exit_code == 0
-    assert "Removed 0 article(s)" in removed.output
+    assert "Removed 0 articles" in removed.output
     assert "No article in the library was read from there" in removed.output
 
 
@@ -125,3 +126,8 @@ def test_installed_command_end_to_end(tmp_path: Path) -> None:
     assert asked.returncode == 0, asked.stderr
     assert "Boris Johnson" in asked.stdout
     assert (tmp_path / "home" / "libraries" / "default" / "manifest.json").exists()
+
+
+def test_counts_read_as_english() -> None:
+    assert counted(1, "article") == "1 article"
+    assert (counted(0, "file"), counted(1024, "passage")) == ("0 files", "1,024 passages")

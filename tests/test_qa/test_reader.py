@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.reader import SpanReader, _best_span, _furniture
+from qa.reader import SpanReader, _best_span, _furniture, tidy_edges
 
 PAGE = (
     "Contrary to the fuss, the dress was not damaged.\n\n"
@@ -96,3 +96,25 @@ def test_real_reader_answers_from_the_sentence_not_the_dateline() -> None:
     )
     (span,) = SpanReader().read("Where did the leak of a billion records happen?", [page])
     assert page[span.start : span.end] == "China"
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        ("\"the G7's position is very clear", "the G7's position is very clear"),
+        ("Boris Johnson, ", "Boris Johnson"),
+        ("the UN)", "the UN"),
+        ("Lake Tahoe \u2014", "Lake Tahoe"),
+        ("(the UN)", "(the UN)"),  # whole pairs stay
+        ("\u201cGrease\u201d", "\u201cGrease\u201d"),
+        ("the Smiths\u2019", "the Smiths\u2019"),  # a possessive, not half a quote
+        ('"', '"'),  # nothing would be left: kept as it was
+    ],
+)
+def test_answers_lose_half_pairs_and_trailing_punctuation_at_their_edges(
+    answer: str, shown: str
+) -> None:
+    text = f"Before. {answer} After."
+    start = text.index(answer)
+    span = tidy_edges(text, start, start + len(answer))
+    assert text[span.start : span.end] == shown

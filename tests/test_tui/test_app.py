@@ -294,7 +294,7 @@ async def test_refresh_indexes_new_articles_while_the_ui_stays_usable(
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "1 file(s) changed" in app.sub_title
+        assert "1 file changed" in app.sub_title
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
