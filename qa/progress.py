@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -34,20 +35,25 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("elapsed"),
         TimeRemainingColumn(),
+        TextColumn("left"),
     )
     with Progress(*columns, console=console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
+        started: dict[str, float] = {}
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
                 tasks[phase] = progress.add_task(
                     _LABELS.get(phase, phase), total=total or None, rate=""
                 )
-            task = progress.tasks[tasks[phase]]
-            speed = task.speed
-            rate = f"{speed:,.0f} {_UNITS.get(phase, 'items')}/s" if speed else ""
+            # The average rate since the phase began: rich's own estimate needs two advances
+            # and lags one update, so a one-batch run would never show a rate.
+            seconds = time.monotonic() - started.setdefault(phase, time.monotonic())
+            rate = (
+                f"{done / seconds:,.0f} {_UNITS.get(phase, 'items')}/s" if done and seconds else ""
+            )
             progress.update(tasks[phase], completed=done, total=total or None, rate=rate)
 
         yield update
