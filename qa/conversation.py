@@ -13,6 +13,40 @@ _PERSON_PRONOUNS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _OTHER_REFERENCES = re.compile(r"\b(it|its|they|them|their|there|that|this)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers", "its", "their"}
 _MAX_ENTITY_WORDS = 6
+# A follow-up that is only a question word ("when?", "and where exactly?") asks the last question
+# again about something else.
+_ELLIPSIS = re.compile(
+    r"\s*(?:and\s+|but\s+|so\s+)?"
+    r"(?P<wh>when|where|why|who|whom|what|which|how(?:\s+(?:many|much|long|often|far|old))?)"
+    r"(?:\s+(?:exactly|then|else|precisely))?\s*[?.!]*\s*",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = re.compile(
+    r"\s*(?:and\s+|but\s+|so\s+)?(?:who|whom|whose|what|which|when|where|why|how)\b"
+    r"(?:\s+(?:many|much|long|often|far|old)\b)?\s*",
+    re.IGNORECASE,
+)
+_AUXILIARY = re.compile(
+    r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|may|might|must)\b",
+    re.IGNORECASE,
+)
+# Questions whose answers are places, times or amounts, never people ("where was the meeting?").
+_NOT_ABOUT_PEOPLE = re.compile(
+    r"\s*(?:and\s+)?(?:where|when|how|(?:what|which)\s+(?:year|date|day|time|month|country|city"
+    r"|state|place|town|region|number|amount|percentage)s?)\b",
+    re.IGNORECASE,
+)
+# A capitalised name inside a question ("what did Tillerson do?"), with the word before it.
+_NAME = re.compile(
+    r"(?:(?P<before>[A-Za-z]+)\s+)?(?P<name>[A-Z][a-z'’.-]+(?:\s+[A-Z][a-z'’.-]+){0,3})"
+)
+_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|da|di|du|van|von|le|la)[-’']")
+"""The lowercase start of a part of a name, as in "al-Assad"."""
+# Words after which a capitalised word is a place or an adjective, not a person ("in Italy",
+# "the Syrian president").
+_NOT_BEFORE_A_PERSON = re.compile(
+    r"in|at|to|from|of|near|on|into|across|over|via|the|a|an", re.IGNORECASE
+)
 
 
 @dataclass
@@ -33,11 +67,13 @@ class Conversation:
         """The question with a pronoun that refers back replaced by what it refers to.
 
         "who raised sanctions?" -> "Boris Johnson"; then "what did he say about Russia?" is read
-        as "what did Boris Johnson say about Russia?". "he"/"she" go to the latest answer that
-        names a person, "it"/"they"/"there" to the latest short answer."""
-        person = next(
-            (a.text for _, a in reversed(self.turns) if a.found and _is_person_like(a.text)), None
-        )
+        as "what did Boris Johnson say about Russia?". "he"/"she" go to the latest person named
+        (an answer about people, or a name the question used), "it"/"they"/"there" to the latest
+        short answer; a bare "when?" or "where?" asks the last question again."""
+        again = self._ask_again(question)
+        if again is not None:
+            return again
+        person = self._latest_person()
         last = self.last_found
         other = (
             last.text
@@ -57,12 +93,56 @@ class Conversation:
             return _OTHER_REFERENCES.sub(replace_with(other), question, count=1)
         return question
 
+    def _ask_again(self, question: str) -> str | None:
+        """A bare question word asks the last question again: after "who met in Lucca?" (G7
+        foreign ministers), "when?" is read as "when did G7 foreign ministers met in Lucca?"; the
+        reader copes with the tense, not with a missing subject."""
+        ellipsis = _ELLIPSIS.fullmatch(question)
+        if ellipsis is None or not self.turns:
+            return None
+        earlier_question, earlier_answer = self.turns[-1]
+        earlier = Conversation(self.turns[:-1]).resolve(earlier_question)
+        opening = _QUESTION_WORD.match(earlier)
+        if opening is None:
+            return None
+        rest = earlier[opening.end() :].strip().rstrip("?.! ").strip()
+        if not rest:
+            return None
+        word = ellipsis.group("wh").lower()
+        if _AUXILIARY.match(rest) or not earlier_answer.found:
+            return f"{word} {rest}?"  # "what did X say" -> "why did X say"
+        return f"{word} did {earlier_answer.text} {rest}?"  # the answer was the subject
+
+    def _latest_person(self) -> str | None:
+        """Who "he" or "she" means: the latest answer naming a person to a question about people,
+        else a name the question itself used as a subject ("what did Tillerson do?")."""
+        for question, answer in reversed(self.turns):
+            if (
+                answer.found
+                and _is_person_like(answer.text)
+                and not _NOT_ABOUT_PEOPLE.match(question)
+            ):
+                return answer.text
+            names = [
+                match.group("name")
+                for match in _NAME.finditer(question)
+                if match.start("name") > 0
+                and not _NOT_BEFORE_A_PERSON.fullmatch(match.group("before") or "")
+            ]
+            if names:
+                return names[-1]
+        return None
+
     def context(self, question: str) -> str:
         """Extra search words for a follow-up: the last answer, its sentence's title and terms.
 
         Empty when the question stands on its own (no pronoun or reference to resolve)."""
         last = self.last_found
-        refers_back = bool(_PERSON_PRONOUNS.search(question) or _OTHER_REFERENCES.search(question))
+        refers_back = bool(
+            _PERSON_PRONOUNS.search(question)
+            or _OTHER_REFERENCES.search(question)
+            or _ELLIPSIS.fullmatch(question)
+        )
         if last is None or not refers_back or not last.citations:
             return ""
         citation = last.citations[0]
@@ -87,5 +167,11 @@ class Conversation:
 
 
 def _is_person_like(text: str) -> bool:
+    """Two to four capitalised words without digits or commas: "Boris Johnson" and "Bashar
+    al-Assad", not "Lucca, Italy"."""
     words = text.split()
-    return 1 < len(words) <= 4 and all(word[:1].isupper() for word in words)
+    return (
+        1 < len(words) <= 4
+        and all(_NAME_PARTICLE.sub("", word)[:1].isupper() for word in words)
+        and not any(character.isdigit() or character == "," for character in text)
+    )

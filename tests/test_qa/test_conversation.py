@@ -42,6 +42,44 @@ def test_person_pronouns_point_at_the_latest_person_named() -> None:
     assert chat.resolve("who raised tariffs?") == "who raised tariffs?"  # stands on its own
 
 
+def test_he_means_a_person_not_the_place_answer_of_a_where_question() -> None:
+    chat = Conversation()
+    chat.add("who raised sanctions?", answer("Boris Johnson"))
+    chat.add("where was the meeting held?", answer("Lucca, Italy"))
+    chat.add("what happened in Italy?", answer("a summit"))  # "Italy" is a place, not a subject
+    assert chat.resolve("what did he say?") == "what did Boris Johnson say?"
+
+
+def test_names_with_lowercase_particles_are_people_and_adjectives_are_not() -> None:
+    chat = Conversation()
+    chat.add("who is the Syrian president?", answer("Bashar al-Assad"))
+    assert chat.resolve("who backs him?") == "who backs Bashar al-Assad?"
+    chat = Conversation()
+    chat.add("who is the Syrian president?", answer("", found=False))
+    assert chat.resolve("who backs him?") == "who backs him?"  # not "who backs Syrian?"
+
+
+def test_he_can_mean_a_name_the_last_question_used() -> None:
+    chat = Conversation()
+    chat.add("who raised sanctions?", answer("Boris Johnson"))
+    chat.add("what did Tillerson do?", answer("visited the site of a massacre"))
+    assert chat.resolve("where was he going?") == "where was Tillerson going?"
+
+
+def test_a_bare_question_word_asks_the_last_question_again() -> None:
+    chat = Conversation()
+    chat.add("who met in Lucca?", answer("G7 foreign ministers"))
+    assert chat.resolve("when?") == "when did G7 foreign ministers met in Lucca?"
+    assert chat.resolve("And where exactly?") == "where did G7 foreign ministers met in Lucca?"
+    chat.add("when?", answer("early Tuesday"))
+    # A chain of them keeps the question they all refer to.
+    assert chat.resolve("why?") == "why did G7 foreign ministers met in Lucca?"
+    chat.add("what did Alfano say about Russia?", answer("no consensus"))
+    assert chat.resolve("why?") == "why did Alfano say about Russia?"
+    assert chat.resolve("why is the sky blue?") == "why is the sky blue?"  # stands on its own
+    assert chat.context("when?") == "no consensus G7 meets"
+
+
 def test_context_is_added_only_for_questions_that_refer_back() -> None:
     chat = Conversation()
     assert chat.context("what did he say?") == ""
