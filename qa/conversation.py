@@ -36,17 +36,14 @@ _NOT_ABOUT_PEOPLE = re.compile(
     r"|state|place|town|region|number|amount|percentage)s?)\b",
     re.IGNORECASE,
 )
-# A capitalised name inside a question ("what did Tillerson do?"), with the word before it.
+# A capitalised name inside a question, with the word before it: after an auxiliary it is the
+# subject ("what did Tillerson do?"); elsewhere it is a place, an object or an adjective ("in
+# Italy", "about Russia", "the Syrian president").
 _NAME = re.compile(
     r"(?:(?P<before>[A-Za-z]+)\s+)?(?P<name>[A-Z][a-z'’.-]+(?:\s+[A-Z][a-z'’.-]+){0,3})"
 )
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|da|di|du|van|von|le|la)[-’']")
 """The lowercase start of a part of a name, as in "al-Assad"."""
-# Words after which a capitalised word is a place or an adjective, not a person ("in Italy",
-# "the Syrian president").
-_NOT_BEFORE_A_PERSON = re.compile(
-    r"in|at|to|from|of|near|on|into|across|over|via|the|a|an", re.IGNORECASE
-)
 
 
 @dataclass
@@ -115,7 +112,7 @@ class Conversation:
 
     def _latest_person(self) -> str | None:
         """Who "he" or "she" means: the latest answer naming a person to a question about people,
-        else a name the question itself used as a subject ("what did Tillerson do?")."""
+        or a name a question used as its subject ("what did Tillerson do?")."""
         for question, answer in reversed(self.turns):
             if (
                 answer.found
@@ -126,8 +123,7 @@ class Conversation:
             names = [
                 match.group("name")
                 for match in _NAME.finditer(question)
-                if match.start("name") > 0
-                and not _NOT_BEFORE_A_PERSON.fullmatch(match.group("before") or "")
+                if match.start("name") > 0 and _AUXILIARY.fullmatch(match.group("before") or "")
             ]
             if names:
                 return names[-1]

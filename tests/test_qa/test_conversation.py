@@ -48,6 +48,8 @@ def test_he_means_a_person_not_the_place_answer_of_a_where_question() -> None:
     chat.add("where was the meeting held?", answer("Lucca, Italy"))
     chat.add("what happened in Italy?", answer("a summit"))  # "Italy" is a place, not a subject
     assert chat.resolve("what did he say?") == "what did Boris Johnson say?"
+    chat.add("what did he say about Russia?", answer("no consensus"))  # "Russia": an object
+    assert chat.resolve("what did he say?") == "what did Boris Johnson say?"
 
 
 def test_names_with_lowercase_particles_are_people_and_adjectives_are_not() -> None:
