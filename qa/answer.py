@@ -55,6 +55,9 @@ class Answer:
     """Numbers of further citations whose sentences give the same answer (other articles too)."""
     message: str = ""
     """Said to the user instead of an answer (e.g. "not found in your articles")."""
+    read_as: str = ""
+    """The question as the reader read it, when a follow-up was resolved against the chat
+    ("what did he say?" -> "what did Boris Johnson say?"); empty when read as asked."""
 
     @property
     def sentence(self) -> str:

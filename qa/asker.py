@@ -128,6 +128,7 @@ class Asker:
     def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
         """The answer found in already retrieved passages (`read_as`: the question resolved)."""
         read_as = read_as or question
+        resolved = read_as if read_as != question else ""
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         confidence = corroborated(extractions)
@@ -139,6 +140,7 @@ class Asker:
                 citations=closest,
                 message=NOT_FOUND,
                 confidence=round(confidence, 3),
+                read_as=resolved,
             )
         best = extractions[0]
         text = best.hit.passage.article.article.text
@@ -182,6 +184,7 @@ class Asker:
             ),
             citations=citations,
             candidates=candidates,
+            read_as=resolved,
         )
 
 

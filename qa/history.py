@@ -50,6 +50,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
         candidates=[Candidate(**c) for c in data["candidates"]],
         message=data["message"],
         also_in=list(data.get("also_in", [])),
+        read_as=str(data.get("read_as", "")),
     )
 
 

@@ -118,6 +118,10 @@ class Turn(Vertical):
 
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
+        if answer.read_as:  # show how a follow-up was understood, so a misreading is visible
+            heading = Text("› " + safe(self.question), style="bold")
+            heading.append(f"\n  read as “{safe(answer.read_as)}”", style="not bold italic dim")
+            self.query_one(".question", Static).update(heading)
         self.query_one(".answer", Static).update(answer_body(answer))
         for citation in answer.citations:
             self.mount(CitationItem(citation, quote=citation.number > 1 or not answer.found))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from qa import Answer, Citation, Conversation, History
@@ -111,11 +112,12 @@ def test_history_round_trips_chats(tmp_path: Path) -> None:
     history = History(tmp_path)
     chat_id = history.new_chat("who raised sanctions?")
     history.add_turn(chat_id, "who raised sanctions?", answer("Boris Johnson"))
-    history.add_turn(chat_id, "what did he say?", answer("", found=False))
+    follow_up = replace(answer("", found=False), read_as="what did Boris Johnson say?")
+    history.add_turn(chat_id, "what did he say?", follow_up)
     history.close()
     reopened = History(tmp_path)
     [summary] = reopened.chats()
     assert (summary.title, summary.turns) == ("who raised sanctions?", 2)
     turns = reopened.load(chat_id).turns
     assert turns[0][1] == answer("Boris Johnson")
-    assert turns[1][0] == "what did he say?"
+    assert turns[1] == ("what did he say?", follow_up)

@@ -92,6 +92,11 @@ async def test_follow_up_questions_use_the_conversation(chat_app: Callable[[], Q
         assert app.conversation.resolve("what did he say?") == "what did Boris Johnson say?"
         follow_up = app.conversation.turns[1][1]
         assert follow_up.found
+        assert follow_up.read_as == "what did Boris Johnson say about Russia?"
+        question = app.query(Turn).last().query_one(".question", Static)
+        assert "read as “what did Boris Johnson say about Russia?”" in shown(question)
+        first = app.query(Turn).first().query_one(".question", Static)
+        assert "read as" not in shown(first)  # a question that stands alone is read as asked
         assert any("Russia" in c.sentence or "Johnson" in c.sentence for c in follow_up.citations)
 
 
