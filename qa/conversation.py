@@ -36,6 +36,12 @@ _NOT_ABOUT_PEOPLE = re.compile(
     r"|state|place|town|region|number|amount|percentage)s?)\b",
     re.IGNORECASE,
 )
+# Questions answered by a time or an amount, which "it" or "there" never points back at.
+_ABOUT_TIME_OR_AMOUNT = re.compile(
+    r"\s*(?:and\s+)?(?:when|how\s+(?:many|much|long|old|often|far)"
+    r"|(?:what|which)\s+(?:year|date|day|time|month))\b",
+    re.IGNORECASE,
+)
 # A capitalised name inside a question, with the word before it: after an auxiliary it is the
 # subject ("what did Tillerson do?"); elsewhere it is a place, an object or an adjective ("in
 # Italy", "about Russia", "the Syrian president").
@@ -71,10 +77,13 @@ class Conversation:
         if again is not None:
             return again
         person = self._latest_person()
-        last = self.last_found
+        last = next(((q, a) for q, a in reversed(self.turns) if a.found), None)
         other = (
-            last.text
-            if last and last.text and len(last.text.split()) <= _MAX_ENTITY_WORDS
+            last[1].text
+            if last
+            and last[1].text
+            and len(last[1].text.split()) <= _MAX_ENTITY_WORDS
+            and not _ABOUT_TIME_OR_AMOUNT.match(last[0])  # "where is it?" never means "Tuesday"
             else None
         )
 

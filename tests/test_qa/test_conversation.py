@@ -62,6 +62,16 @@ def test_names_with_lowercase_particles_are_people_and_adjectives_are_not() -> N
     assert chat.resolve("who backs him?") == "who backs him?"  # not "who backs Syrian?"
 
 
+def test_it_never_points_back_at_a_time_or_an_amount() -> None:
+    chat = Conversation()
+    chat.add("where did they meet?", answer("Lucca"))
+    assert chat.resolve("how big is it?") == "how big is Lucca?"
+    chat.add("when did they meet?", answer("early Tuesday"))
+    assert chat.resolve("where is it?") == "where is it?"
+    chat.add("how many attended?", answer("seven ministers"))
+    assert chat.resolve("who were they?") == "who were they?"
+
+
 def test_he_can_mean_a_name_the_last_question_used() -> None:
     chat = Conversation()
     chat.add("who raised sanctions?", answer("Boris Johnson"))
