@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import article_view
 from .encoder import compare, passages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +98,7 @@ def main() -> None:
         "cold ask (seeds)": cold_ask(work, env),
         "indexing (BBC subset)": indexing(work, args.data, args.articles, env),
         "passage encoder: torch fp32 against int8 ONNX (SQuAD v1.1 dev)": compare(args.data, 1500),
+        "chat: opening a 2 MB article": article_view.measure(2.0),
     }
     shutil.rmtree(work, ignore_errors=True)
     lines = [
@@ -121,6 +123,10 @@ def main() -> None:
         "indexes the SQuAD dev corpus with each; R@k is retrieval recall over its first 1,500",
         "questions. Timings are medians of 3 runs on a shared machine; compare ratios, not",
         "seconds.",
+        "",
+        "Opening a long article in the chat (`python -m benchmarks.article_view`): the 200,000",
+        "characters around the cited sentence that qa shows, against the whole 2 MB text, in a",
+        "headless Textual app.",
         "",
         "The 26,869-article library, the vector index choice and the scaling curve:",
         "[scale.md](scale.md) (`python -m benchmarks.scale`).",

@@ -70,9 +70,13 @@ class ArticleScreen(ModalScreen[None]):
         with Vertical(id="article-box"):
             yield Static(heading, id="article-heading")
             with VerticalScroll(id="article-body"):
+                if view.omitted_before:
+                    yield Static(_omitted(view.omitted_before, "before", view.source))
                 yield Static(Text(safe_block(view.before)))
                 yield Static(Text(safe_block(view.sentence), style="bold reverse"), id="cited")
                 yield Static(Text(safe_block(view.after)))
+                if view.omitted_after:
+                    yield Static(_omitted(view.omitted_after, "after", view.source))
             yield Static(Text("Esc closes the article.", style="dim"))
 
     def on_mount(self) -> None:
@@ -80,6 +84,15 @@ class ArticleScreen(ModalScreen[None]):
 
     def _scroll_to_sentence(self) -> None:
         self.query_one("#cited").scroll_visible(top=True, animate=False)
+
+
+def _omitted(characters: int, where: str, source: str) -> Text:
+    """The note that stands for the part of a very long article that is not shown."""
+    return Text(
+        f"[{characters:,} more characters {where} this part of a long article: "
+        f"the whole text is in {safe(source)}]\n",
+        style="italic dim",
+    )
 
 
 class LibraryPrompt(ModalScreen[str]):

@@ -13,6 +13,7 @@ from textual.widgets import Input, ListView, Static
 
 from index import Library
 from qa import Answer, Asker, Conversation, History, Settings, open_asker
+from qa.sources import SourceView
 from tui import QAApp, make_app
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import CitationItem, SourcesPane, Turn
@@ -351,3 +352,19 @@ async def test_light_theme_and_a_small_terminal(chat_app: Callable[[], QAApp]) -
         assert turn.answer is not None and "Boris Johnson" in turn.answer.text
         assert app.current_theme.dark is False
         assert turn.region.width <= 80
+
+
+async def test_a_long_article_says_what_it_leaves_out(chat_app: Callable[[], QAApp]) -> None:
+    view = SourceView("Report", "report.pdf", "", "Before. Cited. After.", 8, 14, 1200, 3400)
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ArticleScreen(view))
+        await pilot.pause()
+        notes = [shown(s) for s in app.screen.query(Static) if "more characters" in shown(s)]
+        assert notes == [
+            "[1,200 more characters before this part of a long article: the whole text is in "
+            "report.pdf]\n",
+            "[3,400 more characters after this part of a long article: the whole text is in "
+            "report.pdf]\n",
+        ]
+        assert shown(app.screen.query_one("#cited", Static)) == "Cited."
