@@ -72,26 +72,40 @@ def cli() -> None:
 def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
 
-    Exits with 3 when the answer is not in your articles.
+    QUESTION "-" reads questions from standard input, one per line, and answers each in turn
+    (with --json, one JSON object per line). Exits with 3 when an answer is not in your articles.
 
     \b
-    Example:
+    Examples:
       qa ask "who raised sanctions?"
+      qa ask --json - < questions.txt > answers.jsonl
     """
     settings = make_settings(library)
+    many = question == ("-",)
+    questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
+    all_found = True
     try:
         # One question per process: load the question encoder fast rather than optimised.
-        asker = open_asker(settings, MiniLMEmbedder(quick_start=True))
+        asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
         asker.mode = Mode(mode)
-        answer = asker.ask(" ".join(question))
+        for text in questions:
+            if many and not text:
+                continue
+            answer = asker.ask(text)
+            all_found = all_found and answer.found
+            if as_json:
+                indent = None if many else 2
+                click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+            else:
+                if many:
+                    click.echo(f"› {safe(text)}")
+                print_answer(Console(), answer)
+                if many:
+                    click.echo()
     except QAError as error:
         fail(error)
         return
-    if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_answer(Console(), answer)
-    if not answer.found:
+    if not all_found:
         sys.exit(EXIT_NOT_FOUND)
 
 

@@ -39,6 +39,12 @@ _DATELINE = re.compile(
 )
 """A dateline opening a paragraph, "ANCHORAGE, Alaska (AP) — " or "SAN FRANCISCO – ": where the
 story was filed."""
+_CREDIT = re.compile(r"\([^()\n]{0,60}/[^()\n]{0,60}\)")
+"""A parenthesis with a slash: a photo credit such as "(Max Rossi/Reuters)" when it names an
+agency (_CREDIT_WORD), not "(NJ/NY Gotham)"."""
+_CREDIT_WORD = re.compile(
+    r"\b(?:Photo|Getty|Images|Reuters|AP|AFP|ANSA|EPA|CNN|Bloomberg|Pool|via)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,19 @@ def tidy_edges(text: str, start: int, end: int) -> Span:
 
 def _furniture(text: str, start: int, end: int) -> bool:
     """True for a span that is page furniture rather than something an article says."""
-    return _whole_heading(text, start, end) or _in_dateline(text, start)
+    return _whole_heading(text, start, end) or _in_dateline(text, start) or _in_credit(text, start)
+
+
+def _in_credit(text: str, start: int) -> bool:
+    """True when the span starts inside a photo credit: "Max Rossi/Reuters" took a photo, it is
+    not the Italian foreign minister (a candidate the reader offered)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return any(
+        credit.start() <= start - line_start < credit.end() and _CREDIT_WORD.search(credit.group())
+        for credit in _CREDIT.finditer(line)
+    )
 
 
 def _in_dateline(text: str, start: int) -> bool:

@@ -45,6 +45,25 @@ def test_ask_json_is_machine_readable(seeded: Path) -> None:
     assert data["citations"][0]["sentence"] == data["sentence"]
 
 
+def test_questions_from_standard_input_get_one_json_answer_per_line(seeded: Path) -> None:
+    questions = "who raised sanctions?\n\nwho is the Italian foreign minister?\n"
+    result = CliRunner().invoke(
+        cli, ["ask", "--json", "--library", str(seeded), "-"], input=questions
+    )
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert [a["question"] for a in answers] == [
+        "who raised sanctions?",
+        "who is the Italian foreign minister?",
+    ]
+    assert "Boris Johnson" in answers[0]["text"] and answers[1]["text"] == "Angelino Alfano"
+    declined = CliRunner().invoke(
+        cli, ["ask", "--library", str(seeded), "-"], input="what is the capital of Peru?\n"
+    )
+    assert declined.exit_code == EXIT_NOT_FOUND
+    assert "› what is the capital of Peru?" in declined.output
+
+
 def test_not_found_has_its_own_exit_code(seeded: Path) -> None:
     result = CliRunner().invoke(
         cli, ["ask", "--library", str(seeded), "who won the 2022 world cup?"]

@@ -21,6 +21,8 @@ PAGE = (
     "\nBOSTON \u2013 A dateline without an agency.\n"
     "Prices of farm goods in the\n"
     "U.S. -- the biggest producer -- fell, a hard-wrapped line that is no dateline.\n"
+    "Freeland said Canada is looking at sanctions. (Max Rossi/Reuters)\n"
+    "The Gotham team (NJ/NY Gotham) won. (Photo by Chris Jackson/Getty Images)\n"
 )
 
 
@@ -46,6 +48,11 @@ def _span(text: str) -> tuple[int, int]:
         ("NEW YORK", False),  # only the dateline opening a line is furniture
         ("BOSTON", True),
         ("U.S.", False),
+        ("Max Rossi", True),  # a photo credit
+        ("Reuters", True),
+        ("Chris Jackson", True),
+        ("NJ/NY Gotham", False),  # a slash in brackets but no agency: not a credit
+        ("Freeland", False),
     ],
 )
 def test_headings_and_datelines_are_furniture(text: str, furniture: bool) -> None:
