@@ -13,35 +13,33 @@ _PERSON_PRONOUNS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _OTHER_REFERENCES = re.compile(r"\b(it|its|they|them|their|there|that|this)\b", re.IGNORECASE)
 _POSSESSIVE = {"his", "her", "hers", "its", "their"}
 _MAX_ENTITY_WORDS = 6
+_LEAD = r"\s*(?:and\s+|but\s+|so\s+)?"
+"""What may open a follow-up before its question word ("and where?")."""
+_HOW_MUCH = r"how\s+(?:many|much|long|often|far|old)\b"
+_HOW = rf"(?:{_HOW_MUCH}|how)"
 # A follow-up that is only a question word ("when?", "and where exactly?") asks the last question
 # again about something else.
 _ELLIPSIS = re.compile(
-    r"\s*(?:and\s+|but\s+|so\s+)?"
-    r"(?P<wh>when|where|why|who|whom|what|which|how(?:\s+(?:many|much|long|often|far|old))?)"
+    _LEAD + rf"(?P<wh>when|where|why|who|whom|what|which|{_HOW})"
     r"(?:\s+(?:exactly|then|else|precisely))?\s*[?.!]*\s*",
     re.IGNORECASE,
 )
 _QUESTION_WORD = re.compile(
-    r"\s*(?:and\s+|but\s+|so\s+)?(?:who|whom|whose|what|which|when|where|why|how)\b"
-    r"(?:\s+(?:many|much|long|often|far|old)\b)?\s*",
-    re.IGNORECASE,
+    _LEAD + rf"(?:who|whom|whose|what|which|when|where|why|{_HOW})\b\s*", re.IGNORECASE
 )
 _AUXILIARY = re.compile(
     r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|may|might|must)\b",
     re.IGNORECASE,
 )
+_TIMES = r"(?:what|which)\s+(?:year|date|day|time|month)"
 # Questions whose answers are places, times or amounts, never people ("where was the meeting?").
 _NOT_ABOUT_PEOPLE = re.compile(
-    r"\s*(?:and\s+)?(?:where|when|how|(?:what|which)\s+(?:year|date|day|time|month|country|city"
-    r"|state|place|town|region|number|amount|percentage)s?)\b",
+    _LEAD + rf"(?:where|when|how|{_TIMES}|(?:what|which)\s+(?:country|city|state|place|town"
+    r"|region|number|amount|percentage)s?)\b",
     re.IGNORECASE,
 )
 # Questions answered by a time or an amount, which "it" or "there" never points back at.
-_ABOUT_TIME_OR_AMOUNT = re.compile(
-    r"\s*(?:and\s+)?(?:when|how\s+(?:many|much|long|old|often|far)"
-    r"|(?:what|which)\s+(?:year|date|day|time|month))\b",
-    re.IGNORECASE,
-)
+_ABOUT_TIME_OR_AMOUNT = re.compile(_LEAD + rf"(?:when|{_HOW_MUCH}|{_TIMES})\b", re.IGNORECASE)
 # A capitalised name inside a question, with the word before it: after an auxiliary it is the
 # subject ("what did Tillerson do?"); elsewhere it is a place, an object or an adjective ("in
 # Italy", "about Russia", "the Syrian president").
