@@ -156,6 +156,8 @@ class Conversation:
         lines = ["# qa chat", ""]
         for question, answer in self.turns:
             lines += [f"## {question}", ""]
+            if answer.read_as:
+                lines += [f"_read as “{answer.read_as}”_", ""]
             if answer.found:
                 lines += [f"**{answer.text}**", "", f"> {answer.sentence} [1]", ""]
                 if answer.also_said:
