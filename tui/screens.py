@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,7 +32,7 @@ KEYS: list[tuple[str, str]] = [
     ("Ctrl+P", "command palette: new chat, refresh, switch library, export, toggle sources"),
     ("F1  or  ?", "this help"),
     ("Ctrl+Q", "quit"),
-    ("Ctrl+A / Ctrl+E / Ctrl+W / Ctrl+U / Ctrl+K", "readline editing in the question box"),
+    ("Ctrl+A/E/W/U/K", "readline editing in the question box"),
 ]
 
 
@@ -42,14 +44,27 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        table = Text("Keys\n\n", style="bold")
-        width = max(len(key) for key, _ in KEYS)
+        # A grid wraps each meaning inside its own column, and the box scrolls, so the help reads
+        # well in an 80x24 terminal too.
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
         for key, meaning in KEYS:
-            table.append(f"  {key:<{width}}  ", style="bold")
-            table.append(meaning + "\n")
-        table.append("\nEsc closes this help.", style="dim")
-        with Vertical(id="help-box"):
-            yield Static(table)
+            keys.add_row(key, meaning)
+        follow_ups = Text(
+            '"what did he say?" or a bare "when?" is read with the chat so far; the line under '
+            "such a question shows how it was read."
+        )
+        with VerticalScroll(id="help-box"):
+            yield Static(
+                Group(
+                    Text("Keys\n", style="bold"),
+                    keys,
+                    Text("\nFollow-ups\n", style="bold"),
+                    follow_ups,
+                    Text("\nEsc closes this help; the arrows scroll it.", style="dim"),
+                )
+            )
 
 
 class ArticleScreen(ModalScreen[None]):

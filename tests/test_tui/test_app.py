@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Console
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Static
@@ -253,16 +255,34 @@ async def test_sources_pane_toggles(chat_app: Callable[[], QAApp]) -> None:
         assert not narrow.query_one(SourcesPane).display  # room for the chat first
 
 
+def plain(widget: Static, width: int) -> str:
+    """What a widget holding any rich renderable (a table, a group) shows, as plain text."""
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(widget.content)
+    return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+
 async def test_help_lists_every_key(chat_app: Callable[[], QAApp]) -> None:
     app = chat_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = shown(app.screen.query_one(Static))
-        for key in ("Enter", "Esc", "Ctrl+P", "Ctrl+R", "y", "Up / Down", "Ctrl+Q"):
+        text = plain(app.screen.query_one(Static), 100)
+        for key in ("Enter", "Esc", "Ctrl+P", "Ctrl+R", "y", "Up / Down", "Ctrl+Q", "Follow-ups"):
             assert key in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_scrolls_in_a_small_terminal(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0  # more than fits: it must scroll, not be cut off
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
 
 
 async def test_an_empty_question_and_a_missing_index_are_explained(tmp_path: Path) -> None:
