@@ -191,8 +191,8 @@ class Asker:
 def corroborated(extractions: list[Extraction]) -> float:
     """How likely the best candidate answers the question, counting every place that gives the
     same answer: the chance that not all of them are wrong, one vote per occurrence in an article
-    (overlapping passages that read the same words count once). A long article that names
-    "Grease" in four passages, each short of the line on its own, is answered, not declined."""
+    (overlapping passages that read the same words count once). An article that names "Grease"
+    in three passages, each short of the line on its own, is answered, not declined."""
     if not extractions:
         return 0.0
     best = normalize_answer(text_of(extractions[0]))

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
-from .asker import open_asker, open_library
+from .asker import QuestionError, open_asker, open_library
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text
 from .retrieval import Mode
@@ -85,13 +85,20 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     all_found = True
     try:
-        # One question per process: load the question encoder fast rather than optimised.
+        # One question: load the question encoder fast rather than optimised (a batch of
+        # questions repays the optimisation).
         asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
         asker.mode = Mode(mode)
-        for text in questions:
+        for number, text in enumerate(questions, 1):
             if many and not text:
                 continue
-            answer = asker.ask(text)
+            try:
+                answer = asker.ask(text)
+            except QuestionError as error:
+                if not many:
+                    raise
+                click.echo(f"qa: line {number} skipped: {error}", err=True)
+                continue
             all_found = all_found and answer.found
             if as_json:
                 indent = None if many else 2

@@ -46,17 +46,18 @@ def test_ask_json_is_machine_readable(seeded: Path) -> None:
 
 
 def test_questions_from_standard_input_get_one_json_answer_per_line(seeded: Path) -> None:
-    questions = "who raised sanctions?\n\nwho is the Italian foreign minister?\n"
+    questions = "who raised sanctions?\n\n\x1b[2J\nwho is the Italian foreign minister?\n"
     result = CliRunner().invoke(
         cli, ["ask", "--json", "--library", str(seeded), "-"], input=questions
     )
     assert result.exit_code == 0, result.output
-    answers = [json.loads(line) for line in result.output.splitlines()]
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["question"] for a in answers] == [
         "who raised sanctions?",
         "who is the Italian foreign minister?",
     ]
     assert "Boris Johnson" in answers[0]["text"] and answers[1]["text"] == "Angelino Alfano"
+    assert "qa: line 3 skipped: the question is empty" in result.stderr
     declined = CliRunner().invoke(
         cli, ["ask", "--library", str(seeded), "-"], input="what is the capital of Peru?\n"
     )
