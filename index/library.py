@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +19,15 @@ from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .store import Store, StoredArticle, StoredPassage
-from .sync import ProgressCallback, SyncReport, file_stat, files_under, is_under, sync
+from .sync import (
+    ProgressCallback,
+    SyncReport,
+    failed_before,
+    file_stat,
+    files_under,
+    is_under,
+    sync,
+)
 from .vectors import VectorIndex, wants_exact
 
 DATABASE_NAME = "library.sqlite3"
@@ -40,6 +48,8 @@ class LibraryStatus:
     updated: str
     stale_files: list[str]
     """Files under the roots that are new, changed or gone since the last update."""
+    unreadable_files: list[str] = field(default_factory=list)
+    """Files that could not be read and have not changed since, each with its problem."""
 
 
 class Library:
@@ -181,6 +191,9 @@ class Library:
                     if any(is_under(path, target) for target in targets):
                         articles += record.articles
                         removed.extend(self.store.forget_file(path))
+                for path in self.store.unreadable():
+                    if any(is_under(path, target) for target in targets):
+                        self.store.forget_unreadable(path)
                 for root in self.store.roots():
                     if any(is_under(root, target) for target in targets):
                         self.store.remove_root(root)
@@ -300,10 +313,12 @@ class Library:
         known = self.store.files()
         roots = self.store.roots()
         on_disk = files_under(roots, SyncReport())
+        unreadable = self.store.unreadable()
         stale = sorted(
             path
             for path, file in on_disk.items()
-            if path not in known or file_stat(file) != (known[path].size, known[path].mtime_ns)
+            if (path not in known or file_stat(file) != (known[path].size, known[path].mtime_ns))
+            and not failed_before(file, unreadable.get(path))
         )
         stale += sorted(path for path in known if path not in on_disk)
         size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
@@ -316,4 +331,9 @@ class Library:
             size,
             manifest.updated,
             stale,
+            sorted(
+                record.reason
+                for path, record in unreadable.items()
+                if path in on_disk and failed_before(on_disk[path], record)
+            ),
         )

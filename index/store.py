@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_hash);
+CREATE TABLE IF NOT EXISTS unreadable (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS aliases (
     article_id INTEGER NOT NULL REFERENCES articles (id),
     key TEXT NOT NULL UNIQUE,
@@ -97,6 +104,19 @@ class FileRecord:
     size: int
     mtime_ns: int
     articles: int
+
+
+@dataclass(frozen=True)
+class UnreadableFile:
+    """A file that could not be read, remembered so it is neither read again nor reported as
+    changed until it does change."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    """Status change time too: `chmod` fixes an unreadable file without touching its mtime."""
+    reason: str
 
 
 class Store:
@@ -160,6 +180,23 @@ class Store:
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, articles) VALUES (?, ?, ?, ?)",
             (record.path, record.size, record.mtime_ns, record.articles),
         )
+
+    def unreadable(self) -> dict[str, UnreadableFile]:
+        try:
+            rows = self.db.execute("SELECT path, size, mtime_ns, ctime_ns, reason FROM unreadable")
+        except sqlite3.OperationalError:
+            return {}  # an index written before unreadable files were remembered, opened read-only
+        return {row[0]: UnreadableFile(*row) for row in rows}
+
+    def record_unreadable(self, record: UnreadableFile) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO unreadable (path, size, mtime_ns, ctime_ns, reason)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (record.path, record.size, record.mtime_ns, record.ctime_ns, record.reason),
+        )
+
+    def forget_unreadable(self, path: str) -> None:
+        self.db.execute("DELETE FROM unreadable WHERE path = ?", (path,))
 
     def forget_file(self, path: str) -> list[int]:
         """Drop a file and its articles; returns the ids of the passages removed."""

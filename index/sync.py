@@ -13,7 +13,7 @@ from .embedder import Embedder
 from .errors import ArticleError
 from .passages import ChunkSettings, Passage, Span, make_passages, split_sentences
 from .reading import find_article_files, read_articles
-from .store import FileRecord, Store
+from .store import FileRecord, Store, UnreadableFile
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (phase, done, total) as work advances; total is 0 when unknown."""
@@ -61,6 +61,29 @@ def file_stat(path: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
+def failed_before(file: Path, record: UnreadableFile | None) -> bool:
+    """True when `file` is the very file that could not be read last time (same size, times)."""
+    if record is None:
+        return False
+    try:
+        stat = file.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) == (
+        record.size,
+        record.mtime_ns,
+        record.ctime_ns,
+    )
+
+
+def _unreadable(key: str, file: Path, reason: str) -> UnreadableFile | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return UnreadableFile(key, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, reason)
+
+
 def files_under(roots: Iterable[str], report: SyncReport) -> dict[str, Path]:
     """Absolute path -> file for every article file under the roots; unreadable roots reported."""
     found: dict[str, Path] = {}
@@ -95,8 +118,12 @@ def sync(
     on_disk = files_under(roots, report)
     report.files_seen = len(on_disk)
 
+    unreadable = store.unreadable()
     # Files that vanished from a root the user indexed are forgotten.
     with store.db:
+        for path in unreadable:
+            if path not in on_disk and any(is_under(path, root) for root in roots):
+                store.forget_unreadable(path)
         for path in known:
             if (
                 path not in on_disk
@@ -114,7 +141,10 @@ def sync(
             report.failures.append(f"{file}: the file disappeared before it could be read")
             continue
         record = known.get(key)
-        if record is not None and (record.size, record.mtime_ns) == stat:
+        if failed_before(file, unreadable.get(key)):
+            # Not read again until it changes, but still reported: it is still not indexed.
+            report.failures.append(f"{unreadable[key].reason} (unchanged since the last try)")
+        elif record is not None and (record.size, record.mtime_ns) == stat:
             report.files_unchanged += 1
         else:
             changed.append((key, file, stat))
@@ -128,6 +158,10 @@ def sync(
             pending_here = _read_changed(store, key, file, chunking, embedder, report, queued)
         except ArticleError as error:
             report.failures.append(str(error))
+            failed = _unreadable(key, file, str(error))
+            if failed is not None:
+                with store.db:
+                    store.record_unreadable(failed)
             continue
         pending.extend(pending_here)
         finished_files.append(FileRecord(key, stat[0], stat[1], articles=0))
@@ -137,6 +171,7 @@ def sync(
     with store.db:
         for record in finished_files:
             store.record_file(replace(record, articles=len(store.article_hashes(record.path))))
+            store.forget_unreadable(record.path)
     report.seconds = time.monotonic() - started
     return report
 

@@ -100,4 +100,13 @@ def status_text(status: LibraryStatus) -> Text:
             out.append(f"{'':>14}{safe(path)}\n", style="yellow")
     else:
         out.append(f"{'stale files':>12}  none: the index is current\n")
+    if status.unreadable_files:
+        out.append(f"{'unreadable':>12}  ", style="bold red")
+        out.append(
+            f"{counted(len(status.unreadable_files), 'file')} not indexed; fix or remove them, "
+            "then run: qa index update\n",
+            style="red",
+        )
+        for reason in status.unreadable_files[:10]:
+            out.append(f"{'':>14}{safe(reason)}\n", style="red")
     return out

@@ -165,3 +165,34 @@ def test_reading_respects_the_size_limit_setting(tmp_path: Path) -> None:
     assert path.stat().st_size < reading_module.MAX_ARTICLE_BYTES
     with pytest.raises(ArticleError, match="too large"):
         list(read_articles(path, max_bytes=10))
+
+
+def test_an_unreadable_file_is_remembered_until_it_changes(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD)
+    broken = folder / "broken.json"
+    broken.write_text('{"title": "Ferry news", "text": ')
+    library, first = index_folder(tmp_path, folder, fake_embedder)
+    assert [f for f in first.failures if "broken.json: not valid JSON" in f]
+
+    # Unchanged, it is still reported (it is still not indexed) but neither read again nor
+    # counted as a change waiting for an update.
+    again = library.update()
+    assert [f for f in again.failures if f.endswith("(unchanged since the last try)")]
+    status = library.status()
+    assert status.stale_files == []
+    assert [r for r in status.unreadable_files if "broken.json: not valid JSON" in r]
+
+    # Fixed in place with the same size and modification time (only its status-change time
+    # moves, as with chmod), it is read again and indexed.
+    stat = broken.stat()
+    broken.write_text('{"text": "The ferry sails."}'.ljust(stat.st_size))
+    os.utime(broken, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert broken.stat().st_size == stat.st_size
+    assert library.status().stale_files == [str(broken)]
+    report = library.update()
+    assert report.failures == [] and report.articles_added == 1
+    assert library.status().unreadable_files == []
