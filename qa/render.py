@@ -93,7 +93,8 @@ def status_text(status: LibraryStatus) -> Text:
     if status.stale_files:
         out.append(f"{'stale files':>12}  ", style="bold yellow")
         out.append(
-            f"{len(status.stale_files)} changed since the last update (run: qa index update)\n",
+            f"{counted(len(status.stale_files), 'file')} changed since the last update "
+            "(run: qa index update)\n",
             style="yellow",
         )
         for path in status.stale_files[:10]:
