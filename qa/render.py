@@ -77,6 +77,7 @@ def print_answer(console: Console, answer: Answer) -> None:
 
 
 def status_text(status: LibraryStatus) -> Text:
+    """`qa index status` for people: the library's figures, then what needs attention."""
     out = Text()
     rows = [
         ("library", status.folder),

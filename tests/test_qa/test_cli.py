@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from support import SEEDS
 
+from index import LibraryStatus
 from qa.cli import EXIT_NOT_FOUND, cli
-from qa.render import counted
+from qa.render import counted, status_text
 from qa.settings import data_home, library_folder
 
 
@@ -151,3 +152,24 @@ def test_installed_command_end_to_end(tmp_path: Path) -> None:
 def test_counts_read_as_english() -> None:
     assert counted(1, "article") == "1 article"
     assert (counted(0, "file"), counted(1024, "passage")) == ("0 files", "1,024 passages")
+
+
+def test_status_names_changed_and_unreadable_files() -> None:
+    status = LibraryStatus(
+        "/lib",
+        "all-MiniLM-L6-v2",
+        2,
+        9,
+        ["/news"],
+        2_000_000,
+        "2026-11-27",
+        ["/news/new.txt"],
+        ["/news/bad.json: not valid JSON; skipped"],
+    )
+    text = status_text(status).plain
+    assert "stale files  1 file changed since the last update (run: qa index update)" in text
+    assert "unreadable  1 file not indexed" in text
+    assert "/news/bad.json: not valid JSON; skipped" in text
+    current = LibraryStatus("/lib", "m", 2, 9, ["/news"], 1, "2026-11-27", [])
+    assert "none: the index is current" in status_text(current).plain
+    assert "unreadable" not in status_text(current).plain
