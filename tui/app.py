@@ -114,6 +114,8 @@ class QAApp(App[None]):
         freshness = (
             f"{counted(changed, 'file')} changed: Ctrl+R refreshes" if changed else "index current"
         )
+        if status.unreadable_files:  # `qa index status` names them and their problems
+            freshness += f" · {counted(len(status.unreadable_files), 'unreadable file')}"
         self.call_from_thread(
             self._set_subtitle,
             f"{self._library_name()} · {counted(status.articles, 'article')} · {freshness}",

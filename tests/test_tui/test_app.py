@@ -313,6 +313,7 @@ async def test_refresh_indexes_new_articles_while_the_ui_stays_usable(
         "Ferry strike ends\n\nThe ferry union ended its strike "
         "on Monday after the operator, Nordline, raised wages."
     )
+    (articles / "broken.json").write_text('{"title": ')
     settings = Settings(library=tmp_path / "lib")
     app = make_app(
         settings, lambda s: open_asker(s, seeds_library.embedder), export_folder=tmp_path
@@ -320,11 +321,12 @@ async def test_refresh_indexes_new_articles_while_the_ui_stays_usable(
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "1 file changed" in app.sub_title
+        assert "2 files changed" in app.sub_title
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "2 articles" in app.sub_title and "index current" in app.sub_title
+        # The broken file is not a change a refresh can take in: it is named as unreadable.
+        assert app.sub_title.endswith("· 2 articles · index current · 1 unreadable file")
         await ask(pilot, app, "who raised wages for the ferry workers?")
         answer = app.query(Turn).last().answer
         assert answer is not None and answer.found and "Nordline" in answer.sentence
