@@ -264,8 +264,18 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
     help="Also index half the articles and count declines on the other half.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--misses",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write every wrong or declined answer of the last config to this JSON Lines file.",
+)
 def evaluate_command(
-    dataset: Path, configs: tuple[str, ...], limit: int, off_corpus: bool, as_json: bool
+    dataset: Path,
+    configs: tuple[str, ...],
+    limit: int,
+    off_corpus: bool,
+    as_json: bool,
+    misses: Path | None,
 ) -> None:
     """Measure answers and retrieval on DATASET (SQuAD JSON, or news *.questions.jsonl).
 
@@ -273,8 +283,9 @@ def evaluate_command(
     unchanged), then every question goes through the same path as `qa ask`.
 
     \b
-    Example:
+    Examples:
       qa eval ../shared/data/squad-v1.1-dev.split-dev.json --limit 500
+      qa eval news.questions.jsonl --config hybrid+reader --misses misses.jsonl
     """
     from .eval_data import load_dataset
     from .evaluation import CONFIGS, build_library, evaluate, markdown_table
@@ -292,7 +303,17 @@ def evaluate_command(
         with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             library = build_library(data, cache, embedder, settings, progress=progress)
         questions = data.questions[:limit] if limit else data.questions
-        rows = {name: evaluate(library, questions, CONFIGS[name], settings) for name in configs}
+        missed: list[dict[str, object]] = []
+        rows = {
+            name: evaluate(
+                library,
+                questions,
+                CONFIGS[name],
+                settings,
+                missed if misses and name == configs[-1] else None,
+            )
+            for name in configs
+        }
         if off_corpus:
             best = CONFIGS[configs[-1]]
             rows[f"off-corpus ({best.name})"] = measure_off_corpus(
@@ -301,11 +322,19 @@ def evaluate_command(
     except QAError as error:
         fail(error)
         return
+    if misses:
+        try:
+            misses.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in missed))
+        except OSError as error:
+            fail(QAError(f"cannot write {misses} ({error.strerror}); pick another --misses path"))
+            return
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
         click.echo(f"{data.name}: {len(questions)} questions, {len(data.records)} articles\n")
         click.echo(markdown_table(rows))
+        if misses:
+            click.echo(f"\n{counted(len(missed), 'wrong or declined answer')} written to {misses}.")
 
 
 @cli.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
 
+from .answer import Answer
 from .asker import Asker, Reader
 from .eval_data import Dataset, GoldQuestion
 from .eval_metrics import contains_answer, exact_match, f1_score, percentile
@@ -86,9 +87,14 @@ def _is_gold(passage: StoredPassage, gold: GoldQuestion) -> bool:
 
 
 def evaluate(
-    library: Library, questions: list[GoldQuestion], config: Config, settings: Settings
+    library: Library,
+    questions: list[GoldQuestion],
+    config: Config,
+    settings: Settings,
+    misses: list[dict[str, object]] | None = None,
 ) -> dict[str, float]:
-    """Retrieval and answer figures for one configuration over the questions."""
+    """Retrieval and answer figures for one configuration over the questions; with `misses`,
+    every answerable question whose answer is not exactly right is added to it, to be read."""
     asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
     asker.warm_up()
     ranks: list[int | None] = []
@@ -110,6 +116,9 @@ def evaluate(
         ranks.append(
             next((n for n, hit in enumerate(hits, 1) if _is_gold(hit.passage, gold)), None)
         )
+        right = answer is not None and answer.found and exact_match(answer.text, gold.answers)
+        if answer is not None and misses is not None and not right:
+            misses.append(_miss(library, gold, answer, ranks[-1]))
         if answer is not None and answer.found:
             answered += 1
             em += exact_match(answer.text, gold.answers)
@@ -141,6 +150,24 @@ def evaluate(
         if unanswerable:
             figures["declined unanswerable"] = declined_unanswerable / unanswerable
     return figures
+
+
+def _miss(
+    library: Library, gold: GoldQuestion, answer: Answer, rank: int | None
+) -> dict[str, object]:
+    """One wrong or declined answer, with what would have been right and where it was."""
+    cited = [library.article(c.article_id) for c in answer.citations]
+    return {
+        "id": gold.id,
+        "question": gold.question,
+        "gold": list(gold.answers),
+        "answer": answer.text if answer.found else None,
+        "confidence": answer.confidence,
+        "sentence": answer.sentence,
+        "gold passage rank": rank,
+        "gold article cited": any(_from_gold_article(a, gold) for a in cited),
+        "answer holds a gold answer": answer.found and contains_answer(answer.text, gold.answers),
+    }
 
 
 def first_half_library(

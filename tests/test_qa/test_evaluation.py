@@ -84,3 +84,20 @@ def test_qa_eval_compares_pipelines_on_the_fixture() -> None:
     assert reader["p50 ms"] > 0
     table = runner.invoke(cli, args[:-1])
     assert "| config | questions | R@1 | R@5 |" in table.output
+
+
+def test_qa_eval_writes_every_wrong_or_declined_answer_to_read(tmp_path: Path) -> None:
+    misses = tmp_path / "misses.jsonl"
+    args = ["eval", str(FIXTURES / "tiny-squad.json"), "--config", "hybrid+reader", "--json"]
+    result = CliRunner().invoke(cli, [*args, "--misses", str(misses)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["hybrid+reader"]
+    rows = [json.loads(line) for line in misses.read_text().splitlines()]
+    # Nine answerable questions: the misses are exactly those not answered exactly right.
+    assert len(rows) == round(9 * (1 - figures["EM"] / 100))
+    dataset = load_dataset(FIXTURES / "tiny-squad.json")
+    golds = {q.id: list(q.answers) for q in dataset.questions}
+    for row in rows:
+        assert row["gold"] == golds[row["id"]] and row["gold"]
+        assert row["answer"] is None or not exact_match(row["answer"], row["gold"])
+        assert set(row) >= {"question", "confidence", "gold passage rank", "gold article cited"}
