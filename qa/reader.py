@@ -39,6 +39,7 @@ _DATELINE = re.compile(
 )
 """A dateline opening a paragraph, "ANCHORAGE, Alaska (AP) — " or "SAN FRANCISCO – ": where the
 story was filed."""
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”", "’", "'", ")")
 _CREDIT = re.compile(r"\([^()\n]{0,60}/[^()\n]{0,60}\)")
 """A parenthesis with a slash: a photo credit such as "(Max Rossi/Reuters)" when it names an
 agency (_CREDIT_WORD), not "(NJ/NY Gotham)"."""
@@ -275,7 +276,13 @@ def _in_dateline(text: str, start: int) -> bool:
     if line_start > 0 and not text.endswith("\n\n", 0, line_start):
         return False  # a dateline opens a paragraph; this may be a hard-wrapped line ("U.S. -- ")
     dateline = _DATELINE.match(text, line_start)
-    return dateline is not None and start < dateline.end()
+    if dateline is None or start >= dateline.end():
+        return False
+    # A dateline opens prose; "SZA – “Snooze” – RCA Records" and "BC — Tiemeyer 1 run" are
+    # list items whose paragraph ends without a sentence's punctuation.
+    paragraph_end = text.find("\n\n", dateline.end())
+    paragraph = text[line_start : len(text) if paragraph_end < 0 else paragraph_end]
+    return paragraph.rstrip().endswith(_SENTENCE_ENDS)
 
 
 def _whole_heading(text: str, start: int, end: int) -> bool:

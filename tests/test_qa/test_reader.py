@@ -19,6 +19,7 @@ PAGE = (
     "\nSAN FRANCISCO (AP) \u2014 Hackers leaked the records of a billion people in China.\n"
     "\nLIMA, Peru (AP) \u2014 NEW YORK (AP) was a test line.\n"
     "\nBOSTON \u2013 A dateline without an agency.\n"
+    "\nSZA \u2013 \u201cSnooze\u201d \u2013 Top Dawg Entertainment / RCA Records\n\n"
     "Prices of farm goods in the\n"
     "U.S. -- the biggest producer -- fell, a hard-wrapped line that is no dateline.\n"
     "Freeland said Canada is looking at sanctions. (Max Rossi/Reuters)\n"
@@ -47,6 +48,7 @@ def _span(text: str) -> tuple[int, int]:
         ("China", False),
         ("NEW YORK", False),  # only the dateline opening a line is furniture
         ("BOSTON", True),
+        ("SZA", False),  # a list item of songs, not a dateline: its paragraph is no sentence
         ("U.S.", False),
         ("Max Rossi", True),  # a photo credit
         ("Reuters", True),
