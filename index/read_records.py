@@ -5,9 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .article import Article
 from .decoding import decode_text, normalise_newlines
@@ -31,16 +32,17 @@ ID_FIELDS = ("id", "_id", "guid", "uuid")
 _LIST_KEYS = ("articles", "data", "items", "records", "results")
 
 
-def read_records(path: Path) -> Iterator[Article]:
+def read_records(path: Path, position: Callable[[int], None] | None = None) -> Iterator[Article]:
     """Every record with text in a `.json`, `.jsonl` or gzipped file, in file order.
 
-    JSON Lines are streamed line by line, so a dump of any size is read in bounded memory."""
+    JSON Lines are streamed line by line, so a dump of any size is read in bounded memory;
+    `position` hears how far into the file (in bytes on disk) the stream has got."""
     name = path.name.lower()
     compressed = name.endswith(".gz")
     stem = name[:-3] if compressed else name
     try:
         if stem.endswith((".jsonl", ".ndjson")):
-            yield from _read_lines(path, compressed)
+            yield from _read_lines(path, compressed, position)
             return
         data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
@@ -63,10 +65,17 @@ def read_records(path: Path) -> Iterator[Article]:
             yield article
 
 
-def _read_lines(path: Path, compressed: bool) -> Iterator[Article]:
-    opener = gzip.open if compressed else open
-    with opener(path, "rb") as handle:
+POSITION_EVERY_LINES = 200
+"""How often a streamed dump reports its position: often enough for a smooth progress bar."""
+
+
+def _read_lines(
+    path: Path, compressed: bool, position: Callable[[int], None] | None
+) -> Iterator[Article]:
+    with open(path, "rb") as raw_file, _unzipped(raw_file, compressed) as handle:
         for number, raw in enumerate(handle):
+            if position is not None and number % POSITION_EVERY_LINES == 0:
+                position(raw_file.tell())  # the bytes on disk read so far, compressed or not
             line = raw.decode("utf-8", errors="replace").strip()
             if not line:
                 continue
@@ -79,6 +88,13 @@ def _read_lines(path: Path, compressed: bool) -> Iterator[Article]:
             article = article_from_record(path, record, number)
             if article is not None:
                 yield article
+
+
+def _unzipped(raw_file: BinaryIO, compressed: bool) -> AbstractContextManager[Iterable[bytes]]:
+    """The file's lines as stored or through gzip; the file underneath tells the position."""
+    if compressed:
+        return gzip.GzipFile(fileobj=raw_file)  # closing it leaves raw_file to its own `with`
+    return nullcontext(raw_file)
 
 
 def _records_of(document: Any) -> list[Any] | None:

@@ -70,20 +70,25 @@ def find_article_files(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def read_articles(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
+def read_articles(
+    path: Path,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    position: Callable[[int], None] | None = None,
+) -> Iterator[Article]:
     """The articles in one file; raises ArticleError naming the file when it cannot be read.
 
     Single-article files over `max_bytes` are refused unread, so memory stays bounded; news
-    dumps in JSON Lines are streamed whatever their size."""
+    dumps in JSON Lines are streamed whatever their size, and `position` hears how many bytes of
+    the file (compressed, for .gz) they have read so far."""
     try:
-        yield from _read(path, max_bytes)
+        yield from _read(path, max_bytes, position)
     except FileNotFoundError as error:
         raise ArticleError(f"{path}: the file disappeared before it could be read") from error
     except OSError as error:
         raise ArticleError(f"{path}: cannot read the file ({error.strerror or error})") from error
 
 
-def _read(path: Path, max_bytes: int) -> Iterator[Article]:
+def _read(path: Path, max_bytes: int, position: Callable[[int], None] | None) -> Iterator[Article]:
     stat = path.stat()
     if not S_ISREG(stat.st_mode):
         raise ArticleError(f"{path}: not a regular file; skipped")
@@ -97,7 +102,7 @@ def _read(path: Path, max_bytes: int) -> Iterator[Article]:
     if stat.st_size == 0:
         raise ArticleError(f"{path}: the file is empty; skipped")
     if name.endswith((".json", ".json.gz")) or streamed:
-        yield from read_records(path)
+        yield from read_records(path, position)
         return
     data = path.read_bytes()
     if not data.strip():

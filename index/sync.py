@@ -152,10 +152,19 @@ def sync(
     pending: list[_Pending] = []
     queued: dict[str, _Pending] = {}
     finished_files: list[FileRecord] = []
-    for number, (key, file, stat) in enumerate(changed):
-        notify("reading", number, len(changed))
+    # Reading is counted in bytes, so one large dump moves the bar as it streams.
+    total_bytes = sum(stat[0] for _, _, stat in changed)
+    read_bytes = 0
+    for key, file, stat in changed:
+        notify("reading", read_bytes, total_bytes)
+
+        def position(offset: int, before: int = read_bytes, size: int = stat[0]) -> None:
+            notify("reading", before + min(offset, size), total_bytes)
+
         try:
-            pending_here = _read_changed(store, key, file, chunking, embedder, report, queued)
+            pending_here = _read_changed(
+                store, key, file, chunking, embedder, report, queued, position
+            )
         except ArticleError as error:
             report.failures.append(str(error))
             failed = _unreadable(key, file, str(error))
@@ -163,9 +172,11 @@ def sync(
                 with store.db:
                     store.record_unreadable(failed)
             continue
+        finally:
+            read_bytes += stat[0]
         pending.extend(pending_here)
         finished_files.append(FileRecord(key, stat[0], stat[1], articles=0))
-    notify("reading", len(changed), len(changed))
+    notify("reading", total_bytes, total_bytes)
 
     _embed_and_store(store, embedder, pending, report, notify)
     with store.db:
@@ -184,6 +195,7 @@ def _read_changed(
     embedder: Embedder,
     report: SyncReport,
     queued: dict[str, _Pending],
+    position: Callable[[int], None],
 ) -> list[_Pending]:
     """Read one changed file; queue its new or edited articles, drop its vanished ones.
 
@@ -193,7 +205,7 @@ def _read_changed(
     seen: set[str] = set()
     pending: list[_Pending] = []
     with store.db:
-        for article in read_articles(path):
+        for article in read_articles(path, position=position):
             if article.key in seen:
                 continue  # a dump that repeats a record id: the first one counts
             seen.add(article.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -186,3 +187,30 @@ def test_stored_vectors_are_unit_length_and_match_the_faiss_index(
         vector = np.frombuffer(blob, dtype=np.float32)
         assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
         assert library.vectors.index.reconstruct(passage_id).tolist() == vector.tolist()
+
+
+@pytest.mark.parametrize("name", ["dump.jsonl", "dump.jsonl.gz"])
+def test_reading_a_large_dump_reports_its_progress_in_bytes(
+    tmp_path: Path, fake_embedder: FakeEmbedder, name: str
+) -> None:
+    records = "".join(
+        json.dumps(
+            {"id": n, "title": f"Story {n}", "text": f"Story {n} tells of harbour {n}. " * 8}
+        )
+        + "\n"
+        for n in range(3000)
+    ).encode()
+    folder = tmp_path / "news"
+    folder.mkdir()
+    dump = folder / name
+    dump.write_bytes(gzip.compress(records) if name.endswith(".gz") else records)
+    seen: list[tuple[int, int]] = []
+    Library(tmp_path / "lib", fake_embedder).add(
+        [folder],
+        lambda phase, done, total: seen.append((done, total)) if phase == "reading" else None,
+    )
+    size = dump.stat().st_size
+    assert {total for _, total in seen} == {size}
+    positions = [done for done, _ in seen]
+    assert positions == sorted(positions) and positions[0] == 0 and positions[-1] == size
+    assert len(set(positions)) > 3  # the bar moves while the one file streams

@@ -1,4 +1,4 @@
-"""The indexing progress bar: count, rate, time elapsed and time left, one bar per phase."""
+"""The indexing progress bar: amount, rate, time elapsed and time left, one bar per phase."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ from qa.progress import progress_bar
 def test_each_phase_shows_its_count_rate_and_times() -> None:
     out = io.StringIO()
     with progress_bar(Console(file=out, width=120)) as update:
-        update("reading", 0, 2)
-        update("reading", 2, 2)
-        update("embedding", 0, 40)
+        update("reading", 0, 3_000_000)  # reading counts bytes: a large dump moves the bar
         time.sleep(0.1)  # the rate is measured between updates
-        update("embedding", 40, 40)
+        update("reading", 3_000_000, 3_000_000)
+        update("embedding", 0, 1200)
+        time.sleep(0.1)
+        update("embedding", 1200, 1200)
     reading, embedding = out.getvalue().splitlines()
-    assert reading.startswith("Reading articles") and " 2/2 " in reading
-    assert embedding.startswith("Embedding passages") and " 40/40 " in embedding
-    assert "passages/s" in embedding
+    assert reading.startswith("Reading articles") and " 3.0/3.0 MB " in reading
+    assert " MB/s " in reading
+    assert embedding.startswith("Embedding passages") and " 1,200/1,200 " in embedding
+    assert " passages/s " in embedding
     assert embedding.endswith("elapsed 0:00:00 left")
 
 
