@@ -92,23 +92,31 @@ def status_text(status: LibraryStatus) -> Text:
         out.append(f"{name:>12}  ", style="bold")
         out.append(f"{value}\n")
     if status.stale_files:
-        out.append(f"{'stale files':>12}  ", style="bold yellow")
-        out.append(
+        _attention(
+            out,
+            "stale files",
             f"{counted(len(status.stale_files), 'file')} changed since the last update "
-            "(run: qa index update)\n",
-            style="yellow",
+            "(run: qa index update)",
+            status.stale_files,
+            "yellow",
         )
-        for path in status.stale_files[:10]:
-            out.append(f"{'':>14}{safe(path)}\n", style="yellow")
     else:
         out.append(f"{'stale files':>12}  none: the index is current\n")
     if status.unreadable_files:
-        out.append(f"{'unreadable':>12}  ", style="bold red")
-        out.append(
+        _attention(
+            out,
+            "unreadable",
             f"{counted(len(status.unreadable_files), 'file')} not indexed; fix or remove them, "
-            "then run: qa index update\n",
-            style="red",
+            "then run: qa index update",
+            status.unreadable_files,
+            "red",
         )
-        for reason in status.unreadable_files[:10]:
-            out.append(f"{'':>14}{safe(reason)}\n", style="red")
     return out
+
+
+def _attention(out: Text, name: str, summary: str, items: list[str], colour: str) -> None:
+    """A status row that needs the user's attention, with the first ten items under it."""
+    out.append(f"{name:>12}  ", style=f"bold {colour}")
+    out.append(summary + "\n", style=colour)
+    for item in items[:10]:
+        out.append(f"{'':>14}{safe(item)}\n", style=colour)
