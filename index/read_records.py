@@ -65,7 +65,7 @@ def read_records(path: Path, position: Callable[[int], None] | None = None) -> I
             yield article
 
 
-POSITION_EVERY_LINES = 200
+POSITION_EVERY_LINES = 20
 """How often a streamed dump reports its position: often enough for a smooth progress bar."""
 
 

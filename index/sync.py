@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from .article import Article
 from .embedder import Embedder
@@ -20,6 +22,8 @@ ProgressCallback = Callable[[str, int, int], None]
 
 COMMIT_EVERY_PASSAGES = 2048
 """Passages embedded between commits: an interrupted run keeps what it finished."""
+EMBED_PART = 256
+"""Passages encoded between two progress reports (a few seconds on a CPU)."""
 
 
 @dataclass
@@ -149,8 +153,9 @@ def sync(
         else:
             changed.append((key, file, stat))
 
-    pending: list[_Pending] = []
-    queued: dict[str, _Pending] = {}
+    # Articles are embedded and committed while the files are still being read, a batch at a
+    # time, so memory holds one batch however large the dump (it held the whole 82 MB dump).
+    batch = _Batch(store, embedder, report, notify)
     finished_files: list[FileRecord] = []
     # Reading is counted in bytes, so one large dump moves the bar as it streams.
     total_bytes = sum(stat[0] for _, _, stat in changed)
@@ -162,9 +167,10 @@ def sync(
             notify("reading", before + min(offset, size), total_bytes)
 
         try:
-            pending_here = _read_changed(
-                store, key, file, chunking, embedder, report, queued, position
-            )
+            for item in _read_changed(
+                store, key, file, chunking, embedder, report, batch.queued, position
+            ):
+                batch.add(item)
         except ArticleError as error:
             report.failures.append(str(error))
             failed = _unreadable(key, file, str(error))
@@ -174,11 +180,10 @@ def sync(
             continue
         finally:
             read_bytes += stat[0]
-        pending.extend(pending_here)
         finished_files.append(FileRecord(key, stat[0], stat[1], articles=0))
     notify("reading", total_bytes, total_bytes)
+    batch.flush(final=True)
 
-    _embed_and_store(store, embedder, pending, report, notify)
     with store.db:
         for record in finished_files:
             store.record_file(replace(record, articles=len(store.article_hashes(record.path))))
@@ -196,14 +201,13 @@ def _read_changed(
     report: SyncReport,
     queued: dict[str, _Pending],
     position: Callable[[int], None],
-) -> list[_Pending]:
-    """Read one changed file; queue its new or edited articles, drop its vanished ones.
+) -> Iterator[_Pending]:
+    """Read one changed file; yield its new or edited articles, drop its vanished ones.
 
     An article whose title and text are already indexed (or queued) under another file is
     remembered as a second source of that article instead of being indexed twice."""
     existing = store.article_hashes(key)
     seen: set[str] = set()
-    pending: list[_Pending] = []
     with store.db:
         for article in read_articles(path, position=position):
             if article.key in seen:
@@ -234,7 +238,7 @@ def _read_changed(
                 continue
             item = _Pending(article, replaces, passages, split_sentences(article.text))
             queued[article.text_hash] = item
-            pending.append(item)
+            yield item
         for article_key, (article_id, _, duplicate) in existing.items():
             if article_key in seen:
                 continue
@@ -244,7 +248,6 @@ def _read_changed(
             else:
                 report.removed_ids.extend(store.delete_article(article_id))
                 store.bump_generation()
-    return pending
 
 
 def passage_input(article: Article, passage: Passage) -> str:
@@ -252,35 +255,59 @@ def passage_input(article: Article, passage: Passage) -> str:
     return f"{article.title}\n{article.text[passage.start : passage.end]}"
 
 
-def _embed_and_store(
-    store: Store,
-    embedder: Embedder,
-    pending: list[_Pending],
-    report: SyncReport,
-    notify: ProgressCallback,
-) -> None:
-    total = sum(len(item.passages) for item in pending)
-    done = 0
-    notify("embedding", 0, total)
-    batch: list[_Pending] = []
-    batch_size = 0
-    for item in pending:
-        batch.append(item)
-        batch_size += len(item.passages)
-        if batch_size >= COMMIT_EVERY_PASSAGES:
-            done += _commit_batch(store, embedder, batch, report)
-            notify("embedding", done, total)
-            batch, batch_size = [], 0
-    if batch:
-        done += _commit_batch(store, embedder, batch, report)
-        notify("embedding", done, total)
+class _Batch:
+    """Articles read but not yet embedded; embedded and committed every COMMIT_EVERY_PASSAGES
+    passages, so an interrupted run keeps its progress and memory holds one batch."""
+
+    def __init__(
+        self, store: Store, embedder: Embedder, report: SyncReport, notify: ProgressCallback
+    ) -> None:
+        self.store, self.embedder, self.report, self.notify = store, embedder, report, notify
+        self.items: list[_Pending] = []
+        self.passages = 0
+        self.embedded = 0
+        self.queued: dict[str, _Pending] = {}
+        """Read in this run and not committed yet, by text hash: a copy read later becomes an
+        alias of the queued one (a committed one is found in the store instead)."""
+
+    def add(self, item: _Pending) -> None:
+        self.items.append(item)
+        self.passages += len(item.passages)
+        if self.passages >= COMMIT_EVERY_PASSAGES:
+            self.flush()
+
+    def flush(self, final: bool = False) -> None:
+        """Embed and commit what is waiting; the total is known only once reading is over."""
+        total = self.embedded + self.passages if final else 0
+        if self.items:
+            before = self.embedded
+            self.embedded += _commit_batch(
+                self.store,
+                self.embedder,
+                self.items,
+                self.report,
+                lambda done: self.notify("embedding", before + done, total),
+            )
+            for item in self.items:
+                self.queued.pop(item.article.text_hash, None)
+            self.items, self.passages = [], 0
+        self.notify("embedding", self.embedded, total)
 
 
 def _commit_batch(
-    store: Store, embedder: Embedder, batch: list[_Pending], report: SyncReport
+    store: Store,
+    embedder: Embedder,
+    batch: list[_Pending],
+    report: SyncReport,
+    embedded: Callable[[int], None],
 ) -> int:
     texts = [passage_input(item.article, passage) for item in batch for passage in item.passages]
-    vectors = embedder.encode(texts)
+    # Encoded in parts, each reported, so the bar moves every few seconds within a commit.
+    parts = []
+    for start in range(0, len(texts), EMBED_PART):
+        parts.append(embedder.encode(texts[start : start + EMBED_PART]))
+        embedded(min(start + EMBED_PART, len(texts)))
+    vectors = np.concatenate(parts)
     offset = 0
     with store.db:
         for item in batch:

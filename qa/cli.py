@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +23,8 @@ from .settings import Settings, library_folder
 
 EXIT_ERROR = 1
 EXIT_NOT_FOUND = 3
+EXIT_INTERRUPTED = 130
+"""As a shell reports a command stopped by Ctrl+C."""
 """`qa ask` exits with this code when the articles do not hold the answer."""
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,6 +47,22 @@ def make_settings(library: str | None) -> Settings:
 def fail(error: QAError) -> None:
     click.echo(f"qa: error: {error}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+KEPT_SO_FAR = (
+    "the index keeps every batch committed so far and stays usable; run the same command "
+    "again to go on"
+)
+
+
+@contextmanager
+def interruptible(kept: str = KEPT_SO_FAR) -> Iterator[None]:
+    """Ctrl+C during indexing says what is kept and how to go on, instead of "Aborted!"."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(f"\nqa: interrupted: {kept}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -171,7 +190,7 @@ def index_add(paths: tuple[Path, ...], as_json: bool, library: str | None) -> No
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
-        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             report = shelf.add(list(paths), progress)
     except QAError as error:
         fail(error)
@@ -187,7 +206,7 @@ def index_update(as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
-        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             report = shelf.update(progress)
     except QAError as error:
         fail(error)
@@ -239,7 +258,10 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
-        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        with (
+            interruptible("the previous index is untouched; run qa index rebuild again"),
+            progress_bar(Console(stderr=True), enabled=not as_json) as progress,
+        ):
             report = shelf.rebuild(progress)
     except QAError as error:
         fail(error)

@@ -13,7 +13,6 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 
 from index import ProgressCallback
@@ -24,15 +23,24 @@ _BYTES = {"reading"}
 """Phases counted in bytes (reading: one large dump moves the bar as it streams)."""
 
 
-def _amounts(phase: str, done: int, total: int, seconds: float) -> tuple[str, str]:
-    """The count ("12/40", "3.1/82.0 MB") and the rate ("25 passages/s", "4.2 MB/s")."""
+def _amounts(phase: str, done: int, total: int, seconds: float) -> tuple[str, str, str]:
+    """The count ("12/40", "3.1/82.0 MB"), the rate ("25 passages/s", "4.20 MB/s") and the time
+    left, all from the average since the phase began: reading a dump pauses while its batches
+    are embedded, and an estimate from recent bursts alone promised minutes for hours of work."""
+    per_second = done / seconds if done and seconds else 0.0
+    left = _clock((total - done) / per_second) if total and per_second else "-:--:--"
     if phase in _BYTES:
         count = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-        rate = f"{done / 1e6 / seconds:.1f} MB/s" if done and seconds else ""
-        return count, rate
+        rate = f"{per_second / 1e6:.2f} MB/s" if per_second else ""
+        return count, rate, left
     count = f"{done:,}/{total:,}" if total else f"{done:,}"
-    rate = f"{done / seconds:,.0f} {_UNITS.get(phase, 'items')}/s" if done and seconds else ""
-    return count, rate
+    rate = f"{per_second:,.0f} {_UNITS.get(phase, 'items')}/s" if per_second else ""
+    return count, rate, left
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds + 0.5)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 @contextmanager
@@ -48,7 +56,7 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TextColumn("elapsed"),
-        TimeRemainingColumn(),
+        TextColumn("{task.fields[left]}"),
         TextColumn("left"),
     )
     with Progress(*columns, console=console, transient=False) as progress:
@@ -58,14 +66,17 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
                 tasks[phase] = progress.add_task(
-                    _LABELS.get(phase, phase), total=total or None, count="", rate=""
+                    _LABELS.get(phase, phase), total=total or None, count="", rate="", left=""
                 )
-            # The average rate since the phase began: rich's own estimate needs two advances
-            # and lags one update, so a one-batch run would never show a rate.
             seconds = time.monotonic() - started.setdefault(phase, time.monotonic())
-            count, rate = _amounts(phase, done, total, seconds)
+            count, rate, left = _amounts(phase, done, total, seconds)
             progress.update(
-                tasks[phase], completed=done, total=total or None, count=count, rate=rate
+                tasks[phase],
+                completed=done,
+                total=total or None,
+                count=count,
+                rate=rate,
+                left="0:00:00" if total and done >= total else left,
             )
 
         yield update

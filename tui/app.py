@@ -386,6 +386,8 @@ class QAApp(App[None]):
         self._library_status()
 
     def _progress(self, phase: str, done: int, total: int) -> None:
+        if phase == "embedding" and not total:
+            return  # embedding while reading: the reading bar's time left covers both
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total or None, progress=done)
         self._set_status("Reading articles…" if phase == "reading" else "Embedding passages…")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from support import FakeEmbedder
 
+import index.sync
 from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
 from index.library import DATABASE_NAME, LOCK_NAME, VECTORS_NAME
 
@@ -214,3 +215,30 @@ def test_reading_a_large_dump_reports_its_progress_in_bytes(
     positions = [done for done, _ in seen]
     assert positions == sorted(positions) and positions[0] == 0 and positions[-1] == size
     assert len(set(positions)) > 3  # the bar moves while the one file streams
+
+
+def test_a_dump_is_embedded_while_it_is_read_so_memory_holds_one_batch(
+    tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 50)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "dump.jsonl").write_text(
+        "".join(
+            json.dumps({"id": n, "title": f"Story {n}", "text": f"Harbour story number {n}."})
+            + "\n"
+            for n in range(1000)
+        )
+    )
+    events: list[tuple[str, int, int]] = []
+    library = Library(tmp_path / "lib", fake_embedder)
+    report = library.add([folder], lambda phase, done, total: events.append((phase, done, total)))
+    assert report.articles_added == 1000
+    size = (folder / "dump.jsonl").stat().st_size
+    reading_over = events.index(("reading", size, size))
+    embedded_before = [done for phase, done, _ in events[:reading_over] if phase == "embedding"]
+    # Batches of 50 passages are embedded and committed while the file is still being read.
+    assert embedded_before and embedded_before == sorted(embedded_before)
+    assert max(embedded_before) >= 900
+    assert events[-1] == ("embedding", 1000, 1000)
+    assert library.status().passages == 1000

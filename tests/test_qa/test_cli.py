@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from support import SEEDS
 
-from index import LibraryStatus
+from index import Library, LibraryStatus
 from qa.cli import EXIT_NOT_FOUND, cli
 from qa.render import counted, status_text
 from qa.settings import data_home, library_folder
@@ -173,3 +173,17 @@ def test_status_names_changed_and_unreadable_files() -> None:
     current = LibraryStatus("/lib", "m", 2, 9, ["/news"], 1, "2026-11-27", [])
     assert "none: the index is current" in status_text(current).plain
     assert "unreadable" not in status_text(current).plain
+
+
+def test_ctrl_c_while_indexing_says_what_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Library, "add", interrupted)
+    result = CliRunner().invoke(
+        cli, ["index", "add", "--library", str(tmp_path / "lib"), str(SEEDS)]
+    )
+    assert result.exit_code == 130
+    assert "qa: interrupted: the index keeps every batch committed so far" in result.stderr

@@ -7,7 +7,7 @@ import time
 
 from rich.console import Console
 
-from qa.progress import progress_bar
+from qa.progress import _amounts, progress_bar
 
 
 def test_each_phase_shows_its_count_rate_and_times() -> None:
@@ -32,3 +32,14 @@ def test_no_bar_when_output_is_for_scripts() -> None:
     with progress_bar(Console(file=out, width=120), enabled=False) as update:
         update("reading", 1, 1)
     assert out.getvalue() == ""
+
+
+def test_time_left_comes_from_the_average_rate_since_the_phase_began() -> None:
+    # 10 of 80 MB in 100 s: the rest takes 700 s, whatever the last burst looked like.
+    assert _amounts("reading", 10_000_000, 80_000_000, 100.0) == (
+        "10.0/80.0 MB",
+        "0.10 MB/s",
+        "0:11:40",
+    )
+    assert _amounts("embedding", 2841, 0, 40.0) == ("2,841", "71 passages/s", "-:--:--")
+    assert _amounts("embedding", 0, 100, 0.0) == ("0/100", "", "-:--:--")
