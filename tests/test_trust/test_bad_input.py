@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import resource
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from pypdf import PdfWriter
 from support import FakeEmbedder
 
+import index.sync
 from index import ArticleError, Library, read_articles
 from index import reading as reading_module
 
@@ -196,3 +198,21 @@ def test_an_unreadable_file_is_remembered_until_it_changes(
     report = library.update()
     assert report.failures == [] and report.articles_added == 1
     assert library.status().unreadable_files == []
+
+
+def test_a_dump_that_breaks_halfway_keeps_every_record_before_the_bad_line(
+    tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 10)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    good = "".join(
+        json.dumps({"id": n, "text": f"Ferry story {n} sails at noon."}) + "\n" for n in range(105)
+    )
+    (folder / "dump.jsonl").write_text(good + '{"id": 105, "text": \n')
+    library, report = index_folder(tmp_path, folder, fake_embedder)
+    assert [f for f in report.failures if "line 106 is not valid JSON" in f]
+    # Every good record before the bad line is indexed: ten batches committed while reading,
+    # and the five read since with the last one.
+    assert library.status().articles == 105
+    assert library.status().unreadable_files  # and the file waits, unread, until it changes
