@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,3 +42,12 @@ class FakeEmbedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode(texts)
+
+
+def news_dump(count: int, text: str = "Harbour story number {n}.") -> str:
+    """A JSON Lines news dump of `count` records, each with an id, a title and `text` (where
+    `{n}` is the record's number)."""
+    return "".join(
+        json.dumps({"id": n, "title": f"Story {n}", "text": text.format(n=n)}) + "\n"
+        for n in range(count)
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import FakeEmbedder
+from support import FakeEmbedder, news_dump
 
 import index.sync
 from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
@@ -194,13 +194,7 @@ def test_stored_vectors_are_unit_length_and_match_the_faiss_index(
 def test_reading_a_large_dump_reports_its_progress_in_bytes(
     tmp_path: Path, fake_embedder: FakeEmbedder, name: str
 ) -> None:
-    records = "".join(
-        json.dumps(
-            {"id": n, "title": f"Story {n}", "text": f"Story {n} tells of harbour {n}. " * 8}
-        )
-        + "\n"
-        for n in range(3000)
-    ).encode()
+    records = news_dump(3000, "Story {n} tells of harbour {n}. " * 8).encode()
     folder = tmp_path / "news"
     folder.mkdir()
     dump = folder / name
@@ -223,13 +217,7 @@ def test_a_dump_is_embedded_while_it_is_read_so_memory_holds_one_batch(
     monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 50)
     folder = tmp_path / "news"
     folder.mkdir()
-    (folder / "dump.jsonl").write_text(
-        "".join(
-            json.dumps({"id": n, "title": f"Story {n}", "text": f"Harbour story number {n}."})
-            + "\n"
-            for n in range(1000)
-        )
-    )
+    (folder / "dump.jsonl").write_text(news_dump(1000))
     events: list[tuple[str, int, int]] = []
     library = Library(tmp_path / "lib", fake_embedder)
     report = library.add([folder], lambda phase, done, total: events.append((phase, done, total)))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import resource
 from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
-from support import FakeEmbedder
+from support import FakeEmbedder, news_dump
 
 import index.sync
 from index import ArticleError, Library, read_articles
@@ -206,9 +205,7 @@ def test_a_dump_that_breaks_halfway_keeps_every_record_before_the_bad_line(
     monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 10)
     folder = tmp_path / "news"
     folder.mkdir()
-    good = "".join(
-        json.dumps({"id": n, "text": f"Ferry story {n} sails at noon."}) + "\n" for n in range(105)
-    )
+    good = news_dump(105, "Ferry story {n} sails at noon.")
     (folder / "dump.jsonl").write_text(good + '{"id": 105, "text": \n')
     library, report = index_folder(tmp_path, folder, fake_embedder)
     assert [f for f in report.failures if "line 106 is not valid JSON" in f]
