@@ -65,27 +65,24 @@ def file_stat(path: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def failed_before(file: Path, record: UnreadableFile | None) -> bool:
-    """True when `file` is the very file that could not be read last time (same size, times)."""
-    if record is None:
-        return False
-    try:
-        stat = file.stat()
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) == (
-        record.size,
-        record.mtime_ns,
-        record.ctime_ns,
-    )
-
-
-def _unreadable(key: str, file: Path, reason: str) -> UnreadableFile | None:
+def _stamp(file: Path) -> tuple[int, int, int] | None:
+    """(size, mtime, ctime) in ns: what tells an unreadable file from the same file fixed, even
+    by a `chmod` that leaves the mtime alone; None when the file cannot be looked at."""
     try:
         stat = file.stat()
     except OSError:
         return None
-    return UnreadableFile(key, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, reason)
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def failed_before(file: Path, record: UnreadableFile | None) -> bool:
+    """True when `file` is the very file that could not be read last time (same size, times)."""
+    return record is not None and _stamp(file) == (record.size, record.mtime_ns, record.ctime_ns)
+
+
+def _unreadable(key: str, file: Path, reason: str) -> UnreadableFile | None:
+    stamp = _stamp(file)
+    return None if stamp is None else UnreadableFile(key, *stamp, reason)
 
 
 def files_under(roots: Iterable[str], report: SyncReport) -> dict[str, Path]:
@@ -187,7 +184,8 @@ def sync(
     with store.db:
         for record in finished_files:
             store.record_file(replace(record, articles=len(store.article_hashes(record.path))))
-            store.forget_unreadable(record.path)
+            if record.path in unreadable:  # it could not be read before; now it could
+                store.forget_unreadable(record.path)
     report.seconds = time.monotonic() - started
     return report
 

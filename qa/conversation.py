@@ -62,7 +62,11 @@ class Conversation:
     @property
     def last_found(self) -> Answer | None:
         """The most recent answer that was found in the articles."""
-        return next((answer for _, answer in reversed(self.turns) if answer.found), None)
+        turn = self._last_found_turn()
+        return turn[1] if turn else None
+
+    def _last_found_turn(self) -> tuple[str, Answer] | None:
+        return next(((q, a) for q, a in reversed(self.turns) if a.found), None)
 
     def resolve(self, question: str) -> str:
         """The question with a pronoun that refers back replaced by what it refers to.
@@ -75,13 +79,13 @@ class Conversation:
         if again is not None:
             return again
         person = self._latest_person()
-        last = next(((q, a) for q, a in reversed(self.turns) if a.found), None)
+        asked, last = self._last_found_turn() or ("", None)
         other = (
-            last[1].text
+            last.text
             if last
-            and last[1].text
-            and len(last[1].text.split()) <= _MAX_ENTITY_WORDS
-            and not _ABOUT_TIME_OR_AMOUNT.match(last[0])  # "where is it?" never means "Tuesday"
+            and last.text
+            and len(last.text.split()) <= _MAX_ENTITY_WORDS
+            and not _ABOUT_TIME_OR_AMOUNT.match(asked)  # "where is it?" never means "Tuesday"
             else None
         )
 

@@ -28,7 +28,10 @@ def _amounts(phase: str, done: int, total: int, seconds: float) -> tuple[str, st
     left, all from the average since the phase began: reading a dump pauses while its batches
     are embedded, and an estimate from recent bursts alone promised minutes for hours of work."""
     per_second = done / seconds if done and seconds else 0.0
-    left = _clock((total - done) / per_second) if total and per_second else "-:--:--"
+    if total and done >= total:
+        left = "0:00:00"
+    else:
+        left = _clock((total - done) / per_second) if total and per_second else "-:--:--"
     if phase in _BYTES:
         count = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
         rate = f"{per_second / 1e6:.2f} MB/s" if per_second else ""
@@ -76,7 +79,7 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
                 total=total or None,
                 count=count,
                 rate=rate,
-                left="0:00:00" if total and done >= total else left,
+                left=left,
             )
 
         yield update

@@ -259,9 +259,7 @@ def _furniture(text: str, start: int, end: int) -> bool:
 def _in_credit(text: str, start: int) -> bool:
     """True when the span starts inside a photo credit: "Max Rossi/Reuters" took a photo, it is
     not the Italian foreign minister (a candidate the reader offered)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
+    line_start, line = _line_around(text, start)
     return any(
         credit.start() <= start - line_start < credit.end() and _CREDIT_WORD.search(credit.group())
         for credit in _CREDIT.finditer(line)
@@ -288,9 +286,7 @@ def _in_dateline(text: str, start: int) -> bool:
 def _whole_heading(text: str, start: int, end: int) -> bool:
     """True when the span holds all of a short line that is not a sentence: scraped page furniture
     such as "QUIZ TIME" or "New York CNN Business —" (the reader picked both as answers)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    raw = text[line_start : len(text) if line_end < 0 else line_end]
+    line_start, raw = _line_around(text, start)
     if _LIST_ITEM.match(raw.strip()):
         return False  # a list item ("- Boris Johnson") may well be the answer
     core = raw.strip(_EDGES)
@@ -298,3 +294,10 @@ def _whole_heading(text: str, start: int, end: int) -> bool:
         return False
     core_start = line_start + raw.index(core)
     return start <= core_start and end >= core_start + len(core)
+
+
+def _line_around(text: str, position: int) -> tuple[int, str]:
+    """Where the line holding `position` starts, and that line without its newline."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    return line_start, text[line_start : len(text) if line_end < 0 else line_end]
