@@ -25,8 +25,9 @@ from .passages import (
     split_sentences,
 )
 from .reading import SUFFIXES, find_article_files, read_articles
+from .report import ProgressCallback, SyncReport
 from .store import StoredArticle, StoredPassage
-from .sync import ProgressCallback, SyncReport, passage_input
+from .writer import passage_input
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -14,21 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .check import SAMPLE, Difference, check_database, check_files, check_vectors, repair_database
 from .embedder import Embedder
 from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
+from .report import ProgressCallback, SyncReport
 from .store import Store, StoredArticle, StoredPassage
-from .sync import (
-    ProgressCallback,
-    SyncReport,
-    failed_before,
-    file_stat,
-    files_under,
-    is_under,
-    sync,
-)
+from .sync import plan_library, sync
 from .vectors import VectorIndex, wants_exact
+from .writer import Writer
 
 DATABASE_NAME = "library.sqlite3"
 VECTORS_NAME = "vectors.faiss"
@@ -50,6 +45,8 @@ class LibraryStatus:
     """Files under the roots that are new, changed or gone since the last update."""
     unreadable_files: list[str] = field(default_factory=list)
     """Files that could not be read and have not changed since, each with its problem."""
+    excluded: list[str] = field(default_factory=list)
+    """Files and folders inside the library's folders that `qa index remove` left out."""
 
 
 class Library:
@@ -164,14 +161,14 @@ class Library:
         )
 
     def add(self, paths: list[Path], progress: ProgressCallback | None = None) -> SyncReport:
-        """Remember `paths` as part of the library and bring everything under them up to date."""
+        """Remember `paths` as part of the library and bring everything under them up to date.
+
+        Naming a file or folder that `remove` excluded brings it back."""
         roots = [str(path.expanduser().resolve()) for path in paths]
         with self._locked():
             if not self.exists:
                 self._new_manifest().save(self.folder)
-            with self.store.db:
-                for root in roots:
-                    self.store.add_root(root)
+            Writer(self.store, SyncReport()).add_roots(roots)
             return self._sync(roots, progress)
 
     def update(self, progress: ProgressCallback | None = None) -> SyncReport:
@@ -180,25 +177,16 @@ class Library:
             return self._sync(self.store.roots(), progress)
 
     def remove(self, paths: list[Path]) -> int:
-        """Forget the articles read from these files or folders; returns how many were removed."""
+        """Forget the articles read from these files or folders; returns how many were removed.
+
+        A path inside one of the library's folders stays out of later updates until `add`
+        names it again."""
         targets = [str(path.expanduser().resolve()) for path in paths]
         with self._locked():
-            removed: list[int] = []
-            articles = 0
             before = self.store.generation
-            with self.store.db:
-                for path, record in self.store.files().items():
-                    if any(is_under(path, target) for target in targets):
-                        articles += record.articles
-                        removed.extend(self.store.forget_file(path))
-                for path in self.store.unreadable():
-                    if any(is_under(path, target) for target in targets):
-                        self.store.forget_unreadable(path)
-                for root in self.store.roots():
-                    if any(is_under(root, target) for target in targets):
-                        self.store.remove_root(root)
-                self.store.bump_generation()
-            self._write_vectors(before, added=[], removed=removed)
+            report = SyncReport()
+            articles = Writer(self.store, report).remove_paths(targets)
+            self._write_vectors(before, added=[], removed=report.removed_ids)
             return articles
 
     def rebuild(self, progress: ProgressCallback | None = None) -> SyncReport:
@@ -278,6 +266,26 @@ class Library:
         manifest.save(self.folder)
         self._vectors = vectors
 
+    # -- checking ---------------------------------------------------------------------------
+
+    def check(self, sample: int = SAMPLE) -> list[Difference]:
+        """Every way the files, the database and the vector file disagree (empty: all agree)."""
+        manifest = self.manifest()
+        return [
+            *check_database(self.store, self.embedder.dimension),
+            *check_vectors(self.store, manifest, self.folder / VECTORS_NAME, self.embedder, sample),
+            *check_files(self.store),
+        ]
+
+    def repair(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Rebuild what derives from the database (FTS, file counts, the vector file), then read
+        the files that changed; returns the update's report."""
+        with self._locked():
+            self.manifest()
+            repair_database(self.store, self.embedder.dimension)
+            self._write_vectors(before=-1, added=[], removed=[])  # -1: never matches, rebuilt
+            return self._sync(self.store.roots(), progress)
+
     # -- reading ---------------------------------------------------------------------------
 
     def dense_search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
@@ -310,17 +318,8 @@ class Library:
     def status(self) -> LibraryStatus:
         manifest = self.manifest()
         articles, passages = self.store.counts()
-        known = self.store.files()
         roots = self.store.roots()
-        on_disk = files_under(roots, SyncReport())
-        unreadable = self.store.unreadable()
-        stale = sorted(
-            path
-            for path, file in on_disk.items()
-            if (path not in known or file_stat(file) != (known[path].size, known[path].mtime_ns))
-            and not failed_before(file, unreadable.get(path))
-        )
-        stale += sorted(path for path in known if path not in on_disk)
+        plan = plan_library(self.store, roots)
         size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
         return LibraryStatus(
             str(self.folder),
@@ -330,10 +329,7 @@ class Library:
             roots,
             size,
             manifest.updated,
-            stale,
-            sorted(
-                record.reason
-                for path, record in unreadable.items()
-                if path in on_disk and failed_before(on_disk[path], record)
-            ),
+            plan.stale,
+            sorted(record.reason for record in plan.still_unreadable),
+            plan.excluded,
         )

@@ -95,10 +95,16 @@ def bound_sentences(
 
 
 def make_passages(
-    text: str, count_tokens: TokenCounter, settings: ChunkSettings = ChunkSettings()
+    text: str,
+    count_tokens: TokenCounter,
+    settings: ChunkSettings = ChunkSettings(),
+    sentences: list[Span] | None = None,
 ) -> list[Passage]:
-    """Greedily pack sentences into passages of at most `max_tokens`, overlapping by sentences."""
-    sentences = split_sentences(text)
+    """Greedily pack sentences into passages of at most `max_tokens`, overlapping by sentences.
+
+    `sentences` are the text's sentences when the caller has split them already."""
+    if sentences is None:
+        sentences = split_sentences(text)
     if not sentences:
         return []
     counts = count_tokens([text[span.start : span.end] for span in sentences])

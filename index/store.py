@@ -18,6 +18,7 @@ from .passages import Passage, Span
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS exclusions (path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -170,6 +171,20 @@ class Store:
 
     def remove_root(self, path: str) -> None:
         self.db.execute("DELETE FROM roots WHERE path = ?", (path,))
+
+    def exclusions(self) -> list[str]:
+        """Files and folders inside the library's folders that `qa index remove` left out."""
+        try:
+            rows = self.db.execute("SELECT path FROM exclusions ORDER BY path").fetchall()
+        except sqlite3.OperationalError:
+            return []  # an index written before exclusions existed, opened read-only
+        return [row[0] for row in rows]
+
+    def add_exclusion(self, path: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO exclusions (path) VALUES (?)", (path,))
+
+    def remove_exclusion(self, path: str) -> None:
+        self.db.execute("DELETE FROM exclusions WHERE path = ?", (path,))
 
     def files(self) -> dict[str, FileRecord]:
         rows = self.db.execute("SELECT path, size, mtime_ns, articles FROM files")

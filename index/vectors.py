@@ -115,6 +115,31 @@ class VectorIndex:
             # faiss's Python wrapper turns an id array into an IDSelectorBatch.
             self.index.remove_ids(wanted)  # type: ignore[arg-type]
 
+    def ids(self) -> np.ndarray:
+        """Every passage id the index holds, sorted (for `qa index check`)."""
+        import faiss
+
+        if self.exact:
+            return np.sort(faiss.vector_to_array(self.index.id_map).astype(np.int64))
+        lists: Any = faiss.extract_index_ivf(self.index).invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(number), lists.list_size(number)).copy()
+            for number in range(lists.nlist)
+            if lists.list_size(number)
+        ]
+        return np.sort(np.concatenate(parts).astype(np.int64)) if parts else np.zeros(0, np.int64)
+
+    def vector(self, passage_id: int) -> np.ndarray:
+        """The stored vector of one passage (for `qa index check`)."""
+        import faiss
+
+        if not self.exact:
+            # Passage ids are not 0..n-1, so the map from id to vector is a hash table.
+            faiss.extract_index_ivf(self.index).set_direct_map_type(
+                faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+            )
+        return np.asarray(self.index.reconstruct(int(passage_id)), dtype=np.float32)
+
     def search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """(passage id, cosine) of the nearest passages, best first."""
         if len(self) == 0 or limit <= 0:

@@ -230,3 +230,68 @@ def test_a_dump_is_embedded_while_it_is_read_so_memory_holds_one_batch(
     assert max(embedded_before) >= 900
     assert events[-1] == ("embedding", 1000, 1000)
     assert library.status().passages == 1000
+
+
+def test_an_edited_record_turned_copy_in_a_dump_that_then_breaks_keeps_sqlite_and_faiss_equal(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    # The reproduction from issue 14: record 1 becomes a copy of record 2, a new record 3
+    # follows, then a truncated line. SQLite ended with 3 passages and FAISS with 2.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    dump = folder / "dump.jsonl"
+
+    def record(number: int, text: str) -> str:
+        return json.dumps({"id": number, "title": "Harbour", "text": text}) + "\n"
+
+    x, y, z = "The ferry sails at noon.", "The bridge opens in May.", "The pier closes at dusk."
+    dump.write_text(record(1, x) + record(2, y))
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([folder])
+    dump.write_text(record(1, y) + record(2, y) + record(3, z) + '{"id": 4, "text": \n')
+    report = library.add([folder])
+    assert [f for f in report.failures if "not valid JSON" in f]
+    assert library.check() == []
+    reopened = Library(tmp_path / "lib", fake_embedder)
+    assert len(reopened.vectors) == reopened.status().passages == 2  # y and z
+    assert reopened.check() == []
+    assert reopened.status().unreadable_files
+
+
+def test_removing_a_file_inside_an_indexed_folder_sticks_until_it_is_added_again(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    comet = articles / "comet.txt"
+    assert library.remove([comet]) == 1
+    assert library.status().excluded == [str(comet)]
+    assert library.status().stale_files == []  # not "changed": it is left out on purpose
+    assert library.update().articles_added == 0
+    assert library.status().articles == 6
+    comet.write_text(comet.read_text() + "\n\nThe comet is visible again tonight.")
+    assert library.update().articles_added == 0  # an edit does not bring it back either
+    assert library.add([comet]).articles_added == 1
+    assert library.status().excluded == []
+    assert library.status().articles == 7
+    assert library.check() == []
+
+
+def test_removing_a_folder_inside_an_indexed_folder_excludes_everything_under_it(
+    tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
+) -> None:
+    inner = articles / "inner"
+    inner.mkdir()
+    (inner / "note.md").write_text("# Tide tables\n\nThe tide turns at six.")
+    (inner / "more.md").write_text("# Lighthouse\n\nThe lighthouse keeper retired.")
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([articles])
+    assert library.status().articles == 9
+    assert library.remove([inner]) == 2
+    assert library.update().articles_added == 0
+    assert library.status().excluded == [str(inner)]
+    # Adding one file back brings back that file alone.
+    assert library.add([inner / "note.md"]).articles_added == 1
+    assert library.update().articles_added == 0
+    assert library.status().articles == 8
+    assert library.check() == []

@@ -1,0 +1,238 @@
+"""`qa index check`: do the article files, the database and the vector file agree?
+
+Like `git fsck` or `restic check`: every store that must agree with another is compared, and each
+difference is one line saying what differs and what fixes it. SQLite is the source of truth, so
+`repair` rebuilds everything derived from it (the FTS table, the file counts, the vector file)
+and drops rows it cannot vouch for, for the next update to read their files again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embedder import Embedder
+from .manifest import Manifest
+from .passages import Passage
+from .report import SyncReport
+from .store import Store
+from .sync import plan_library
+from .vectors import VectorIndex
+from .writer import Writer, passage_input
+
+SAMPLE = 16
+"""Stored vectors compared with the same passages embedded again."""
+SAME_VECTOR = 0.99
+"""Cosine above which a stored vector counts as its passage's embedding (batching and int8
+rounding move it by less than 0.001)."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the stores disagree."""
+
+    what: str
+    """One line: what differs, with counts or ids."""
+    fix: str
+    """What puts it right: `repair` (from SQLite), `update` (read the files) or `rebuild`."""
+
+    def __str__(self) -> str:
+        command = {"repair": "qa index check --repair", "update": "qa index update"}
+        return f"{self.what} (fix: {command.get(self.fix, 'qa index rebuild')})"
+
+
+_ORPHANS = {
+    "passages": "SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT id FROM articles)",
+    "sentences": "SELECT count(*) FROM sentences WHERE article_id NOT IN (SELECT id FROM articles)",
+    "aliases": "SELECT count(*) FROM aliases WHERE article_id NOT IN (SELECT id FROM articles)",
+}
+_BROKEN_ARTICLES = {
+    "no passages": "SELECT id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM passages p WHERE p.article_id = a.id)",
+    "no sentences": "SELECT id FROM articles a WHERE NOT EXISTS "
+    "(SELECT 1 FROM sentences s WHERE s.article_id = a.id)",
+    "passages outside their text": "SELECT DISTINCT a.id FROM passages p JOIN articles a "
+    "ON a.id = p.article_id WHERE p.start < 0 OR p.start >= p.end OR p.end > length(a.text)",
+    "vectors of the wrong size": "SELECT DISTINCT article_id FROM passages "
+    "WHERE length(vector) != :bytes",
+}
+_FTS_MISSING = "SELECT id FROM passages EXCEPT SELECT rowid FROM passages_fts"
+_FTS_EXTRA = "SELECT rowid FROM passages_fts EXCEPT SELECT id FROM passages"
+_FTS_WRONG = (
+    "SELECT count(*) FROM passages p JOIN articles a ON a.id = p.article_id "
+    "JOIN passages_fts f ON f.rowid = p.id "
+    "WHERE f.body != substr(a.text, p.start + 1, p.end - p.start) OR f.title != a.title"
+)
+_FILE_COUNTS = (
+    "SELECT f.path, f.articles, "
+    "(SELECT count(*) FROM articles a WHERE a.path = f.path) + "
+    "(SELECT count(*) FROM aliases s WHERE s.path = f.path) FROM files f "
+    # A file that broke halfway keeps the records read before the bad part: not counted.
+    "WHERE f.path NOT IN (SELECT path FROM unreadable)"
+)
+_UNRECORDED = (
+    "SELECT DISTINCT path FROM articles WHERE path NOT IN (SELECT path FROM files) "
+    "AND path NOT IN (SELECT path FROM unreadable)"
+)
+
+
+def check_database(store: Store, dimension: int) -> list[Difference]:
+    """Differences inside SQLite: orphan rows, broken articles, the FTS table, file counts."""
+    db = store.db
+    found: list[Difference] = []
+    for table, query in _ORPHANS.items():
+        count = db.execute(query).fetchone()[0]
+        if count:
+            found.append(Difference(f"{count} {table} belong to no article", "repair"))
+    for problem, query in _BROKEN_ARTICLES.items():
+        ids = [row[0] for row in db.execute(query, {"bytes": 4 * dimension})]
+        if ids:
+            found.append(Difference(f"{_some(ids, 'article')} with {problem}", "repair"))
+    missing = [row[0] for row in db.execute(_FTS_MISSING)]
+    extra = [row[0] for row in db.execute(_FTS_EXTRA)]
+    if missing:
+        found.append(
+            Difference(f"{_some(missing, 'passage')} missing from the FTS table", "repair")
+        )
+    if extra:
+        found.append(Difference(f"{_some(extra, 'FTS row')} for no passage", "repair"))
+    wrong = db.execute(_FTS_WRONG).fetchone()[0]
+    if wrong:
+        found.append(Difference(f"{wrong} FTS rows differ from their passage's text", "repair"))
+    for path, recorded, actual in db.execute(_FILE_COUNTS):
+        if recorded != actual:
+            found.append(
+                Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
+            )
+    for (path,) in db.execute(_UNRECORDED):
+        found.append(Difference(f"{path}: articles indexed from a file never recorded", "repair"))
+    return found
+
+
+def check_vectors(
+    store: Store, manifest: Manifest, vector_file: Path, embedder: Embedder, sample: int = SAMPLE
+) -> list[Difference]:
+    """Differences between SQLite and the vector file, and stored vectors against the model."""
+    found: list[Difference] = []
+    articles, passages = store.counts()
+    if manifest.generation != store.generation:
+        found.append(
+            Difference(
+                f"the vector file is for database generation {manifest.generation}, "
+                f"the database is at {store.generation}",
+                "repair",
+            )
+        )
+    if (manifest.articles, manifest.passages) != (articles, passages):
+        found.append(
+            Difference(
+                f"the manifest counts {manifest.articles} articles and {manifest.passages} "
+                f"passages, the database {articles} and {passages}",
+                "repair",
+            )
+        )
+    stored_ids = np.array([r[0] for r in store.db.execute("SELECT id FROM passages ORDER BY id")])
+    if not vector_file.exists():
+        return [*found, Difference("the vector file is missing", "repair")]
+    vectors = VectorIndex.load(vector_file, embedder.dimension)
+    faiss_ids = vectors.ids()
+    only_db = np.setdiff1d(stored_ids, faiss_ids)
+    only_faiss = np.setdiff1d(faiss_ids, stored_ids)
+    if len(only_db):
+        found.append(
+            Difference(f"{_some(only_db.tolist(), 'passage')} missing from FAISS", "repair")
+        )
+    if len(only_faiss):
+        found.append(
+            Difference(f"{_some(only_faiss.tolist(), 'FAISS vector')} for no passage", "repair")
+        )
+    if len(faiss_ids) != len(np.unique(faiss_ids)):
+        found.append(Difference("FAISS holds a passage id twice", "repair"))
+    chosen = _evenly(np.intersect1d(stored_ids, faiss_ids), sample)
+    ids, saved = store.vectors_for(chosen.tolist())
+    for passage_id, vector in zip(ids, saved, strict=True):
+        if not np.allclose(vectors.vector(int(passage_id)), vector, atol=1e-5):
+            found.append(
+                Difference(f"passage {passage_id}: FAISS and SQLite vectors differ", "repair")
+            )
+    found += _check_embeddings(store, embedder, ids, saved)
+    return found
+
+
+def _check_embeddings(
+    store: Store, embedder: Embedder, ids: np.ndarray, saved: np.ndarray
+) -> list[Difference]:
+    """Stored vectors of a sample of passages against the same passages embedded now."""
+    if not len(ids):
+        return []
+    passages = store.passages(ids.tolist())
+    texts = [
+        passage_input(found.article.article, Passage(found.start, found.end, ()))
+        for found in (passages[int(i)] for i in ids)
+    ]
+    fresh = embedder.encode(texts)
+    cosines = np.sum(fresh * saved, axis=1)
+    return [
+        Difference(
+            f"passage {passage_id}: its stored vector is not its text's embedding "
+            f"(cosine {cosine:.3f})",
+            "rebuild",
+        )
+        for passage_id, cosine in zip(ids, cosines, strict=True)
+        if cosine < SAME_VECTOR
+    ]
+
+
+def check_files(store: Store) -> list[Difference]:
+    """Article files new, changed or gone since the last update."""
+    plan = plan_library(store, store.roots())
+    return [
+        *(Difference(f"{path}: not indexed yet", "update") for path in plan.new),
+        *(Difference(f"{path}: changed since it was indexed", "update") for path in plan.changed),
+        *(Difference(f"{path}: gone, still indexed", "update") for path in plan.gone),
+    ]
+
+
+def repair_database(store: Store, dimension: int) -> None:
+    """Put SQLite right from its own tables: drop orphans and articles it cannot vouch for
+    (their files are forgotten, so the next update reads them again), rebuild the FTS table
+    and the file counts. One transaction."""
+    db = store.db
+    with Writer(store, SyncReport()).transaction() as changes:
+        broken: set[int] = set()
+        for query in _BROKEN_ARTICLES.values():
+            broken.update(row[0] for row in db.execute(query, {"bytes": 4 * dimension}))
+        for article_id in sorted(broken):
+            path = db.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
+            changes.removed.extend(store.delete_article(article_id))
+            db.execute("DELETE FROM files WHERE path = ?", (path[0],))
+        for table in _ORPHANS:
+            db.execute(f"DELETE FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)")
+        for (path,) in db.execute(_UNRECORDED).fetchall():
+            # Kept: the next update reads the file and finds these articles unchanged.
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("DELETE FROM passages_fts")
+        db.execute(
+            "INSERT INTO passages_fts (rowid, title, body) SELECT p.id, a.title, "
+            "substr(a.text, p.start + 1, p.end - p.start) FROM passages p "
+            "JOIN articles a ON a.id = p.article_id"
+        )
+        for path, recorded, actual in db.execute(_FILE_COUNTS).fetchall():
+            if recorded != actual:
+                db.execute("UPDATE files SET articles = ? WHERE path = ?", (actual, path))
+        store.bump_generation()  # the vector file is rebuilt from what this commits
+
+
+def _evenly(ids: np.ndarray, count: int) -> np.ndarray:
+    """Up to `count` ids spread evenly over `ids` (the same sample every run)."""
+    if len(ids) <= count:
+        return ids
+    chosen: np.ndarray = ids[np.linspace(0, len(ids) - 1, count).astype(int)]
+    return chosen
+
+
+def _some(ids: list[int], noun: str) -> str:
+    shown = ", ".join(str(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
+    return f"{len(ids)} {noun}{'' if len(ids) == 1 else 's'} ({shown})"

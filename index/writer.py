@@ -1,0 +1,219 @@
+"""The one writer of a library's database: applies planned decisions in transactions it owns.
+
+Nothing else commits. Decisions wait in a batch, are embedded together and applied in one
+transaction; the passage ids a transaction added or removed are handed on only once it has
+committed, so the vector file follows what the database holds, never what was intended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .article import Article
+from .embedder import Embedder
+from .passages import Passage
+from .plan import is_under
+from .records import AliasArticle, Decision, EmptyArticle, ForgetRecord, IndexArticle, Unchanged
+from .report import SyncReport
+from .store import FileRecord, Store, UnreadableFile
+
+EMBED_PART = 256
+"""Passages encoded between two progress reports (a few seconds on a CPU)."""
+
+
+def passage_input(article: Article, passage: Passage) -> str:
+    """What the embedder reads for a passage: the title gives context to the passage's text."""
+    return f"{article.title}\n{article.text[passage.start : passage.end]}"
+
+
+@dataclass
+class Changes:
+    """Passage ids added and removed inside one open transaction (not yet committed)."""
+
+    added: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+
+class Writer:
+    """Applies decisions to one store; owns every transaction and the batch waiting for one."""
+
+    def __init__(self, store: Store, report: SyncReport) -> None:
+        self.store, self.report = store, report
+        self._batch: list[Decision] = []
+        self._queued_texts: set[str] = set()
+        """Text hashes of articles queued to be indexed: a copy met later becomes an alias."""
+        self._deleting: set[int] = set()
+        """Article ids that queued decisions delete: no longer a twin for anything."""
+        self.passages_waiting = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Changes]:
+        """One transaction: committed whole or not at all; ids reported only once committed."""
+        if self.store.db.in_transaction:
+            raise RuntimeError("a transaction is already open on this library's database")
+        changes = Changes()
+        with self.store.db:  # commits on success, rolls back on any error
+            yield changes
+            if changes.added or changes.removed:
+                self.store.bump_generation()
+        self.report.added_ids.extend(changes.added)
+        self.report.removed_ids.extend(changes.removed)
+
+    # -- planning lookups -----------------------------------------------------------------
+
+    def has_twin(self, article: Article, replaces: int | None) -> bool:
+        """Is an article with this title and text indexed (and staying), or queued?"""
+        if article.text_hash in self._queued_texts:
+            return True
+        twin = self.store.article_with_text(article.text_hash)
+        return twin is not None and twin != replaces and twin not in self._deleting
+
+    # -- the batch --------------------------------------------------------------------------
+
+    def queue(self, decision: Decision) -> None:
+        """Add a decision to the batch; it takes effect at the next `flush`."""
+        if isinstance(decision, Unchanged):
+            self.report.articles_unchanged += 1
+            return
+        if isinstance(decision, IndexArticle):
+            self._queued_texts.add(decision.article.text_hash)
+            self.passages_waiting += len(decision.passages)
+        replaced = (
+            decision.stored.article_id
+            if isinstance(decision, ForgetRecord) and not decision.stored.is_alias
+            else getattr(decision, "replaces", None)
+        )
+        if replaced is not None:
+            self._deleting.add(replaced)
+        self._batch.append(decision)
+
+    def flush(self, embedder: Embedder, embedded: Callable[[int], None]) -> int:
+        """Embed the waiting articles and apply the whole batch in one transaction; returns how
+        many passages were embedded. `embedded` hears progress within the batch."""
+        if not self._batch:
+            return 0
+        items = [d for d in self._batch if isinstance(d, IndexArticle)]
+        texts = [passage_input(i.article, p) for i in items for p in i.passages]
+        parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
+        # Encoded in parts, each reported, so progress moves every few seconds within a batch.
+        for start in range(0, len(texts), EMBED_PART):
+            parts.append(embedder.encode(texts[start : start + EMBED_PART]))
+            embedded(min(start + EMBED_PART, len(texts)))
+        vectors = np.concatenate(parts)
+        with self.transaction() as changes:
+            offset = 0
+            for decision in self._batch:
+                offset += self._apply(decision, vectors[offset:], changes)
+        self.report.passages_embedded += len(texts)
+        self._batch, self._queued_texts, self._deleting = [], set(), set()
+        self.passages_waiting = 0
+        return len(texts)
+
+    def _apply(self, decision: Decision, vectors: np.ndarray, changes: Changes) -> int:
+        """Apply one decision inside the open transaction; returns the vectors it used."""
+        store, report = self.store, self.report
+        if isinstance(decision, ForgetRecord):
+            report.articles_removed += 1
+            if decision.stored.is_alias:
+                store.remove_alias(decision.key)
+            else:
+                changes.removed.extend(store.delete_article(decision.stored.article_id))
+            return 0
+        if isinstance(decision, Unchanged):
+            return 0
+        if decision.drops_alias:
+            store.remove_alias(decision.article.key)
+        if decision.replaces is not None:
+            changes.removed.extend(store.delete_article(decision.replaces))
+        if isinstance(decision, EmptyArticle):
+            report.failures.append(f"{decision.article.source}: no sentences found; skipped")
+            return 0
+        if isinstance(decision, AliasArticle):
+            twin = store.article_with_text(decision.article.text_hash)
+            if twin is None:  # planning guarantees a twin; never lose the record silently
+                raise RuntimeError(f"{decision.article.key}: its twin vanished before commit")
+            store.add_alias(twin, decision.article)
+            report.duplicates += 1
+            return 0
+        count = len(decision.passages)
+        if decision.replaces is not None:
+            report.articles_updated += 1
+        else:
+            report.articles_added += 1
+        changes.added.extend(
+            store.insert_article(
+                decision.article, decision.passages, decision.sentences, vectors[:count]
+            )
+        )
+        return count
+
+    # -- files and folders ------------------------------------------------------------------
+
+    def forget_files(self, paths: list[str]) -> int:
+        """Forget files and their articles in one transaction; returns the articles forgotten."""
+        if not paths:
+            return 0
+        known = self.store.files()
+        articles = 0
+        with self.transaction() as changes:
+            for path in paths:
+                articles += known[path].articles if path in known else 0
+                changes.removed.extend(self.store.forget_file(path))
+                self.store.forget_unreadable(path)
+        return articles
+
+    def forget_unreadable(self, paths: list[str]) -> None:
+        if paths:
+            with self.transaction():
+                for path in paths:
+                    self.store.forget_unreadable(path)
+
+    def record_unreadable(self, record: UnreadableFile) -> None:
+        with self.transaction():
+            self.store.record_unreadable(record)
+
+    def record_files(self, records: list[FileRecord]) -> None:
+        """Remember files read whole, with their article counts, so the next run skips them."""
+        with self.transaction():
+            for record in records:
+                count = len(self.store.article_hashes(record.path))
+                self.store.record_file(FileRecord(record.path, record.size, record.mtime_ns, count))
+                self.store.forget_unreadable(record.path)
+
+    def add_roots(self, roots: list[str]) -> None:
+        """Name folders or files as part of the library; naming one undoes its exclusions."""
+        with self.transaction():
+            for root in roots:
+                self.store.add_root(root)
+                for excluded in self.store.exclusions():
+                    if is_under(excluded, root):
+                        self.store.remove_exclusion(excluded)
+
+    def remove_paths(self, targets: list[str]) -> int:
+        """Forget every file at or under `targets`; paths inside a library folder are excluded
+        from it so later updates leave them out. Returns the articles forgotten."""
+        roots = self.store.roots()
+        known = self.store.files()
+        articles = 0
+        with self.transaction() as changes:
+            for path, record in known.items():
+                if any(is_under(path, target) for target in targets):
+                    articles += record.articles
+                    changes.removed.extend(self.store.forget_file(path))
+            for path in self.store.unreadable():
+                if any(is_under(path, target) for target in targets):
+                    self.store.forget_unreadable(path)
+            for target in targets:
+                for root in roots:
+                    if is_under(root, target):
+                        self.store.remove_root(root)
+                for excluded in self.store.exclusions():
+                    if is_under(excluded, target) and excluded != target:
+                        self.store.remove_exclusion(excluded)  # the wider exclusion covers it
+                if any(is_under(target, root) and root != target for root in roots):
+                    self.store.add_exclusion(target)
+        return articles
