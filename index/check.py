@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .embedder import Embedder
+from .errors import IndexCorrupt
 from .manifest import Manifest
 from .passages import Passage
 from .report import SyncReport
@@ -106,8 +107,6 @@ def check_database(store: Store, dimension: int) -> list[Difference]:
             found.append(
                 Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
             )
-    for (path,) in db.execute(_UNRECORDED):
-        found.append(Difference(f"{path}: articles indexed from a file never recorded", "repair"))
     return found
 
 
@@ -118,13 +117,15 @@ def check_vectors(
     found: list[Difference] = []
     articles, passages = store.counts()
     if manifest.generation != store.generation:
-        found.append(
+        # A run killed between its commit and saving the vector file; readers rebuild the
+        # vectors in memory meanwhile, and the next update saves them.
+        return [
             Difference(
-                f"the vector file is for database generation {manifest.generation}, "
-                f"the database is at {store.generation}",
-                "repair",
+                f"the vector file lags the database (generation {manifest.generation} of "
+                f"{store.generation}): a run was stopped before it saved it",
+                "update",
             )
-        )
+        ]
     if (manifest.articles, manifest.passages) != (articles, passages):
         found.append(
             Difference(
@@ -136,7 +137,10 @@ def check_vectors(
     stored_ids = np.array([r[0] for r in store.db.execute("SELECT id FROM passages ORDER BY id")])
     if not vector_file.exists():
         return [*found, Difference("the vector file is missing", "repair")]
-    vectors = VectorIndex.load(vector_file, embedder.dimension)
+    try:
+        vectors = VectorIndex.load(vector_file, embedder.dimension)
+    except IndexCorrupt:
+        return [Difference("the vector file is damaged", "repair")]
     faiss_ids = vectors.ids()
     only_db = np.setdiff1d(stored_ids, faiss_ids)
     only_faiss = np.setdiff1d(faiss_ids, stored_ids)
@@ -188,10 +192,17 @@ def _check_embeddings(
 def check_files(store: Store) -> list[Difference]:
     """Article files new, changed or gone since the last update."""
     plan = plan_library(store, store.roots())
+    # A run stopped before it recorded a file leaves its articles waiting for the next update;
+    # articles of a file that no update will read are lost track of.
+    unaccounted = [path for (path,) in store.db.execute(_UNRECORDED) if path not in plan.read]
     return [
         *(Difference(f"{path}: not indexed yet", "update") for path in plan.new),
         *(Difference(f"{path}: changed since it was indexed", "update") for path in plan.changed),
         *(Difference(f"{path}: gone, still indexed", "update") for path in plan.gone),
+        *(
+            Difference(f"{path}: articles of a file no update reads", "repair")
+            for path in unaccounted
+        ),
     ]
 
 

@@ -235,12 +235,23 @@ class Library:
 
     def _sync(self, roots: list[str], progress: ProgressCallback | None) -> SyncReport:
         before = self.store.generation
-        report = sync(self.store, self.embedder, self.chunking, roots, progress)
+        report = SyncReport()
+        try:
+            sync(self.store, self.embedder, self.chunking, roots, progress, report)
+        except KeyboardInterrupt:
+            # Ctrl+C: the batches committed so far are kept, so the vector file follows them.
+            self._follow_database(before, report)
+            raise
+        self._follow_database(before, report)
+        return report
+
+    def _follow_database(self, before: int, report: SyncReport) -> None:
+        """Bring the vector file to what the database committed since generation `before`."""
         if self.store.generation != before:
             self._write_vectors(before, report.added_ids, report.removed_ids)
-        elif not (self.folder / VECTORS_NAME).exists():
+        elif not self._vector_file_matches(before):
+            # Missing, or left behind by a run that was killed: rebuilt from the database.
             self._write_vectors(before, [], [])
-        return report
 
     def _write_vectors(self, before: int, added: list[int], removed: list[int]) -> None:
         """Update the FAISS file (in place when it matched generation `before`, else rebuilt),
@@ -256,8 +267,11 @@ class Library:
                 vectors = self._vectors_from_store()  # grew past (or shrank below) exact search
         else:
             vectors = self._vectors_from_store()
-        size = vectors.save(path)
         articles, passages = self.store.counts()
+        if len(vectors) != passages:
+            # Never save a vector file that disagrees with the database, whatever the cause.
+            vectors = self._vectors_from_store()
+        size = vectors.save(path)
         manifest.generation = self.store.generation
         manifest.vectors_bytes = size
         manifest.vectors_count = len(vectors)
@@ -269,13 +283,18 @@ class Library:
     # -- checking ---------------------------------------------------------------------------
 
     def check(self, sample: int = SAMPLE) -> list[Difference]:
-        """Every way the files, the database and the vector file disagree (empty: all agree)."""
+        """Every way the files, the database and the vector file disagree (empty: all agree).
+
+        Holds the update lock: while a writer works, the stores differ by design."""
         manifest = self.manifest()
-        return [
-            *check_database(self.store, self.embedder.dimension),
-            *check_vectors(self.store, manifest, self.folder / VECTORS_NAME, self.embedder, sample),
-            *check_files(self.store),
-        ]
+        with self._locked():
+            return [
+                *check_database(self.store, self.embedder.dimension),
+                *check_vectors(
+                    self.store, manifest, self.folder / VECTORS_NAME, self.embedder, sample
+                ),
+                *check_files(self.store),
+            ]
 
     def repair(self, progress: ProgressCallback | None = None) -> SyncReport:
         """Rebuild what derives from the database (FTS, file counts, the vector file), then read

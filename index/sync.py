@@ -37,16 +37,18 @@ def sync(
     chunking: ChunkSettings,
     roots: list[str],
     progress: ProgressCallback | None = None,
+    report: SyncReport | None = None,
 ) -> SyncReport:
-    """Index new and changed files under `roots`, forget files gone from them."""
+    """Index new and changed files under `roots`, forget files gone from them.
+
+    `report` is filled in as the run goes, so a caller still has it when the run is stopped."""
     started = time.monotonic()
     notify = progress or (lambda phase, done, total: None)
     plan = plan_library(store, roots)
-    report = SyncReport(
-        files_seen=len(plan.read) + len(plan.unchanged) + len(plan.still_unreadable),
-        files_unchanged=len(plan.unchanged),
-        failures=list(plan.failures),
-    )
+    report = report if report is not None else SyncReport()
+    report.files_seen = len(plan.read) + len(plan.unchanged) + len(plan.still_unreadable)
+    report.files_unchanged = len(plan.unchanged)
+    report.failures += plan.failures
     # Not read again until it changes, but still reported: it is still not indexed.
     report.failures += [f"{r.reason} (unchanged since the last try)" for r in plan.still_unreadable]
     writer = Writer(store, report)

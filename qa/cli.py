@@ -269,6 +269,62 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
     _report(report, as_json, shelf)
 
 
+@index.command("check")
+@click.option(
+    "--repair", is_flag=True, help="Rebuild what differs from the database, re-read files."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@library_option
+def index_check(repair: bool, as_json: bool, library: str | None) -> None:
+    """Check that the files, the database and the vector file agree; one line per difference.
+
+    Exits with 1 when something differs. --repair rebuilds the search tables and the vector
+    file from the database (the source of truth) and reads files changed since the last update.
+
+    \b
+    Example:
+      qa index check && echo "all agree"
+    """
+    settings = make_settings(library)
+    shelf = open_library(settings)
+    try:
+        found = shelf.check()
+        if repair and found:
+            with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as bar:
+                shelf.repair(bar)
+            remaining = shelf.check()
+        else:
+            remaining = found
+    except QAError as error:
+        fail(error)
+        return
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not remaining,
+                    "differences": [asdict(d) for d in found],
+                    "repaired": repair and bool(found),
+                    "remaining": [asdict(d) for d in remaining],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for difference in found:
+            click.echo(safe(str(difference)))
+        if repair and found:
+            click.echo(
+                f"Repaired; {counted(len(remaining), 'difference')} left."
+                if remaining
+                else f"Repaired {counted(len(found), 'difference')}; everything agrees now."
+            )
+        elif not found:
+            click.echo("The files, the database and the vector file agree.")
+    if remaining:
+        sys.exit(EXIT_ERROR)
+
+
 @cli.command("eval")
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

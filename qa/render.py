@@ -111,6 +111,15 @@ def status_text(status: LibraryStatus) -> Text:
             status.unreadable_files,
             "red",
         )
+    if status.excluded:
+        _attention(
+            out,
+            "left out",
+            f"{counted(len(status.excluded), 'path')} removed from the library's folders "
+            "(bring one back with: qa index add PATH)",
+            status.excluded,
+            "dim",
+        )
     return out
 
 

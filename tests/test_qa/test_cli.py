@@ -187,3 +187,29 @@ def test_ctrl_c_while_indexing_says_what_is_kept(
     )
     assert result.exit_code == 130
     assert "qa: interrupted: the index keeps every batch committed so far" in result.stderr
+
+
+def test_index_check_says_each_difference_in_one_line_exits_1_and_repairs(
+    seeded: Path, tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    folder = tmp_path / "lib"
+    shutil.copytree(seeded, folder)
+    clean = CliRunner().invoke(cli, ["index", "check", "--library", str(folder)])
+    assert clean.exit_code == 0, clean.output
+    assert "agree" in clean.output
+    with sqlite3.connect(folder / "library.sqlite3") as db:
+        db.execute("DELETE FROM passages_fts WHERE rowid = 1")
+    found = CliRunner().invoke(cli, ["index", "check", "--json", "--library", str(folder)])
+    assert found.exit_code == 1
+    report = json.loads(found.output)
+    assert report["ok"] is False
+    assert [d["fix"] for d in report["differences"]] == ["repair"]
+    assert "missing from the FTS table" in report["differences"][0]["what"]
+    repaired = CliRunner().invoke(cli, ["index", "check", "--repair", "--library", str(folder)])
+    assert repaired.exit_code == 0, repaired.output
+    assert "everything agrees now" in repaired.output
+    again = CliRunner().invoke(cli, ["index", "check", "--library", str(folder)])
+    assert again.exit_code == 0 and "agree" in again.output

@@ -74,12 +74,19 @@ def wait_until_locked(folder: Path, seconds: float = 60.0) -> None:
     raise AssertionError("the writer never took the lock")
 
 
-def check_usable(folder: Path) -> int:
-    """The library opens, its vectors match its passages, and search answers; returns articles."""
+def check_usable(folder: Path, complete: bool = False, writing: bool = False) -> int:
+    """The library opens, its vectors match its passages, search answers, and `qa index check`
+    finds nothing but files left to read (nothing at all after a `complete` run; not run while
+    another process is `writing`, as check waits for writers); returns the number of articles."""
     embedder = FakeEmbedder()
     library = Library(folder, embedder)
     if not library.exists:
         return 0
+    if not writing:
+        differences = library.check()
+        assert differences == [] if complete else {d.fix for d in differences} <= {"update"}, [
+            str(d) for d in differences
+        ]
     status = library.status()
     assert len(library.vectors) == status.passages
     if status.passages:
@@ -119,7 +126,7 @@ def test_killing_indexing_at_random_moments_never_breaks_the_index(tmp_path: Pat
     final = start_writer(folder, articles)
     out, _ = final.communicate(timeout=120)
     assert "complete" in out
-    assert check_usable(folder) == 40
+    assert check_usable(folder, complete=True) == 40
 
 
 def test_a_second_writer_is_turned_away_while_readers_keep_answering(tmp_path: Path) -> None:
@@ -132,10 +139,10 @@ def test_a_second_writer_is_turned_away_while_readers_keep_answering(tmp_path: P
         wait_until_locked(folder)  # the writer holds the lock while it embeds
         with pytest.raises(LibraryBusy):
             Library(folder, FakeEmbedder()).add([articles])
-        assert check_usable(folder) >= 5  # readers see the last complete index
+        assert check_usable(folder, writing=True) >= 5  # readers see the last complete index
     finally:
         writer.communicate(timeout=120)
-    assert check_usable(folder) == 35
+    assert check_usable(folder, complete=True) == 35
 
 
 def test_a_write_error_leaves_the_previous_index_intact(
@@ -155,7 +162,7 @@ def test_a_write_error_leaves_the_previous_index_intact(
     monkeypatch.undo()
     assert check_usable(folder) in (3, 6)  # committed articles are served from the database
     Library(folder, FakeEmbedder()).add([articles])
-    assert check_usable(folder) == 6
+    assert check_usable(folder, complete=True) == 6
 
 
 def test_a_truncated_vector_file_is_detected_and_rebuilt(tmp_path: Path) -> None:
@@ -164,4 +171,9 @@ def test_a_truncated_vector_file_is_detected_and_rebuilt(tmp_path: Path) -> None
     Library(folder, FakeEmbedder()).add([articles])
     vectors = folder / VECTORS_NAME
     vectors.write_bytes(vectors.read_bytes()[: vectors.stat().st_size // 2])
-    assert check_usable(folder) == 4
+    library = Library(folder, FakeEmbedder())
+    assert [str(d) for d in library.check()] == [
+        "the vector file is damaged (fix: qa index check --repair)"
+    ]
+    library.repair()
+    assert check_usable(folder, complete=True) == 4
