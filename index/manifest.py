@@ -40,9 +40,14 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
+        """Read the manifest; its `format` is checked before its fields, so a library made by
+        a newer qa says so instead of looking damaged."""
         path = folder / MANIFEST_NAME
         try:
             raw = json.loads(path.read_text())
+            if not isinstance(raw, dict):
+                raise ValueError("not a JSON object")
+            _check_format(raw.get("format"), path)
             return cls(**raw)
         except (OSError, ValueError, TypeError) as error:
             raise IndexCorrupt(
@@ -51,12 +56,7 @@ class Manifest:
             ) from error
 
     def check_compatible(self, model: str, dimension: int, chunking: dict[str, int]) -> None:
-        """Refuse an index built by another format, model or chunking, saying how to rebuild."""
-        if self.format != FORMAT_VERSION:
-            raise ModelMismatch(
-                f"this index has format {self.format}, this qa reads format "
-                f"{FORMAT_VERSION}; rebuild it with: qa index rebuild"
-            )
+        """Refuse an index built by another model or chunking, saying how to rebuild."""
         if self.model != model or self.dimension != dimension:
             raise ModelMismatch(
                 f"this index was built with {self.model} ({self.dimension} dims), "
@@ -67,3 +67,20 @@ class Manifest:
                 f"this index was built with chunking {self.chunking}, not "
                 f"{chunking}; rebuild it with: qa index rebuild"
             )
+
+
+def _check_format(found: object, path: Path) -> None:
+    """Refuse a manifest of another format before reading any other field of it."""
+    if found == FORMAT_VERSION:
+        return
+    if isinstance(found, int) and found > FORMAT_VERSION:
+        raise ModelMismatch(
+            f"this library was made by a newer qa (index format {found}; this qa reads format "
+            f"{FORMAT_VERSION}); upgrade qa, or rebuild it for this one with: qa index rebuild"
+        )
+    if isinstance(found, int):
+        raise ModelMismatch(
+            f"this index has format {found}, this qa reads format {FORMAT_VERSION}; "
+            f"rebuild it with: qa index rebuild"
+        )
+    raise ValueError(f"its format is {found!r}, not a version number")
