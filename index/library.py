@@ -9,11 +9,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from . import vector_file
 from .check import SAMPLE, Difference, check_database, check_files, check_vectors, repair_database
 from .embedder import Embedder
 from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
@@ -22,11 +22,11 @@ from .passages import ChunkSettings, Span
 from .report import ProgressCallback, SyncReport
 from .store import Store, StoredArticle, StoredPassage
 from .sync import plan_library, sync
-from .vectors import VectorIndex, wants_exact
+from .vector_file import VECTORS_NAME
+from .vectors import VectorIndex
 from .writer import Writer
 
 DATABASE_NAME = "library.sqlite3"
-VECTORS_NAME = "vectors.faiss"
 LOCK_NAME = "update.lock"
 
 
@@ -96,29 +96,10 @@ class Library:
     def vectors(self) -> VectorIndex:
         """The FAISS index, rebuilt from the database if the file lags behind it (a crash)."""
         if self._vectors is None:
-            if self._vector_file_matches(self.store.generation):
-                # Mapped: this copy is only searched; writers load their own (_write_vectors).
-                self._vectors = VectorIndex.load(
-                    self.folder / VECTORS_NAME, self.embedder.dimension, mapped=True
-                )
-            else:
-                self._vectors = self._vectors_from_store()
+            self._vectors = vector_file.for_search(
+                self.folder, self.manifest(), self.store, self.embedder.dimension
+            )
         return self._vectors
-
-    def _vectors_from_store(self) -> VectorIndex:
-        _, passages = self.store.counts()
-        return VectorIndex.build(self.embedder.dimension, self.store.iter_vectors(), passages)
-
-    def _vector_file_matches(self, generation: int) -> bool:
-        """True when the FAISS file is the one the manifest describes, for database
-        `generation` (a crash between the database commit and the file's rename breaks this)."""
-        manifest = self.manifest()
-        path = self.folder / VECTORS_NAME
-        return (
-            path.exists()
-            and manifest.generation == generation
-            and path.stat().st_size == manifest.vectors_bytes
-        )
 
     def close(self) -> None:
         if self._store is not None:
@@ -247,38 +228,21 @@ class Library:
 
     def _follow_database(self, before: int, report: SyncReport) -> None:
         """Bring the vector file to what the database committed since generation `before`."""
-        if self.store.generation != before:
+        matches = vector_file.file_matches(self.folder, self.manifest(), before)
+        # A missing file, or one a killed run left behind, is rebuilt even when nothing changed.
+        if self.store.generation != before or not matches:
             self._write_vectors(before, report.added_ids, report.removed_ids)
-        elif not self._vector_file_matches(before):
-            # Missing, or left behind by a run that was killed: rebuilt from the database.
-            self._write_vectors(before, [], [])
 
     def _write_vectors(self, before: int, added: list[int], removed: list[int]) -> None:
-        """Update the FAISS file (in place when it matched generation `before`, else rebuilt),
-        then the manifest; both are replaced atomically."""
-        manifest = self.manifest()
-        path = self.folder / VECTORS_NAME
-        if self._vector_file_matches(before):
-            vectors = VectorIndex.load(path, self.embedder.dimension)
-            vectors.remove(removed)
-            ids, batch = self.store.vectors_for(set(added) - set(removed))
-            vectors.add(ids, batch)
-            if vectors.exact != wants_exact(len(vectors)):
-                vectors = self._vectors_from_store()  # grew past (or shrank below) exact search
-        else:
-            vectors = self._vectors_from_store()
-        articles, passages = self.store.counts()
-        if len(vectors) != passages:
-            # Never save a vector file that disagrees with the database, whatever the cause.
-            vectors = self._vectors_from_store()
-        size = vectors.save(path)
-        manifest.generation = self.store.generation
-        manifest.vectors_bytes = size
-        manifest.vectors_count = len(vectors)
-        manifest.articles, manifest.passages = articles, passages
-        manifest.updated = datetime.now(UTC).isoformat(timespec="seconds")
-        manifest.save(self.folder)
-        self._vectors = vectors
+        self._vectors = vector_file.follow(
+            self.folder,
+            self.manifest(),
+            self.store,
+            self.embedder.dimension,
+            before,
+            added,
+            removed,
+        )
 
     # -- checking ---------------------------------------------------------------------------
 
