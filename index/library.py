@@ -16,6 +16,7 @@ import numpy as np
 from . import vector_file
 from .check import SAMPLE, Difference, check_database, check_files, check_vectors, repair_database
 from .embedder import Embedder
+from .engine import Engine, LocalEngine
 from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
@@ -141,21 +142,29 @@ class Library:
             f"again (the previous index is intact)"
         )
 
-    def add(self, paths: list[Path], progress: ProgressCallback | None = None) -> SyncReport:
+    def add(
+        self,
+        paths: list[Path],
+        progress: ProgressCallback | None = None,
+        engine: Engine | None = None,
+    ) -> SyncReport:
         """Remember `paths` as part of the library and bring everything under them up to date.
 
-        Naming a file or folder that `remove` excluded brings it back."""
+        Naming a file or folder that `remove` excluded brings it back. `engine` runs reading
+        and embedding elsewhere (a Ray cluster); by default they run in this process."""
         roots = [str(path.expanduser().resolve()) for path in paths]
         with self._locked():
             if not self.exists:
                 self._new_manifest().save(self.folder)
             Writer(self.store, SyncReport()).add_roots(roots)
-            return self._sync(roots, progress)
+            return self._sync(roots, progress, engine)
 
-    def update(self, progress: ProgressCallback | None = None) -> SyncReport:
+    def update(
+        self, progress: ProgressCallback | None = None, engine: Engine | None = None
+    ) -> SyncReport:
         """Re-check every folder and file the library was built from."""
         with self._locked():
-            return self._sync(self.store.roots(), progress)
+            return self._sync(self.store.roots(), progress, engine)
 
     def remove(self, paths: list[Path]) -> int:
         """Forget the articles read from these files or folders; returns how many were removed.
@@ -214,11 +223,19 @@ class Library:
                 f"qa index add PATH"
             ) from error
 
-    def _sync(self, roots: list[str], progress: ProgressCallback | None) -> SyncReport:
+    def _sync(
+        self, roots: list[str], progress: ProgressCallback | None, engine: Engine | None = None
+    ) -> SyncReport:
         before = self.store.generation
         report = SyncReport()
         try:
-            sync(self.store, self.embedder, self.chunking, roots, progress, report)
+            sync(
+                self.store,
+                engine or LocalEngine(self.embedder, self.chunking),
+                roots,
+                progress,
+                report,
+            )
         except KeyboardInterrupt:
             # Ctrl+C: the batches committed so far are kept, so the vector file follows them.
             self._follow_database(before, report)

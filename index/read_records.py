@@ -76,16 +76,52 @@ def _read_lines(
         for number, raw in enumerate(handle):
             if position is not None and number % POSITION_EVERY_LINES == 0:
                 position(raw_file.tell())  # the bytes on disk read so far, compressed or not
-            line = raw.decode("utf-8", errors="replace").strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ArticleError(
-                    f"{path}: line {number + 1} is not valid JSON ({error})"
-                ) from error
-            article = article_from_record(path, record, number)
+            article = _article_of_line(path, raw, number)
+            if article is not None:
+                yield article
+
+
+def _article_of_line(path: Path, raw: bytes, number: int) -> Article | None:
+    """The article on line `number` (0-based) of a JSON Lines dump; None for a blank line or a
+    record without text."""
+    line = raw.decode("utf-8", errors="replace").strip()
+    if not line:
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ArticleError(f"{path}: line {number + 1} is not valid JSON ({error})") from error
+    return article_from_record(path, record, number)
+
+
+def line_blocks(path: Path, block_bytes: int) -> list[tuple[int, int, int]]:
+    """An uncompressed JSON Lines dump cut at line ends into blocks of about `block_bytes`:
+    (first byte, end byte, number of the first line), so blocks are read apart and in parallel
+    with the same record keys and error lines as reading the whole file."""
+    blocks: list[tuple[int, int, int]] = []
+    start = line = 0
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        while True:
+            handle.seek(start + block_bytes)
+            rest = handle.readline() if start + block_bytes < size else b""
+            end = min(start + block_bytes + len(rest), size)
+            if end <= start:
+                break
+            handle.seek(start)
+            lines = handle.read(end - start).count(b"\n")
+            blocks.append((start, end, line))
+            start, line = end, line + lines
+    return blocks
+
+
+def read_line_block(path: Path, start: int, end: int, first_line: int) -> Iterator[Article]:
+    """The articles of one block of an uncompressed JSON Lines dump (see `line_blocks`)."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        # Split at "\n" alone, as iterating over the file does, so line numbers agree.
+        for number, raw in enumerate(handle.read(end - start).split(b"\n"), first_line):
+            article = _article_of_line(path, raw, number)
             if article is not None:
                 yield article
 

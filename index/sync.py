@@ -8,14 +8,10 @@ committed.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from .article import Article
-from .embedder import Embedder
+from .engine import Engine
 from .errors import ArticleError
-from .passages import ChunkSettings, Passage, Span, make_passages, split_sentences
 from .plan import FilePlan, plan_files, scan
-from .reading import read_articles
 from .records import StoredRecord, plan_records
 from .report import ProgressCallback, SyncReport
 from .store import FileRecord, Store, UnreadableFile
@@ -33,8 +29,7 @@ def plan_library(store: Store, roots: list[str]) -> FilePlan:
 
 def sync(
     store: Store,
-    embedder: Embedder,
-    chunking: ChunkSettings,
+    engine: Engine,
     roots: list[str],
     progress: ProgressCallback | None = None,
     report: SyncReport | None = None,
@@ -54,11 +49,7 @@ def sync(
     writer = Writer(store, report)
     writer.forget_unreadable(plan.forget_unreadable)
     report.articles_removed += writer.forget_files(plan.gone)
-
-    def split(article: Article) -> tuple[list[Passage], list[Span]]:
-        sentences = split_sentences(article.text)
-        return make_passages(article.text, embedder.count_tokens, chunking, sentences), sentences
-
+    encoder = engine.encoder()
     embedded = 0
 
     def flush(final: bool = False) -> None:
@@ -66,39 +57,31 @@ def sync(
         # The total is known only once reading is over.
         total = embedded + writer.passages_waiting if final else 0
         before = embedded
-        embedded += writer.flush(embedder, lambda done: notify("embedding", before + done, total))
+        embedded += writer.flush(encoder, lambda done: notify("embedding", before + done, total))
         notify("embedding", embedded, total)
 
     read_whole: list[FileRecord] = []
     # Reading is counted in bytes, so one large dump moves the bar as it streams.
     total_bytes = sum(stamp.size for stamp in plan.read.values())
-    read_bytes = 0
-    for key, stamp in plan.read.items():
-        notify("reading", read_bytes, total_bytes)
-
-        def position(offset: int, before: int = read_bytes, size: int = stamp.size) -> None:
-            notify("reading", before + min(offset, size), total_bytes)
-
+    for file in engine.read(plan.read, lambda done: notify("reading", done, total_bytes)):
+        stored = {
+            article_key: StoredRecord(*row)
+            for article_key, row in store.article_hashes(file.key).items()
+        }
         try:
-            stored = {
-                article_key: StoredRecord(*row)
-                for article_key, row in store.article_hashes(key).items()
-            }
-            articles = read_articles(Path(key), position=position)
-            for decision in plan_records(articles, stored, writer.has_twin, split):
+            for decision in plan_records(file.articles, stored, writer.has_twin, file.split):
                 writer.queue(decision)
                 if writer.passages_waiting >= COMMIT_EVERY_PASSAGES:
                     flush()
         except ArticleError as error:
             # What was read before the bad part is kept; nothing is forgotten on its account.
             report.failures.append(str(error))
+            stamp = file.stamp
             writer.record_unreadable(
-                UnreadableFile(key, stamp.size, stamp.mtime_ns, stamp.ctime_ns, str(error))
+                UnreadableFile(file.key, stamp.size, stamp.mtime_ns, stamp.ctime_ns, str(error))
             )
             continue
-        finally:
-            read_bytes += stamp.size
-        read_whole.append(FileRecord(key, stamp.size, stamp.mtime_ns, articles=0))
+        read_whole.append(FileRecord(file.key, file.stamp.size, file.stamp.mtime_ns, articles=0))
     notify("reading", total_bytes, total_bytes)
     flush(final=True)
     writer.record_files(read_whole)

@@ -1,0 +1,80 @@
+"""Where reading, splitting and embedding run: in this process, or on a cluster (index/cluster.py).
+
+An engine hands the indexer each file's articles, in file order, and encodes passages; deciding
+what to index and writing it stay with the one writer in this process either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .article import Article
+from .embedder import Embedder
+from .passages import ChunkSettings, Passage, Span, make_passages, split_sentences
+from .plan import FileStamp
+from .reading import read_articles
+from .records import Split
+
+
+@dataclass
+class FileArticles:
+    """One file's articles as an engine delivers them."""
+
+    key: str
+    stamp: FileStamp
+    articles: Iterator[Article]
+    """In file order; raises ArticleError where the file breaks, after the articles before it."""
+    split: Split
+    """An article's passages and sentences (split ahead of time by a cluster, or now)."""
+
+
+Position = Callable[[int], None]
+"""Hears the bytes read so far over all the files of a run."""
+
+
+class Engine(Protocol):
+    """Reads and splits articles, and encodes passages, for one indexing run."""
+
+    def read(self, files: dict[str, FileStamp], position: Position) -> Iterator[FileArticles]:
+        """The articles of each file, in the order given."""
+        ...
+
+    def encoder(self) -> Embedder:
+        """What encodes the passages the writer is about to store."""
+        ...
+
+
+def splitter(embedder: Embedder, chunking: ChunkSettings) -> Split:
+    """Split an article into passages and sentences, splitting its sentences once for both."""
+
+    def split(article: Article) -> tuple[list[Passage], list[Span]]:
+        sentences = split_sentences(article.text)
+        return make_passages(article.text, embedder.count_tokens, chunking, sentences), sentences
+
+    return split
+
+
+class LocalEngine:
+    """Everything in this process: files read one after another, split as they are needed."""
+
+    def __init__(self, embedder: Embedder, chunking: ChunkSettings) -> None:
+        self.embedder = embedder
+        self.split = splitter(embedder, chunking)
+
+    def read(self, files: dict[str, FileStamp], position: Position) -> Iterator[FileArticles]:
+        done = 0
+        for key, stamp in files.items():
+
+            def at(offset: int, before: int = done, size: int = stamp.size) -> None:
+                position(before + min(offset, size))
+
+            at(0)
+            yield FileArticles(key, stamp, read_articles(Path(key), position=at), self.split)
+            done += stamp.size
+        position(done)
+
+    def encoder(self) -> Embedder:
+        return self.embedder
