@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .article import Article
 from .embedder import DEFAULT_MODEL, Embedder, MiniLMEmbedder, onnx_inputs, packaged_model_path
+from .engine import Engine, LocalEngine
 from .errors import (
     ArticleError,
     IndexCorrupt,
@@ -37,12 +38,14 @@ __all__ = [
     "ArticleError",
     "ChunkSettings",
     "Embedder",
+    "Engine",
     "IndexCorrupt",
     "IndexNotFound",
     "IndexWriteError",
     "Library",
     "LibraryBusy",
     "LibraryStatus",
+    "LocalEngine",
     "MiniLMEmbedder",
     "ModelMismatch",
     "ModelUnavailable",

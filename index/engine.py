@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from .article import Article
 from .embedder import Embedder
 from .passages import ChunkSettings, Passage, Span, make_passages, split_sentences
@@ -31,6 +33,9 @@ class FileArticles:
     """An article's passages and sentences (split ahead of time by a cluster, or now)."""
 
 
+EMBED_PART = 256
+"""Passages encoded between two progress reports (a few seconds on a CPU)."""
+
 Position = Callable[[int], None]
 """Hears the bytes read so far over all the files of a run."""
 
@@ -42,8 +47,8 @@ class Engine(Protocol):
         """The articles of each file, in the order given."""
         ...
 
-    def encoder(self) -> Embedder:
-        """What encodes the passages the writer is about to store."""
+    def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:
+        """Vectors for `texts` in consecutive parts, in order (progress is told between them)."""
         ...
 
 
@@ -76,5 +81,6 @@ class LocalEngine:
             done += stamp.size
         position(done)
 
-    def encoder(self) -> Embedder:
-        return self.embedder
+    def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:
+        for start in range(0, len(texts), EMBED_PART):
+            yield self.embedder.encode(texts[start : start + EMBED_PART])

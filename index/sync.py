@@ -49,7 +49,6 @@ def sync(
     writer = Writer(store, report)
     writer.forget_unreadable(plan.forget_unreadable)
     report.articles_removed += writer.forget_files(plan.gone)
-    encoder = engine.encoder()
     embedded = 0
 
     def flush(final: bool = False) -> None:
@@ -57,7 +56,9 @@ def sync(
         # The total is known only once reading is over.
         total = embedded + writer.passages_waiting if final else 0
         before = embedded
-        embedded += writer.flush(encoder, lambda done: notify("embedding", before + done, total))
+        embedded += writer.flush(
+            engine.encode_parts, lambda done: notify("embedding", before + done, total)
+        )
         notify("embedding", embedded, total)
 
     read_whole: list[FileRecord] = []

@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .article import Article
-from .embedder import Embedder
 from .passages import Passage
 from .plan import is_under
 from .records import AliasArticle, Decision, EmptyArticle, ForgetRecord, IndexArticle, Unchanged
 from .report import SyncReport
 from .store import FileRecord, Store, UnreadableFile
 
-EMBED_PART = 256
-"""Passages encoded between two progress reports (a few seconds on a CPU)."""
+EncodeParts = Callable[[list[str]], Iterator[np.ndarray]]
+"""Encodes texts as consecutive parts, in order, so progress can be told between parts."""
 
 
 def passage_input(article: Article, passage: Passage) -> str:
@@ -91,19 +90,23 @@ class Writer:
             self._deleting.add(replaced)
         self._batch.append(decision)
 
-    def flush(self, embedder: Embedder, embedded: Callable[[int], None]) -> int:
+    def flush(self, encode_parts: EncodeParts, embedded: Callable[[int], None]) -> int:
         """Embed the waiting articles and apply the whole batch in one transaction; returns how
         many passages were embedded. `embedded` hears progress within the batch."""
         if not self._batch:
             return 0
         items = [d for d in self._batch if isinstance(d, IndexArticle)]
         texts = [passage_input(i.article, p) for i in items for p in i.passages]
-        parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
+        parts: list[np.ndarray] = []
+        done = 0
         # Encoded in parts, each reported, so progress moves every few seconds within a batch.
-        for start in range(0, len(texts), EMBED_PART):
-            parts.append(embedder.encode(texts[start : start + EMBED_PART]))
-            embedded(min(start + EMBED_PART, len(texts)))
-        vectors = np.concatenate(parts)
+        for part in encode_parts(texts) if texts else ():
+            parts.append(part)
+            done += len(part)
+            embedded(done)
+        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        if len(vectors) != len(texts):
+            raise RuntimeError(f"{len(texts)} passages to embed, {len(vectors)} vectors came back")
         with self.transaction() as changes:
             offset = 0
             for decision in self._batch:

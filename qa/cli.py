@@ -16,6 +16,7 @@ from rich.console import Console
 from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import QuestionError, open_asker, open_library
+from .engines import engine_options, make_engine
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text
 from .retrieval import Mode
@@ -177,21 +178,31 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@engine_options
 @library_option
-def index_add(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
+def index_add(
+    paths: tuple[Path, ...],
+    as_json: bool,
+    engine: str,
+    ray_address: str | None,
+    library: str | None,
+) -> None:
     """Index the articles in PATHS (folders are searched recursively).
 
     Re-run it after adding, editing or deleting articles: only what changed is embedded.
+    With --engine ray, reading and embedding run on a Ray cluster.
 
     \b
-    Example:
+    Examples:
       qa index add ~/news notes/summit.md
+      qa index add ~/archive --engine ray --ray-address auto
     """
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
+        runner = make_engine(engine, ray_address, settings)
         with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
-            report = shelf.add(list(paths), progress)
+            report = shelf.add(list(paths), progress, runner)
     except QAError as error:
         fail(error)
         return
@@ -200,14 +211,16 @@ def index_add(paths: tuple[Path, ...], as_json: bool, library: str | None) -> No
 
 @index.command("update")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@engine_options
 @library_option
-def index_update(as_json: bool, library: str | None) -> None:
+def index_update(as_json: bool, engine: str, ray_address: str | None, library: str | None) -> None:
     """Re-check every folder and file already in the library and index what changed."""
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
+        runner = make_engine(engine, ray_address, settings)
         with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
-            report = shelf.update(progress)
+            report = shelf.update(progress, runner)
     except QAError as error:
         fail(error)
         return

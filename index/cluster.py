@@ -1,0 +1,263 @@
+"""Index on a Ray cluster: reading and splitting as Ray tasks, embedding in a pool of actors.
+
+Only the heavy work travels. The plan (which files changed) is made before anything reaches the
+cluster, and each record is decided in this process, so an unchanged file is never sent and an
+edited record is embedded alone. Tasks read whole files, or line blocks of a large JSON Lines
+dump, and split their articles into passages; an actor pool, one model per actor, encodes the
+passages the writer is about to store. Both stream with a bounded number of requests in flight,
+so memory on the driver holds a few parts however large the library. Results come back in file
+order to the one writer, which commits in batches as on one machine.
+
+An actor that dies is restarted by Ray and its pending batch is run again (`max_restarts`,
+`max_task_retries`); a reading task is retried the same way. Ray is imported only here, and
+this module only when `--engine ray` asks for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .article import Article
+from .embedder import Embedder
+from .engine import FileArticles, Position, splitter
+from .errors import ArticleError, QAError
+from .passages import ChunkSettings, Passage, Span
+from .plan import FileStamp
+from .read_records import line_blocks, read_line_block
+from .reading import read_articles
+
+BLOCK_BYTES = 4 << 20
+"""An uncompressed JSON Lines dump is read in line blocks of about this size, in parallel."""
+ENCODE_BATCH = 256
+"""Passages per request to an embedding actor: long enough to keep it busy, short enough that a
+restarted actor redoes little."""
+IN_FLIGHT_PER_WORKER = 2
+"""Requests queued per actor or CPU: enough to hide the round trip, few enough to bound memory."""
+
+Presplit = dict[str, tuple[list[Passage], list[Span]]]
+"""Article key -> its passages and sentences, as a reading task split them."""
+
+EmbedderFactory = Callable[[], Embedder]
+"""Builds the model inside a worker process (models do not travel; recipes do)."""
+
+
+class ClusterUnavailable(QAError):
+    """Ray is not installed, or the cluster at the given address cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A whole file, or one line block of an uncompressed JSON Lines dump."""
+
+    path: str
+    start: int = 0
+    end: int = -1
+    first_line: int = 0
+
+    @property
+    def whole(self) -> bool:
+        return self.end < 0
+
+
+@dataclass
+class PartResult:
+    """What a reading task sends back: the part's articles, split, and where it broke."""
+
+    articles: list[tuple[Article, list[Passage], list[Span]]] = field(default_factory=list)
+    error: str | None = None
+    """The ArticleError message, after the articles read before the bad part."""
+
+
+_WORKER_MODELS: dict[str, Embedder] = {}
+"""Per worker process: the model a factory built, so each task does not load it again."""
+
+
+def _model(factory: EmbedderFactory) -> Embedder:
+    key = repr(factory)  # the factory arrives anew with each task; its recipe is the same
+    if key not in _WORKER_MODELS:
+        _WORKER_MODELS.clear()  # one model per worker process
+        _WORKER_MODELS[key] = factory()
+    return _WORKER_MODELS[key]
+
+
+def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> PartResult:
+    """Read and split one part (runs as a Ray task; plain Python, so tests call it directly)."""
+    split = splitter(_model(factory), chunking)
+    result = PartResult()
+    path = Path(part.path)
+    try:
+        articles = (
+            read_articles(path)
+            if part.whole
+            else read_line_block(path, part.start, part.end, part.first_line)
+        )
+        for article in articles:
+            passages, sentences = split(article)
+            result.articles.append((article, passages, sentences))
+    except ArticleError as error:
+        result.error = str(error)
+    except OSError as error:
+        result.error = f"{path}: cannot read the file ({error.strerror or error})"
+    return result
+
+
+def parts_of(path: str, stamp: FileStamp, block_bytes: int = BLOCK_BYTES) -> list[Part]:
+    """The parts one file is read in: line blocks for a large uncompressed JSON Lines dump."""
+    if stamp.size > block_bytes and path.lower().endswith((".jsonl", ".ndjson")):
+        try:
+            return [Part(path, *block) for block in line_blocks(Path(path), block_bytes)]
+        except OSError:
+            pass  # read whole: the task reports the problem as the local path would
+    return [Part(path)]
+
+
+class EmbeddingActor:
+    """One model in one worker process; encodes batches of passages (a Ray actor)."""
+
+    def __init__(self, factory: EmbedderFactory) -> None:
+        self.model = factory()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts)
+
+    def pid(self) -> int:
+        return os.getpid()
+
+
+class RayEngine:
+    """Reading and embedding on a Ray cluster, as `qa index add --engine ray` runs them."""
+
+    def __init__(
+        self,
+        factory: EmbedderFactory,
+        chunking: ChunkSettings,
+        address: str | None = None,
+        actors: int | None = None,
+        gpus_per_actor: float = 0.0,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> None:
+        self.ray = connect(address)
+        self.factory, self.chunking, self.block_bytes = factory, chunking, block_bytes
+        cpus = int(self.ray.cluster_resources().get("CPU", 1))
+        gpus = int(self.ray.cluster_resources().get("GPU", 0))
+        if actors is None:
+            # One CPU is left to the reading tasks, which the actors would otherwise starve.
+            actors = max(1, gpus if gpus_per_actor else cpus - 1)
+        remote_actor = self.ray.remote(
+            num_cpus=0 if gpus_per_actor else (1 if cpus > actors else 0.5),
+            num_gpus=gpus_per_actor,
+            max_restarts=-1,
+            max_task_retries=-1,
+        )(EmbeddingActor)
+        self.actors = [remote_actor.remote(factory) for _ in range(actors)]
+        self._read_task = self.ray.remote(num_cpus=0.5, max_retries=3)(read_part)
+        self._reads_in_flight = max(2, cpus * IN_FLIGHT_PER_WORKER)
+
+    def read(self, files: dict[str, FileStamp], position: Position) -> Iterator[FileArticles]:
+        """Each file's articles in order, parts read ahead on the cluster."""
+        parts = [
+            (key, stamp, part)
+            for key, stamp in files.items()
+            for part in parts_of(key, stamp, self.block_bytes)
+        ]
+        pending: deque[tuple[str, Part, Any]] = deque()
+        upcoming = iter(parts)
+
+        def top_up() -> None:
+            while len(pending) < self._reads_in_flight:
+                item = next(upcoming, None)
+                if item is None:
+                    return
+                key, _, part = item
+                ref = self._read_task.remote(part, self.factory, self.chunking)
+                pending.append((key, part, ref))
+
+        top_up()
+        done_bytes = 0
+        by_key = {key: stamp for key, stamp, _ in parts}
+        for key in dict.fromkeys(key for key, _, _ in parts):
+            presplit: Presplit = {}
+
+            def articles(key: str = key, presplit: Presplit = presplit) -> Iterator[Article]:
+                nonlocal done_bytes
+                broken: str | None = None
+                while pending and pending[0][0] == key:
+                    _, part, ref = pending.popleft()
+                    result: PartResult = self.ray.get(ref)
+                    top_up()
+                    done_bytes += (part.end - part.start) if not part.whole else by_key[key].size
+                    position(done_bytes)
+                    if broken is not None:
+                        continue  # after a bad line the local path reads no further
+                    for article, passages, sentences in result.articles:
+                        presplit[article.key] = (passages, sentences)
+                        yield article
+                    broken = result.error
+                if broken is not None:
+                    raise ArticleError(broken)
+
+            def split(
+                article: Article, presplit: Presplit = presplit
+            ) -> tuple[list[Passage], list[Span]]:
+                return presplit.pop(article.key)
+
+            yield FileArticles(key, by_key[key], articles(), split)
+        position(done_bytes)
+
+    def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:
+        """Parts spread over the actor pool, a bounded number in flight, yielded in order."""
+        starts = iter(range(0, len(texts), ENCODE_BATCH))
+        pending: deque[Any] = deque()
+        limit = len(self.actors) * IN_FLIGHT_PER_WORKER
+        turn = 0
+        while True:
+            while len(pending) < limit and (start := next(starts, None)) is not None:
+                actor = self.actors[turn % len(self.actors)]
+                pending.append(actor.encode.remote(texts[start : start + ENCODE_BATCH]))
+                turn += 1
+            if not pending:
+                return
+            yield np.asarray(self.ray.get(pending.popleft()), dtype=np.float32)
+
+    def shutdown(self) -> None:
+        """Let the actors go (the cluster itself keeps running if it was already there)."""
+        for actor in self.actors:
+            self.ray.kill(actor)
+        self.actors = []
+
+
+def connect(address: str | None) -> Any:
+    """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`), or
+    to a new local cluster on this machine when `address` is None."""
+    try:
+        import ray
+    except ImportError as error:
+        raise ClusterUnavailable(
+            "Ray is not installed; install the extra with: pip install 'qa[ray]'"
+        ) from error
+    if ray.is_initialized():
+        return ray
+    logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notices would garble progress
+    try:
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+            configure_logging=False,
+        )
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        where = address or "a new local cluster"
+        raise ClusterUnavailable(
+            f"cannot start or reach the Ray cluster at {where} ({error}); start one with "
+            f"'ray start --head' and pass --ray-address auto, or leave out --engine ray"
+        ) from error
+    return ray
