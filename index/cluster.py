@@ -160,6 +160,8 @@ class RayEngine:
         self.actors = [remote_actor.remote(factory) for _ in range(actors)]
         self._read_task = self.ray.remote(num_cpus=0.5, max_retries=3)(read_part)
         self._reads_in_flight = max(2, cpus * IN_FLIGHT_PER_WORKER)
+        self.parts_sent = 0
+        """Reading tasks started: unchanged files never cost one."""
 
     def read(self, files: dict[str, FileStamp], position: Position) -> Iterator[FileArticles]:
         """Each file's articles in order, parts read ahead on the cluster."""
@@ -178,6 +180,7 @@ class RayEngine:
                     return
                 key, _, part = item
                 ref = self._read_task.remote(part, self.factory, self.chunking)
+                self.parts_sent += 1
                 pending.append((key, part, ref))
 
         top_up()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,6 +43,14 @@ class FakeEmbedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode(texts)
+
+
+class SlowEmbedder(FakeEmbedder):
+    """The fake model, slowed so that a run can be stopped, or a worker killed, in the middle."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(0.3)
+        return super().encode(texts)
 
 
 def news_dump(count: int, text: str = "Harbour story number {n}.") -> str:
