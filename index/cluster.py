@@ -240,6 +240,10 @@ class RayEngine:
 def connect(address: str | None) -> Any:
     """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`), or
     to a new local cluster on this machine when `address` is None."""
+    if address and "RAY_AUTH_MODE" not in os.environ and _has_auth_token():
+        # `ray start` (2.60) turns token authentication on and writes the token, but a driver
+        # joining with ray.init(address=...) sends it only when told to, before Ray is imported.
+        os.environ["RAY_AUTH_MODE"] = "token"
     try:
         import ray
     except ImportError as error:
@@ -264,3 +268,9 @@ def connect(address: str | None) -> Any:
             f"'ray start --head' and pass --ray-address auto, or leave out --engine ray"
         ) from error
     return ray
+
+
+def _has_auth_token() -> bool:
+    """Is a Ray cluster token at hand, where `ray start` leaves one or the environment names?"""
+    path = os.environ.get("RAY_AUTH_TOKEN_PATH", str(Path.home() / ".ray" / "auth_token"))
+    return "RAY_AUTH_TOKEN" in os.environ or Path(path).exists()

@@ -99,6 +99,7 @@ class Writer:
         texts = [passage_input(i.article, p) for i in items for p in i.passages]
         parts: list[np.ndarray] = []
         done = 0
+        embedded(0)  # the batch's embedding has begun: the bar shows it before the first part
         # Encoded in parts, each reported, so progress moves every few seconds within a batch.
         for part in encode_parts(texts) if texts else ():
             parts.append(part)

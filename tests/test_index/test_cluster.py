@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import ray
 import support
 from support import FIXTURES, SEEDS, FakeEmbedder, SlowEmbedder, news_dump
 
@@ -24,7 +25,6 @@ import index.sync
 from index import ChunkSettings, Library, MiniLMEmbedder
 from index.cluster import RayEngine
 
-ray = pytest.importorskip("ray")  # the extra is installed in CI (make test installs .[dev,ray])
 TESTS = Path(__file__).resolve().parent.parent
 
 
