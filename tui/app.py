@@ -25,6 +25,7 @@ from qa.sanitize import one_line
 from qa.sources import article_view, passage_view
 
 from .chats import ChatItem, ChatList
+from .library_screen import LibraryScreen
 from .screens import ArticleScreen, Confirm, HelpScreen, LibraryPrompt, TextPrompt
 from .widgets import ChatLog, CitationItem, FindInput, QuestionInput, SourcesPane, Turn
 
@@ -49,6 +50,7 @@ class QAApp(App[None]):
         Binding("ctrl+r", "refresh_index", "Refresh"),
         Binding("f1", "help", "Help"),
         Binding("ctrl+f", "find", "Find", show=False),
+        Binding("ctrl+l", "library", "Library", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -318,6 +320,9 @@ class QAApp(App[None]):
             first_of_last = next(i for i in items if i.parent is items[-1].parent)
             first_of_last.focus()
 
+    def action_library(self) -> None:
+        self.push_screen(LibraryScreen(self.asker))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -575,6 +580,11 @@ class QAApp(App[None]):
         )
         yield SystemCommand(
             "Export chat as Markdown", "Write this chat to a Markdown file", self.action_export
+        )
+        yield SystemCommand(
+            "Library: folders and files",
+            "What is indexed; add or remove a folder, re-index (Ctrl+L)",
+            self.action_library,
         )
         yield SystemCommand("Rename this chat", "Give this chat a title", self.action_rename_chat)
         yield SystemCommand(

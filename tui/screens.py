@@ -33,6 +33,7 @@ KEYS: list[tuple[str, str]] = [
     ("Ctrl+S", "show or hide the sources pane"),
     ("Ctrl+B", "saved chats, newest first; r renames, d deletes, Enter opens"),
     ("Ctrl+R", "refresh the index from your article folders"),
+    ("Ctrl+L", "the library: folders and articles, unreadable files; add, remove, re-index"),
     ("Ctrl+P", "command palette: new chat, refresh, switch library, export, rename, delete"),
     ("F1", "this help"),
     ("Ctrl+Q", "quit (the chat is saved; the next start reopens it)"),
@@ -89,9 +90,11 @@ class ArticleScreen(ModalScreen[None]):
             with VerticalScroll(id="article-body"):
                 if view.omitted_before:
                     yield Static(_omitted(view.omitted_before, "before", view.source))
-                yield Static(Text(safe_block(view.before)))
+                # The spaces around the cited sentence are dropped: the text after it started
+                # with a stray space.
+                yield Static(Text(safe_block(view.before).rstrip(" ")))
                 yield Static(Text(safe_block(view.sentence), style="bold reverse"), id="cited")
-                yield Static(Text(safe_block(view.after)))
+                yield Static(Text(safe_block(view.after).lstrip(" ")), id="after-cited")
                 if view.omitted_after:
                     yield Static(_omitted(view.omitted_after, "after", view.source))
             yield Static(Text("Esc closes the article.", style="dim"))

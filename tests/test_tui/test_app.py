@@ -121,6 +121,8 @@ async def test_selecting_a_citation_shows_its_passage_and_enter_opens_the_articl
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
         assert shown(app.screen.query_one("#cited", Static)) == second.citation.sentence
+        assert not shown(app.screen.query_one("#after-cited", Static)).startswith(" ")
+        assert not app.query_one("#source-after", Static).render().plain.startswith(" ")  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert not isinstance(app.screen, ArticleScreen)
 

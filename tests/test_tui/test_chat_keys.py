@@ -12,14 +12,15 @@ from rich.text import Text
 from support import SEEDS
 from test_app import SIZE, ask, shown
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast
 
 from index import Library
-from qa import Asker, History, open_asker
+from qa import History, Settings, open_asker
 from tui import QAApp, make_app
 from tui import app as app_module
 from tui.chats import ChatItem, when
+from tui.library_screen import LibraryScreen
 from tui.screens import Confirm, HelpScreen, TextPrompt
 from tui.widgets import MARK_STYLE, CitationItem, QuestionInput, Turn, fit_path
 
@@ -190,8 +191,11 @@ async def test_the_header_follows_the_library_on_disk(
     shutil.copytree(SEEDS, articles)
     library = Library(tmp_path / "lib", seeds_library.embedder)
     library.add([articles])
-    asker = open_asker(Asker(library, seeds_asker_settings(tmp_path)).settings, library.embedder)
-    app = make_app(asker.settings, lambda s: asker, export_folder=tmp_path)
+    app = make_app(
+        Settings(library=library.folder),
+        lambda s: open_asker(s, library.embedder),
+        export_folder=tmp_path,
+    )
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -209,20 +213,13 @@ async def test_the_header_follows_the_library_on_disk(
     library.close()
 
 
-def seeds_asker_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from qa import Settings
-
-    return Settings(library=tmp_path / "lib")
-
-
 async def test_switching_offers_the_libraries_there_are(
     seeds_library: Library, tmp_path: Path, private_home: Path
 ) -> None:
     for name in ("news", "work"):
         Library(private_home / "libraries" / name, seeds_library.embedder).add([SEEDS])
-    settings = seeds_asker_settings(tmp_path)
     app = make_app(
-        settings,
+        Settings(library=tmp_path / "lib"),
         lambda s: open_asker(s, seeds_library.embedder),
         export_folder=tmp_path,
         history=History(tmp_path / "history"),
@@ -231,11 +228,71 @@ async def test_switching_offers_the_libraries_there_are(
         await app.workers.wait_for_complete()
         app.action_switch_library()
         await pilot.pause()
-        options = app.screen.query_one("#library-list")
-        assert [str(options.get_option_at_index(i).prompt) for i in range(2)] == ["news", "work"]  # type: ignore[attr-defined]
+        options = app.screen.query_one("#library-list", OptionList)
+        assert [str(option.prompt) for option in options.options] == ["news", "work"]
         await pilot.press("down", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.settings.library == private_home / "libraries" / "work"
         assert app.sub_title.startswith("work · 1 article")
-        assert isinstance(app.query_one("#question", Input), Input)
+        assert app.focused is app.query_one("#question", Input)
+
+
+async def test_the_library_screen_lists_folders_and_adds_and_removes_one(
+    seeds_library: Library, tmp_path: Path
+) -> None:
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    (articles / "broken.json").write_text('{"title": ')
+    library = Library(tmp_path / "lib", seeds_library.embedder)
+    library.add([articles])
+    library.close()
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "ferry.txt").write_text(
+        "Ferry strike ends\n\nThe ferry union ended its strike after Nordline raised wages."
+    )
+    app = make_app(
+        Settings(library=library.folder),
+        lambda s: open_asker(s, seeds_library.embedder),
+        export_folder=tmp_path,
+        history=History(tmp_path / "history"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        folders = screen.query_one(OptionList)
+        assert [str(o.prompt) for o in folders.options] == [f"{articles}  (1 article)"]
+        assert "1 file could not be read" in str(screen.query_one("#library-problems").render())
+        assert "broken.json" in str(screen.query_one("#library-problems").render())
+        await pilot.press("a", *str(more), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Added 1 article." in str(screen.query_one("#library-status").render())
+        assert sorted(str(o.prompt) for o in folders.options) == [
+            f"{articles}  (1 article)",
+            f"{more}  (1 article)",
+        ]
+        await pilot.press("escape")
+        await ask(pilot, app, "who raised wages for the ferry workers?")
+        answer = app.query(Turn).last().answer
+        assert answer is not None and answer.found and "Nordline" in answer.sentence
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        folders = screen.query_one(OptionList)
+        folders.highlighted = [o.id for o in folders.options].index(str(more))
+        await pilot.press("d", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Removed 1 article" in str(screen.query_one("#library-status").render())
+        assert [o.id for o in folders.options] == [str(articles)]
