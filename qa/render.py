@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.text import Text
 
@@ -25,6 +27,17 @@ def safe_block(text: str) -> str:
     """Article text for a reading pane: escape sequences and control characters removed, line
     breaks kept."""
     return "\n".join(same_width(strip_controls(line)) for line in text.split("\n"))
+
+
+_SPACE_BEFORE = re.compile(r"[^\S\n]+$")
+_SPACE_AFTER = re.compile(r"^[^\S\n]+")
+
+
+def beside_sentence(before: str, after: str) -> tuple[str, str]:
+    """The text before and after a highlighted sentence that is shown as a block of its own,
+    without the spaces between them (a no-break space started the text after with a stray
+    space); line breaks are kept."""
+    return _SPACE_BEFORE.sub("", before), _SPACE_AFTER.sub("", after)
 
 
 def citation_line(citation: Citation) -> str:

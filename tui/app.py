@@ -45,7 +45,7 @@ class QAApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("ctrl+n", "new_chat", "New"),
-        Binding("ctrl+s", "toggle_sources", "Sources"),
+        Binding("ctrl+s", "toggle_sources", "Sources", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Chats"),
         Binding("ctrl+r", "refresh_index", "Refresh"),
         Binding("f1", "help", "Help"),
@@ -93,7 +93,7 @@ class QAApp(App[None]):
             yield Static("Loading models…", id="status")
             yield ProgressBar(id="progress", show_eta=True)
         yield QuestionInput(id="question")
-        yield Footer()
+        yield Footer(compact=True)  # at 80 columns the footer was cut ("^r Refr")
 
     def on_mount(self) -> None:
         self.query_one("#sources").display = self.size.width >= 100

@@ -15,7 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qa.render import safe, safe_block
+from qa.render import beside_sentence, safe, safe_block
 from qa.sources import SourceView
 
 KEYS: list[tuple[str, str]] = [
@@ -90,11 +90,10 @@ class ArticleScreen(ModalScreen[None]):
             with VerticalScroll(id="article-body"):
                 if view.omitted_before:
                     yield Static(_omitted(view.omitted_before, "before", view.source))
-                # The spaces around the cited sentence are dropped: the text after it started
-                # with a stray space.
-                yield Static(Text(safe_block(view.before).rstrip(" ")))
+                before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
+                yield Static(Text(before))
                 yield Static(Text(safe_block(view.sentence), style="bold reverse"), id="cited")
-                yield Static(Text(safe_block(view.after).lstrip(" ")), id="after-cited")
+                yield Static(Text(after), id="after-cited")
                 if view.omitted_after:
                     yield Static(_omitted(view.omitted_after, "after", view.source))
             yield Static(Text("Esc closes the article.", style="dim"))

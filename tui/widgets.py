@@ -6,6 +6,7 @@ import re
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from qa import Answer, Citation
-from qa.render import safe, safe_block
+from qa.render import beside_sentence, safe, safe_block
 from qa.sanitize import one_line
 from qa.sources import SourceView
 
@@ -118,19 +119,26 @@ class CitationItem(Static, can_focus=True):
         self.marked: re.Pattern[str] | None = None
         """Words to mark (a find in the chat)."""
 
-    def render(self) -> Text:
-        # Drawn at the width it has, so that the path is shortened from the left rather than
-        # wrapped in the middle of a name.
+    def render(self) -> Table:
+        # The number in a column of its own, so that wrapped lines hang under the title; drawn
+        # at the width it has, so that the path is shortened at a folder rather than wrapped in
+        # the middle of a name.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(ratio=1)
+        grid.add_row(f"[{self.citation.number}]", self.text(max(20, self.content_size.width - 5)))
+        return grid
+
+    def text(self, width: int = 80) -> Text:
+        """Title · date · page, the path, and the quoted sentence, marked by a find."""
         citation = self.citation
-        width = max(20, self.content_size.width - 4)
-        line = Text(f"[{citation.number}] ", style="bold")
         details = [safe(citation.title), safe(citation.date)]
         if citation.page:
             details.append(f"p. {citation.page}")
-        line.append(" · ".join(part for part in details if part))
-        line.append("\n    " + fit_path(safe(citation.source), width), style="dim")
+        line = Text(" · ".join(part for part in details if part))
+        line.append("\n" + fit_path(safe(citation.source), width), style="dim")
         if self.quote:
-            line.append(f"\n    “{safe(citation.sentence)}”", style="dim")
+            line.append(f"\n“{safe(citation.sentence)}”", style="dim")
         return marked(line, self.marked)
 
     @property
@@ -304,11 +312,12 @@ class SourcesPane(VerticalScroll):
         self.query_one("#source-heading", Static).update(heading)
         # The spaces between sentences belong to neither side of the highlighted one: kept,
         # they started the text after it with a stray space.
-        self.query_one("#source-before", Static).update(Text(safe_block(view.before).rstrip(" ")))
+        before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
+        self.query_one("#source-before", Static).update(Text(before))
         self.query_one("#source-sentence", Static).update(
             Text(safe_block(view.sentence), style="bold reverse")
         )
-        self.query_one("#source-after", Static).update(Text(safe_block(view.after).lstrip(" ")))
+        self.query_one("#source-after", Static).update(Text(after))
         self.call_after_refresh(self._scroll_to_sentence)
 
     def _scroll_to_sentence(self) -> None:

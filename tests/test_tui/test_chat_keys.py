@@ -153,11 +153,11 @@ async def test_find_marks_the_words_counts_and_steps(chat_app: Callable[[], QAAp
         assert shown(count) == f"2 of {total}"
         await pilot.press("up", "up")
         assert shown(count) == f"{total} of {total}"
-        marked_items = [c for c in app.query(CitationItem) if MARK_STYLE in str(c.render().spans)]
+        marked_items = [c for c in app.query(CitationItem) if MARK_STYLE in str(c.text().spans)]
         assert marked_items  # the words are marked in the citations that hold them
         await pilot.press("escape")
         assert not app.query_one("#find-bar").display
-        assert not [c for c in app.query(CitationItem) if MARK_STYLE in str(c.render().spans)]
+        assert not [c for c in app.query(CitationItem) if MARK_STYLE in str(c.text().spans)]
         assert not [t for t in app.query(Turn) if t.has_class("found")]
 
 
