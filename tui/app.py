@@ -26,6 +26,7 @@ from qa.sources import article_view, passage_view
 
 from .chats import ChatItem, ChatList
 from .library_screen import LibraryScreen
+from .paste import install as install_paste_filter
 from .screens import ArticleScreen, Confirm, HelpScreen, LibraryPrompt, TextPrompt
 from .widgets import ChatLog, CitationItem, FindInput, QuestionInput, SourcesPane, Turn
 
@@ -276,17 +277,20 @@ class QAApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         """A printable key that nothing took (no widget's binding, not a text box) is the start
         of a question: it goes to the question box, as in lazygit or oterm."""
+        # (A text box never lets a printable key through; keys typed quickly after the first
+        # were sent to the citation before the focus moved, and arrive here all the same.)
         if (
             not event.is_printable
             or event.character is None
             or isinstance(self.screen, ModalScreen)
-            or isinstance(self.focused, Input)
             or event.key in self.active_bindings
         ):
             return
         event.stop()
         box = self.query_one(QuestionInput)
-        box.focus()
+        # Focus moves now, not after the queued keys: in a terminal the rest of a typed word is
+        # already waiting, and its "y" went to the citation as Copy.
+        self.screen.set_focus(box)
         box.insert_text_at_cursor(event.character)
 
     def on_question_input_pasted(self, message: QuestionInput.Pasted) -> None:
@@ -612,4 +616,5 @@ def make_app(
     history: History | None = None,
 ) -> QAApp:
     """The chat app over the library in `settings`; tests pass their own parts."""
+    install_paste_filter()
     return QAApp(settings, asker_factory, export_folder, history)

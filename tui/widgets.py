@@ -297,21 +297,33 @@ class SourcesPane(VerticalScroll):
         """Everything the pane shows, as plain text."""
         return "".join(str(widget.render()) for widget in self.query(Static))
 
+    view: SourceView | None = None
+
+    def _draw_heading(self) -> None:
+        """Title, path (shortened to the pane's width, less room for a scrollbar) and date."""
+        view = self.view
+        if view is None:
+            return
+        heading = Text(safe(view.title) + "\n", style="bold")
+        width = max(20, self.size.width - 4)
+        heading.append(fit_path(safe(view.source), width), style="dim")
+        if view.date:
+            heading.append("\n" + safe(view.date), style="dim")
+        self.query_one("#source-heading", Static).update(heading)
+
+    def on_resize(self) -> None:
+        self._draw_heading()  # the sidebar opened or the terminal changed size: fit the path
+
     def clear(self) -> None:
         """Back to the empty pane (a new chat, another library)."""
+        self.view = None
         self.query_one("#source-heading", Static).update(EMPTY_SOURCES)
         for part in ("#source-before", "#source-sentence", "#source-after"):
             self.query_one(part, Static).update("")
 
     def show(self, view: SourceView) -> None:
-        heading = Text(safe(view.title) + "\n", style="bold")
-        width = max(20, self.content_size.width)
-        heading.append(fit_path(safe(view.source), width), style="dim")
-        if view.date:
-            heading.append("\n" + safe(view.date), style="dim")
-        self.query_one("#source-heading", Static).update(heading)
-        # The spaces between sentences belong to neither side of the highlighted one: kept,
-        # they started the text after it with a stray space.
+        self.view = view
+        self._draw_heading()
         before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
         self.query_one("#source-before", Static).update(Text(before))
         self.query_one("#source-sentence", Static).update(

@@ -43,6 +43,15 @@ async def test_typing_on_a_citation_goes_to_the_question_box(
         # On a citation, the one-key commands its footer shows still act.
         await pilot.press("tab", "y")
         assert app.clipboard.startswith("Boris Johnson\n")
+        # Typed fast, as a terminal sends a word: the keys after the first were already on
+        # their way to the citation, and its "y" copied (in tmux).
+        box.value = ""
+        app.copy_to_clipboard("")
+        await pilot.press("tab")
+        for key in "why":
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert box.value == "why" and app.clipboard == ""
 
 
 async def test_a_paste_is_cleaned_and_joined_into_one_question(
