@@ -1,4 +1,4 @@
-"""A chat as Markdown: each question, its answer with its confidence, quoted and cited."""
+"""A chat as Markdown for the export: each answer quoted and cited, with its confidence."""
 
 from __future__ import annotations
 
@@ -6,25 +6,15 @@ from .conversation import Conversation
 
 
 def chat_markdown(conversation: Conversation) -> str:
-    """The whole chat as Markdown, each answer quoted with its confidence and citations."""
-    lines = ["# qa chat", ""]
-    for question, answer in conversation.turns:
-        lines += [f"## {question}", ""]
-        if answer.read_as:
-            lines += [f"_read as “{answer.read_as}”_", ""]
-        if answer.found:
-            lines += [
-                f"**{answer.text}** (confidence {answer.confidence:.0%})",
-                "",
-                f"> {answer.sentence} [1]",
-                "",
-            ]
-            if answer.also_said:
-                lines += [answer.also_said, ""]
-        else:
-            lines += [f"_{answer.message}_ (confidence {answer.confidence:.0%})", ""]
-        for citation in answer.citations:
-            where = " · ".join(p for p in (citation.title, citation.source, citation.date) if p)
-            lines.append(f"{citation.number}. {where}: “{citation.sentence}”")
-        lines.append("")
-    return "\n".join(lines)
+    """`Conversation.to_markdown()` with each answer's confidence after its answer line (or
+    after "Not found in your articles."), so a reader of the file can weigh it."""
+    text = conversation.to_markdown()
+    position = 0
+    for _, answer in conversation.turns:
+        line = f"**{answer.text}**" if answer.found else f"_{answer.message}_"
+        at = text.find(line + "\n", position)
+        if at < 0:
+            continue
+        position = at + len(line)
+        text = f"{text[:position]} (confidence {answer.confidence:.0%}){text[position:]}"
+    return text

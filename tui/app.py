@@ -32,6 +32,7 @@ from .widgets import ChatLog, CitationItem, FindInput, QuestionInput, SourcesPan
 
 AskerFactory = Callable[[Settings], Asker]
 
+LOADING = "Loading models…"
 WATCH_SECONDS = 3.0
 """How often the chat looks whether the library changed on disk (`qa index add` elsewhere)."""
 
@@ -91,7 +92,7 @@ class QAApp(App[None]):
             )
             yield Static("", id="find-count")
         with Horizontal(id="status-bar"):
-            yield Static("Loading models…", id="status")
+            yield Static(LOADING, id="status")
             yield ProgressBar(id="progress", show_eta=True)
         yield QuestionInput(id="question")
         yield Footer(compact=True)  # at 80 columns the footer was cut ("^r Refr")
@@ -138,11 +139,17 @@ class QAApp(App[None]):
             self.asker.warm_up()
         except QAError as error:
             self.call_from_thread(self._set_status, f"⚠ {error}")
-            self.call_from_thread(self._set_subtitle, f"{self._library_name()} · not usable yet")
+            self.call_from_thread(
+                self._set_subtitle, f"{self._library_name()} · cannot answer: see below"
+            )
             return
-        if self.pending is None and "Reopened" not in self._status_text():
-            self.call_from_thread(self._set_status, "Ready.")
+        self.call_from_thread(self._ready)
         self._library_status()
+
+    def _ready(self) -> None:
+        """Say "Ready." unless something more useful (a reopened chat) is said already."""
+        if self._status_text() == LOADING:
+            self._set_status("Ready.")
 
     def _library_status(self) -> None:
         """Count articles and look for changed files (in a worker: it touches the disk)."""
@@ -531,7 +538,7 @@ class QAApp(App[None]):
         self._show_library()
         self._stamp = library_stamp(folder)
         self.query_one(QuestionInput).recall_from(self.history.questions())
-        self._set_status("Loading models…")
+        self._set_status(LOADING)
         self._warm_up()
 
     def action_refresh_index(self) -> None:

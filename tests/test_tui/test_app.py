@@ -372,7 +372,7 @@ async def test_switching_library_from_the_palette(seeds_asker: Asker, tmp_path: 
         assert list(app.query(Turn)) == []
         assert "Boris Johnson" not in app.query_one(SourcesPane).text  # panes cleared
         assert "qa index add" in shown(app.query_one("#status", Static))
-        assert app.sub_title == "other · not usable yet"
+        assert app.sub_title == "other · cannot answer: see below"
 
 
 async def test_readline_editing_in_the_question_box(chat_app: Callable[[], QAApp]) -> None:
