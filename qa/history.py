@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,8 @@ class ChatSummary:
 
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """Rebuild an answer saved with `Answer.to_dict()`."""
+    """Rebuild an answer saved whole (`dataclasses.asdict`), or in its `--json` form
+    (`Answer.to_dict()`, whose declined answers have an empty highlight)."""
     return Answer(
         question=data["question"],
         found=data["found"],
@@ -84,7 +85,7 @@ class History:
         with self.db:
             self.db.execute(
                 "INSERT INTO turns (chat_id, question, answer, asked) VALUES (?, ?, ?, ?)",
-                (chat_id, question, json.dumps(answer.to_dict()), time.time()),
+                (chat_id, question, json.dumps(asdict(answer)), time.time()),
             )
 
     def chats(self) -> list[ChatSummary]:

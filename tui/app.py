@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -25,10 +24,11 @@ from qa.sanitize import one_line
 from qa.sources import article_view, passage_view
 
 from .chats import ChatItem, ChatList
+from .find import FindBar
 from .library_screen import LibraryScreen
 from .paste import install as install_paste_filter
 from .screens import ArticleScreen, Confirm, HelpScreen, LibraryPrompt, TextPrompt
-from .widgets import ChatLog, CitationItem, FindInput, QuestionInput, SourcesPane, Turn
+from .widgets import ChatLog, CitationItem, QuestionInput, SourcesPane, Turn
 
 AskerFactory = Callable[[Settings], Asker]
 
@@ -74,9 +74,6 @@ class QAApp(App[None]):
         self.chat_id: int | None = None
         self.pending: Turn | None = None
         self.selected: CitationItem | None = None
-        self._matches: list[Turn] = []
-        """One entry per match of the find bar's text, in the order they appear."""
-        self._match = 0
         self._stamp = 0
 
     def compose(self) -> ComposeResult:
@@ -85,12 +82,7 @@ class QAApp(App[None]):
             yield ChatList(id="sidebar")
             yield ChatLog(id="conversation")
             yield SourcesPane(id="sources")
-        with Horizontal(id="find-bar"):
-            yield FindInput(
-                placeholder="Find in this chat… (Enter/Down: next, Up: previous, Esc: close)",
-                id="find",
-            )
-            yield Static("", id="find-count")
+        yield FindBar(id="find-bar")
         with Horizontal(id="status-bar"):
             yield Static(LOADING, id="status")
             yield ProgressBar(id="progress", show_eta=True)
@@ -143,10 +135,10 @@ class QAApp(App[None]):
                 self._set_subtitle, f"{self._library_name()} · cannot answer: see below"
             )
             return
-        self.call_from_thread(self._ready)
+        self.call_from_thread(self._say_ready)
         self._library_status()
 
-    def _ready(self) -> None:
+    def _say_ready(self) -> None:
         """Say "Ready." unless something more useful (a reopened chat) is said already."""
         if self._status_text() == LOADING:
             self._set_status("Ready.")
@@ -191,9 +183,6 @@ class QAApp(App[None]):
     # -- asking -------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "find":
-            self.action_find_step(1)
-            return
         if event.input.id != "question":
             return
         question = one_line(event.value)
@@ -205,7 +194,9 @@ class QAApp(App[None]):
         self.history.remember_question(question)
         box.value = ""
         turn = Turn(question)
-        self.query_one("#conversation").mount(turn)
+        log = self.query_one(ChatLog)
+        log.anchor(False)
+        log.mount(turn)
         turn.scroll_visible(animate=False)
         self.pending = turn
         self._set_status("Answering…  (Esc cancels)")
@@ -243,8 +234,10 @@ class QAApp(App[None]):
         self.call_after_refresh(turn.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
-        if self.query_one("#find-bar").display:
-            self._close_find()
+        find = self.query_one(FindBar)
+        if find.display:
+            find.close()
+            self.query_one("#question").focus()
             return
         if self.pending is not None:
             self.workers.cancel_group(self, "answer")
@@ -368,49 +361,7 @@ class QAApp(App[None]):
         return answered[-1] if answered else None
 
     def action_find(self) -> None:
-        self.query_one("#find-bar").display = True
-        self.query_one("#find", Input).focus()
-
-    def _close_find(self) -> None:
-        """Esc in find: the marks go with the bar."""
-        self.query_one("#find-bar").display = False
-        for turn in self.query(Turn):
-            turn.remove_class("found")
-            turn.mark(None)
-        self._matches = []
-        self.query_one("#question").focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "find":
-            self._mark(event.value)
-
-    def _mark(self, text: str) -> None:
-        """Mark every match of `text` in the chat and go to the first."""
-        needle = text.strip()
-        pattern = re.compile(re.escape(needle), re.IGNORECASE) if needle else None
-        self._matches = []
-        for turn in self.query(Turn):
-            self._matches += [turn] * turn.mark(pattern)
-        self._match = 0
-        self._show_match()
-
-    def action_find_step(self, step: int) -> None:
-        """The next (1) or previous (-1) match, round the end."""
-        if self._matches:
-            self._match = (self._match + step) % len(self._matches)
-        self._show_match()
-
-    def _show_match(self) -> None:
-        count = self.query_one("#find-count", Static)
-        for turn in self.query(Turn):
-            turn.remove_class("found")
-        if not self._matches:
-            count.update("no match" if self.query_one("#find", Input).value.strip() else "")
-            return
-        turn = self._matches[self._match]
-        turn.add_class("found")
-        turn.scroll_visible(animate=False)
-        count.update(f"{self._match + 1} of {len(self._matches)}")
+        self.query_one(FindBar).open()
 
     # -- chats, export, libraries, refresh ----------------------------------------------------
 
@@ -437,7 +388,9 @@ class QAApp(App[None]):
         self.conversation = self.history.load(chat_id)
         pane = self.query_one("#conversation", ChatLog)
         pane.mount_all(Turn(question, answer) for question, answer in self.conversation.turns)
-        pane.call_after_refresh(pane.scroll_end, animate=False)
+        # Held at the end while the answers are laid out (a scroll after one refresh could come
+        # before they had their height), until the next question or the user scrolls.
+        pane.anchor()
         self._set_status(
             f"Opened a saved chat ({counted(len(self.conversation.turns), 'question')})."
         )

@@ -82,15 +82,6 @@ class QuestionInput(Input):
         self.cursor_position = len(self.value)
 
 
-class FindInput(Input):
-    """The find bar's box: Enter or Down goes to the next match, Up to the previous."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "app.find_step(1)", "Next match", show=False),
-        Binding("up", "app.find_step(-1)", "Previous match", show=False),
-    ]
-
-
 class CitationItem(Static, can_focus=True):
     """One numbered citation; selecting it shows the passage, Enter opens the article."""
 
