@@ -71,8 +71,9 @@ class Answer:
         return "Also said in " + ", ".join(f"[{n}]" for n in self.also_in) + "."
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for `--json` output."""
+        """A JSON-ready form for `--json` output; a declined answer has no `sentence` and an
+        empty `highlight` (its citations are the closest passages, not an answer)."""
         data = asdict(self)
-        data["sentence"] = self.sentence
-        data["highlight"] = list(self.highlight)
+        data["sentence"] = self.sentence if self.found else ""
+        data["highlight"] = list(self.highlight) if self.found else []
         return data

@@ -18,7 +18,7 @@ from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 from .asker import QuestionError, open_asker, open_library
 from .engines import engine_options, make_engine
 from .progress import progress_bar
-from .render import counted, print_answer, safe, status_text
+from .render import counted, print_answer, safe, status_text, unwrapped
 from .retrieval import Mode
 from .settings import Settings, library_folder
 
@@ -31,17 +31,22 @@ EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+LIBRARY_HELP = "The library's folder, or the name of one under $QA_HOME (default: 'default')."
+
+
 def library_option(function: F) -> F:
-    return click.option(
-        "--library",
-        "library",
-        envvar="QA_LIBRARY",
-        metavar="PATH",
-        help="The library's folder, or the name of one under $QA_HOME (default: 'default').",
-    )(function)
+    """`--library` on a command or group; $QA_LIBRARY is read once, by the top-level group, so
+    that `qa --library work index status` and `qa index status --library work` agree."""
+    return click.option("--library", "library", metavar="PATH|NAME", help=LIBRARY_HELP)(function)
 
 
 def make_settings(library: str | None) -> Settings:
+    """Settings for the library given to the command itself, else to a group before it
+    (`qa --library work index status`), else $QA_LIBRARY, else the default library."""
+    context = click.get_current_context(silent=True)
+    while library is None and context is not None:
+        library = context.params.get("library")
+        context = context.parent
     return Settings(library=library_folder(library))
 
 
@@ -68,7 +73,8 @@ def interruptible(kept: str = KEPT_SO_FAR) -> Iterator[None]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qa")
-def cli() -> None:
+@click.option("--library", "library", envvar="QA_LIBRARY", metavar="PATH|NAME", help=LIBRARY_HELP)
+def cli(library: str | None) -> None:
     """Ask questions of your own articles, offline; every answer is quoted and cited.
 
     \b
@@ -93,7 +99,11 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     """Answer QUESTION from your articles, quoting the sentence it comes from.
 
     QUESTION "-" reads questions from standard input, one per line, and answers each in turn
-    (with --json, one JSON object per line). Exits with 3 when an answer is not in your articles.
+    (with --json, one JSON object per line, whose "found" says whether it was answered).
+
+    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
+    has gone through every line, whatever the answers, and with 3 only when not one question
+    was answered (a library that does not cover them); a count goes to stderr.
 
     \b
     Examples:
@@ -103,7 +113,7 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     settings = make_settings(library)
     many = question == ("-",)
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
-    all_found = True
+    answered = declined = skipped = 0
     try:
         # One question: load the question encoder fast rather than optimised (a batch of
         # questions repays the optimisation).
@@ -118,8 +128,10 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
                 if not many:
                     raise
                 click.echo(f"qa: line {number} skipped: {error}", err=True)
+                skipped += 1
                 continue
-            all_found = all_found and answer.found
+            answered += answer.found
+            declined += not answer.found
             if as_json:
                 indent = None if many else 2
                 click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
@@ -132,12 +144,24 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     except QAError as error:
         fail(error)
         return
-    if not all_found:
+    if many:
+        click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
+    if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
 
 
+def batch_summary(answered: int, declined: int, skipped: int) -> str:
+    """ "3 questions: 2 answered, 1 not in your articles, 1 line skipped." for `qa ask -`."""
+    summary = (
+        f"{counted(answered + declined, 'question')}: {answered} answered, "
+        f"{declined} not in your articles"
+    )
+    return summary + (f", {counted(skipped, 'line')} skipped." if skipped else ".")
+
+
 @cli.group()
-def index() -> None:
+@library_option
+def index(library: str | None) -> None:
     """Build and update the index of your articles."""
 
 
@@ -229,8 +253,9 @@ def index_update(as_json: bool, engine: str, ray_address: str | None, library: s
 
 @index.command("remove")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the count removed as JSON.")
 @library_option
-def index_remove(paths: tuple[Path, ...], library: str | None) -> None:
+def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
     """Forget the articles read from PATHS (files or folders); the files are left alone."""
     settings = make_settings(library)
     try:
@@ -238,7 +263,11 @@ def index_remove(paths: tuple[Path, ...], library: str | None) -> None:
     except QAError as error:
         fail(error)
         return
-    click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
+    if as_json:
+        data = {"library": str(settings.library), "articles_removed": removed}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
     if not removed:
         click.echo(
             "No article in the library was read from there; `qa index status` lists its folders.",
@@ -260,7 +289,8 @@ def index_status(as_json: bool, library: str | None) -> None:
     if as_json:
         click.echo(json.dumps(asdict(status), indent=2))
     else:
-        Console().print(status_text(status), highlight=False, end="")
+        console = Console()
+        console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
 
 
 @index.command("rebuild")

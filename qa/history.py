@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,13 @@ CREATE TABLE IF NOT EXISTS turns (
     answer TEXT NOT NULL,
     asked REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, question TEXT NOT NULL, asked REAL NOT NULL
+);
 """
+
+QUESTIONS_KEPT = 1000
+"""Questions remembered for Up in the question box, as a shell keeps its history."""
 
 
 @dataclass(frozen=True)
@@ -36,16 +42,21 @@ class ChatSummary:
     title: str
     created: float
     turns: int
+    updated: float = 0.0
+    """When its last question was asked (when it was created, for a chat still empty)."""
 
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """Rebuild an answer saved with `Answer.to_dict()`."""
+    """Rebuild an answer saved whole (`dataclasses.asdict`), or in its `--json` form
+    (`Answer.to_dict()`, whose declined answers have an empty highlight)."""
     return Answer(
         question=data["question"],
         found=data["found"],
         text=data["text"],
         confidence=data["confidence"],
-        highlight=(int(data["highlight"][0]), int(data["highlight"][1])),
+        highlight=(int(data["highlight"][0]), int(data["highlight"][1]))
+        if data["highlight"]  # empty for a declined answer
+        else (0, 0),
         citations=[Citation(**c) for c in data["citations"]],
         candidates=[Candidate(**c) for c in data["candidates"]],
         message=data["message"],
@@ -74,15 +85,49 @@ class History:
         with self.db:
             self.db.execute(
                 "INSERT INTO turns (chat_id, question, answer, asked) VALUES (?, ?, ?, ?)",
-                (chat_id, question, json.dumps(answer.to_dict()), time.time()),
+                (chat_id, question, json.dumps(asdict(answer)), time.time()),
             )
 
     def chats(self) -> list[ChatSummary]:
+        """Every saved chat, the most recently used first."""
         rows = self.db.execute(
-            "SELECT chats.id, title, created, count(turns.id) FROM chats "
-            "LEFT JOIN turns ON turns.chat_id = chats.id GROUP BY chats.id ORDER BY created DESC"
+            "SELECT chats.id, title, created, count(turns.id), "
+            "coalesce(max(turns.asked), created) AS updated FROM chats "
+            "LEFT JOIN turns ON turns.chat_id = chats.id GROUP BY chats.id "
+            "ORDER BY updated DESC, chats.id DESC"
         )
         return [ChatSummary(*row) for row in rows]
+
+    def last_chat(self) -> ChatSummary | None:
+        """The chat used last, to reopen where it was left."""
+        chats = [chat for chat in self.chats() if chat.turns]
+        return chats[0] if chats else None
+
+    def rename(self, chat_id: int, title: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE chats SET title = ? WHERE id = ?", (title[:120], chat_id))
+
+    def delete(self, chat_id: int) -> None:
+        """Forget a chat and its questions and answers (the question history keeps its
+        questions, as a shell's history outlives the session)."""
+        with self.db:
+            self.db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+
+    def remember_question(self, question: str) -> None:
+        """Keep a question for Up in the question box, even one never answered."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO questions (question, asked) VALUES (?, ?)", (question, time.time())
+            )
+            self.db.execute(
+                "DELETE FROM questions WHERE id <= (SELECT max(id) FROM questions) - ?",
+                (QUESTIONS_KEPT,),
+            )
+
+    def questions(self) -> list[str]:
+        """The questions asked in this library, oldest first, a repeat kept at its latest."""
+        rows = self.db.execute("SELECT question FROM questions GROUP BY question ORDER BY max(id)")
+        return [question for (question,) in rows]
 
     def load(self, chat_id: int) -> Conversation:
         conversation = Conversation()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.text import Text
 
 from index import LibraryStatus
 
 from .answer import Answer, Citation
-from .sanitize import strip_controls
+from .sanitize import same_width, strip_controls
 
 
 def counted(number: int, noun: str) -> str:
@@ -18,13 +20,24 @@ def counted(number: int, noun: str) -> str:
 
 def safe(text: str) -> str:
     """Article text with control characters and escape sequences removed, newlines as spaces."""
-    return " ".join(strip_controls(text).split())
+    return " ".join(same_width(strip_controls(text)).split())
 
 
 def safe_block(text: str) -> str:
     """Article text for a reading pane: escape sequences and control characters removed, line
     breaks kept."""
-    return "\n".join(strip_controls(line) for line in text.split("\n"))
+    return "\n".join(same_width(strip_controls(line)) for line in text.split("\n"))
+
+
+_SPACE_BEFORE = re.compile(r"[^\S\n]+$")
+_SPACE_AFTER = re.compile(r"^[^\S\n]+")
+
+
+def beside_sentence(before: str, after: str) -> tuple[str, str]:
+    """The text before and after a highlighted sentence that is shown as a block of its own,
+    without the spaces between them (a no-break space started the text after with a stray
+    space); line breaks are kept."""
+    return _SPACE_BEFORE.sub("", before), _SPACE_AFTER.sub("", after)
 
 
 def citation_line(citation: Citation) -> str:
@@ -72,8 +85,14 @@ def answer_text(answer: Answer) -> Text:
     return out
 
 
+def unwrapped(console: Console) -> bool:
+    """True when output goes to a file or a pipe: lines are left whole there (a hard wrap at 80
+    columns broke "(confidence 79%)" and padded lines with spaces), a terminal wraps them."""
+    return not console.is_terminal
+
+
 def print_answer(console: Console, answer: Answer) -> None:
-    console.print(answer_text(answer), highlight=False, soft_wrap=False)
+    console.print(answer_text(answer), highlight=False, soft_wrap=unwrapped(console))
 
 
 def status_text(status: LibraryStatus) -> Text:

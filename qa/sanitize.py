@@ -14,3 +14,20 @@ CONTROL_SEQUENCES = re.compile(
 
 def strip_controls(text: str, replacement: str = "") -> str:
     return CONTROL_SEQUENCES.sub(replacement, text)
+
+
+WIDTH_AMBIGUOUS = re.compile(r"[\ufe0e\ufe0f\u200d]")
+"""Emoji presentation selectors and zero-width joiners: rich counts "🛢️" as two cells and many
+terminals (tmux among them) draw it in one, which shifted a row and the pane divider beside it.
+Without them every emoji has the same width for rich and for the terminal."""
+
+
+def same_width(text: str) -> str:
+    """`text` without the characters whose width terminals disagree on."""
+    return WIDTH_AMBIGUOUS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """Pasted text as one line: escape sequences, control characters and width-ambiguous
+    characters removed, every run of whitespace (line breaks included) a single space."""
+    return " ".join(same_width(strip_controls(text, " ")).split())

@@ -8,30 +8,33 @@ from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, ProgressBar, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from qa import Answer, Asker, Conversation, History, QAError, Settings, library_folder, open_asker
+from qa.export import chat_markdown
+from qa.libraries import is_library, library_names, library_stamp
 from qa.render import citation_line, counted
+from qa.sanitize import one_line
 from qa.sources import article_view, passage_view
 
-from .screens import ArticleScreen, HelpScreen, LibraryPrompt
+from .chats import ChatItem, ChatList
+from .find import FindBar
+from .library_screen import LibraryScreen
+from .paste import install as install_paste_filter
+from .screens import ArticleScreen, Confirm, HelpScreen, LibraryPrompt, TextPrompt
 from .widgets import ChatLog, CitationItem, QuestionInput, SourcesPane, Turn
 
 AskerFactory = Callable[[Settings], Asker]
 
-
-class ChatItem(ListItem):
-    """A saved chat in the sidebar."""
-
-    def __init__(self, chat_id: int, title: str) -> None:
-        super().__init__(Label(title))
-        self.chat_id = chat_id
+LOADING = "Loading models…"
+WATCH_SECONDS = 3.0
+"""How often the chat looks whether the library changed on disk (`qa index add` elsewhere)."""
 
 
 class QAApp(App[None]):
@@ -39,15 +42,17 @@ class QAApp(App[None]):
 
     CSS_PATH = "qa.tcss"
     TITLE = "qa"
+    # Only keys with Ctrl or F: printable keys belong to the question box wherever the focus
+    # is, and the one-key commands (y, /, j, k, r, d) live on the widgets whose footer shows them.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
-        Binding("ctrl+n", "new_chat", "New chat"),
-        Binding("ctrl+s", "toggle_sources", "Sources"),
+        Binding("ctrl+n", "new_chat", "New"),
+        Binding("ctrl+s", "toggle_sources", "Sources", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Chats"),
         Binding("ctrl+r", "refresh_index", "Refresh"),
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("y", "copy", "Copy answer", show=False),
-        Binding("slash,ctrl+f", "find", "Find", show=False),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+f", "find", "Find", show=False),
+        Binding("ctrl+l", "library", "Library", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -69,27 +74,54 @@ class QAApp(App[None]):
         self.chat_id: int | None = None
         self.pending: Turn | None = None
         self.selected: CitationItem | None = None
-        self._matches: list[Turn] = []
+        self._stamp = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield ListView(id="sidebar")
+            yield ChatList(id="sidebar")
             yield ChatLog(id="conversation")
             yield SourcesPane(id="sources")
-        yield Input(placeholder="Find in this chat… (Enter: next match, Esc: close)", id="find")
+        yield FindBar(id="find-bar")
         with Horizontal(id="status-bar"):
-            yield Static("Loading models…", id="status")
+            yield Static(LOADING, id="status")
             yield ProgressBar(id="progress", show_eta=True)
         yield QuestionInput(id="question")
-        yield Footer()
+        yield Footer(compact=True)  # at 80 columns the footer was cut ("^r Refr")
 
     def on_mount(self) -> None:
         self.query_one("#sources").display = self.size.width >= 100
         self.query_one("#question").focus()
         self._show_library()
         self._reload_chat_list()
+        self._reopen_last_chat()
+        self._stamp = library_stamp(self.settings.library)
+        self.set_interval(WATCH_SECONDS, self._watch_library)
         self._warm_up()
+
+    def _reopen_last_chat(self) -> None:
+        """Start where the last run ended: its chat, at its last answer; earlier questions
+        ready for Up."""
+        self.query_one(QuestionInput).recall_from(self.history.questions())
+        last = self.history.last_chat()
+        if last is not None:
+            self.open_chat(last.id)
+            self._set_status(
+                f"Reopened your last chat, “{last.title}” ({counted(last.turns, 'question')})."
+                " Ctrl+N starts a new one."
+            )
+
+    def _watch_library(self) -> None:
+        """Refresh the header when the index changed on disk (`qa index add` in another
+        shell): the manifest is replaced on every update, so its time is enough to look at."""
+        stamp = library_stamp(self.settings.library)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._recount()
+
+    @work(thread=True, exclusive=True, group="status")
+    def _recount(self) -> None:
+        self._library_status()
 
     # -- loading and library status ---------------------------------------------------------
 
@@ -99,10 +131,17 @@ class QAApp(App[None]):
             self.asker.warm_up()
         except QAError as error:
             self.call_from_thread(self._set_status, f"⚠ {error}")
-            self.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            self.call_from_thread(
+                self._set_subtitle, f"{self._library_name()} · cannot answer: see below"
+            )
             return
-        self.call_from_thread(self._set_status, "Ready.")
+        self.call_from_thread(self._say_ready)
         self._library_status()
+
+    def _say_ready(self) -> None:
+        """Say "Ready." unless something more useful (a reopened chat) is said already."""
+        if self._status_text() == LOADING:
+            self._set_status("Ready.")
 
     def _library_status(self) -> None:
         """Count articles and look for changed files (in a worker: it touches the disk)."""
@@ -133,23 +172,31 @@ class QAApp(App[None]):
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
+    def _status_text(self) -> str:
+        return str(self.query_one("#status", Static).render())
+
+    def tell(self, message: str, severity: str = "information") -> None:
+        """A toast, replacing any still shown: one at a time, never a pile."""
+        self.clear_notifications()
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+
     # -- asking -------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "find":
-            self._find_next(event.value)
-            return
         if event.input.id != "question":
             return
-        question = event.value.strip()
+        question = one_line(event.value)
         if not question:
-            self.notify("Type a question first.", severity="warning")
+            self._set_status("Type a question first.")
             return
         box = self.query_one(QuestionInput)
         box.remember(question)
+        self.history.remember_question(question)
         box.value = ""
         turn = Turn(question)
-        self.query_one("#conversation").mount(turn)
+        log = self.query_one(ChatLog)
+        log.anchor(False)
+        log.mount(turn)
         turn.scroll_visible(animate=False)
         self.pending = turn
         self._set_status("Answering…  (Esc cancels)")
@@ -169,7 +216,6 @@ class QAApp(App[None]):
 
     def _failed(self, turn: Turn, message: str) -> None:
         turn.show_message(f"⚠ {message}")
-        self.notify(message, severity="error")
         self.pending = None
         self._set_status("Ready.")
 
@@ -188,9 +234,9 @@ class QAApp(App[None]):
         self.call_after_refresh(turn.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
-        find = self.query_one("#find", Input)
-        if find.has_focus:
-            find.display = False
+        find = self.query_one(FindBar)
+        if find.display:
+            find.close()
             self.query_one("#question").focus()
             return
         if self.pending is not None:
@@ -214,7 +260,7 @@ class QAApp(App[None]):
         try:
             view = passage_view(self.asker.library, item.citation)
         except (QAError, KeyError) as error:
-            self.notify(f"cannot show this source: {error}", severity="error")
+            self.tell(f"cannot show this source: {error}", "error")
             return
         self.query_one(SourcesPane).show(view)
 
@@ -222,11 +268,51 @@ class QAApp(App[None]):
         try:
             view = article_view(self.asker.library, message.citation)
         except (QAError, KeyError) as error:
-            self.notify(f"cannot open this article: {error}", severity="error")
+            self.tell(f"cannot open this article: {error}", "error")
             return
         self.push_screen(ArticleScreen(view))
 
     # -- keys ---------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that nothing took (no widget's binding, not a text box) is the start
+        of a question: it goes to the question box, as in lazygit or oterm."""
+        # (A text box never lets a printable key through; keys typed quickly after the first
+        # were sent to the citation before the focus moved, and arrive here all the same.)
+        if (
+            not event.is_printable
+            or event.character is None
+            or isinstance(self.screen, ModalScreen)
+            or event.key in self.active_bindings
+        ):
+            return
+        event.stop()
+        box = self.query_one(QuestionInput)
+        # Focus moves now, not after the queued keys: in a terminal the rest of a typed word is
+        # already waiting, and its "y" went to the citation as Copy.
+        self.screen.set_focus(box)
+        box.insert_text_at_cursor(event.character)
+
+    def on_question_input_pasted(self, message: QuestionInput.Pasted) -> None:
+        if message.lines > 1:
+            self._set_status(f"Pasted {message.lines} lines as one question.")
+        elif message.cleaned:
+            self._set_status("Pasted, without its control characters.")
+
+    def action_move_citation(self, step: int) -> None:
+        """From the focused citation to the previous or next one, through every answer; past
+        the last one, back to the question box."""
+        items = list(self.query(CitationItem))
+        focused = self.focused
+        if not isinstance(focused, CitationItem) or focused not in items:
+            return
+        index = items.index(focused) + step
+        if index >= len(items):
+            self.query_one("#question").focus()
+            return
+        target = items[max(0, index)]
+        target.focus()
+        target.scroll_visible(animate=False)
 
     def action_focus_citations(self) -> None:
         """From the question box to the selected citation (else the last answer's first)."""
@@ -238,6 +324,9 @@ class QAApp(App[None]):
             first_of_last = next(i for i in items if i.parent is items[-1].parent)
             first_of_last.focus()
 
+    def action_library(self) -> None:
+        self.push_screen(LibraryScreen(self.asker))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -246,7 +335,7 @@ class QAApp(App[None]):
         sources.display = not sources.display
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar", ListView)
+        sidebar = self.query_one("#sidebar", ChatList)
         sidebar.display = not sidebar.display
         if sidebar.display:
             if sidebar.index is None and sidebar.children:
@@ -256,14 +345,14 @@ class QAApp(App[None]):
     def action_copy(self) -> None:
         turn = self._current_turn()
         if turn is None or turn.answer is None:
-            self.notify("Nothing to copy yet.", severity="warning")
+            self.tell("Nothing to copy yet.", "warning")
             return
         answer = turn.answer
         lines = [answer.text or answer.message]
         for citation in answer.citations[:1]:
             lines.append(f"“{citation.sentence}” — {citation_line(citation)}")
         self.copy_to_clipboard("\n".join(lines))
-        self.notify("Copied the answer and its citation.")
+        self.tell("Copied the answer and its citation.")
 
     def _current_turn(self) -> Turn | None:
         if self.selected is not None and isinstance(self.selected.parent, Turn):
@@ -272,29 +361,7 @@ class QAApp(App[None]):
         return answered[-1] if answered else None
 
     def action_find(self) -> None:
-        find = self.query_one("#find", Input)
-        find.display = True
-        find.focus()
-
-    def _find_next(self, text: str) -> None:
-        needle = text.strip().lower()
-        for turn in self.query(Turn):
-            turn.remove_class("found")
-        if not needle:
-            return
-        matches = [turn for turn in self.query(Turn) if needle in turn.searchable]
-        if not matches:
-            self.notify(f"“{text}” is not in this chat.", severity="warning")
-            return
-        previous = self._matches
-        index = 0
-        if previous and previous[0] in matches and matches == previous:
-            index = 1 % len(matches)
-            matches = matches[index:] + matches[:index]
-        self._matches = matches
-        matches[0].add_class("found")
-        matches[0].scroll_visible(animate=False)
-        self.notify(f"{len(matches)} match(es) for “{text}”.")
+        self.query_one(FindBar).open()
 
     # -- chats, export, libraries, refresh ----------------------------------------------------
 
@@ -303,51 +370,117 @@ class QAApp(App[None]):
         self.chat_id = None
         self.selected = None
         self.query_one("#conversation").remove_children()
+        self.query_one(SourcesPane).clear()
         self.query_one("#question").focus()
         self._set_status("New chat.")
 
     def _reload_chat_list(self) -> None:
-        sidebar = self.query_one("#sidebar", ListView)
-        sidebar.clear()
-        sidebar.extend(
-            ChatItem(chat.id, f"{chat.title} ({chat.turns})") for chat in self.history.chats()
-        )
+        self.query_one("#sidebar", ChatList).show(self.history.chats())
 
-    def on_list_view_selected(self, event: ListView.Selected) -> None:
+    def on_list_view_selected(self, event: ChatList.Selected) -> None:
         if isinstance(event.item, ChatItem):
-            self.open_chat(event.item.chat_id)
+            self.open_chat(event.item.chat.id)
 
     def open_chat(self, chat_id: int) -> None:
-        """Show a saved chat; new questions continue it."""
+        """Show a saved chat at its last answer; new questions continue it."""
         self.action_new_chat()
         self.chat_id = chat_id
         self.conversation = self.history.load(chat_id)
-        pane = self.query_one("#conversation")
-        for question, answer in self.conversation.turns:
-            turn = Turn(question)
-            pane.mount(turn)
-            turn.call_after_refresh(turn.show_answer, answer)
-        self._set_status(f"Opened a saved chat ({len(self.conversation.turns)} questions).")
+        pane = self.query_one("#conversation", ChatLog)
+        pane.mount_all(Turn(question, answer) for question, answer in self.conversation.turns)
+        # Held at the end while the answers are laid out (a scroll after one refresh could come
+        # before they had their height), until the next question or the user scrolls.
+        pane.anchor()
+        self._set_status(
+            f"Opened a saved chat ({counted(len(self.conversation.turns), 'question')})."
+        )
+
+    def on_chat_list_rename(self, message: ChatList.Rename) -> None:
+        self._rename(message.chat.id, message.chat.title)
+
+    def _rename(self, chat_id: int, title: str) -> None:
+        def renamed(new_title: str | None) -> None:
+            if new_title:
+                self.history.rename(chat_id, new_title)
+                self._reload_chat_list()
+                self._set_status(f"Renamed the chat to “{new_title}”.")
+
+        self.push_screen(TextPrompt("New title for this chat:", title), renamed)
+
+    def on_chat_list_delete(self, message: ChatList.Delete) -> None:
+        self._delete(message.chat.id, message.chat.title)
+
+    def _delete(self, chat_id: int, title: str) -> None:
+        def deleted(sure: bool | None) -> None:
+            if sure:
+                self.history.delete(chat_id)
+                if chat_id == self.chat_id:
+                    self.action_new_chat()
+                self._reload_chat_list()
+                self._set_status(f"Deleted the chat “{title}”.")
+
+        self.push_screen(Confirm(f"Delete the chat “{title}” and its answers?"), deleted)
+
+    def _this_chat(self) -> tuple[int, str] | None:
+        chat = next((c for c in self.history.chats() if c.id == self.chat_id), None)
+        if chat is None:
+            self.tell("No saved chat is open: ask a question first.", "warning")
+            return None
+        return chat.id, chat.title
+
+    def action_rename_chat(self) -> None:
+        chat = self._this_chat()
+        if chat is not None:
+            self._rename(*chat)
+
+    def action_delete_chat(self) -> None:
+        chat = self._this_chat()
+        if chat is not None:
+            self._delete(*chat)
 
     def action_export(self) -> None:
         if not self.conversation.turns:
-            self.notify("Nothing to export yet.", severity="warning")
+            self.tell("Nothing to export yet.", "warning")
             return
-        path = self.export_folder / time.strftime("qa-chat-%Y%m%d-%H%M%S.md")
+        default = self.export_folder / time.strftime("qa-chat-%Y%m%d-%H%M%S.md")
+        self.push_screen(TextPrompt("Save the chat as Markdown to:", str(default)), self.export_to)
+
+    def export_to(self, where: str | None) -> None:
+        if not where:
+            return
+        path = Path(where).expanduser()
+        if not path.is_absolute():
+            path = self.export_folder / path
         try:
-            path.write_text(self.conversation.to_markdown(), encoding="utf-8")
+            path.write_text(chat_markdown(self.conversation), encoding="utf-8")
         except OSError as error:
-            self.notify(f"cannot write {path}: {error.strerror}", severity="error")
+            self.tell(f"cannot write {path}: {error.strerror}; pick another path", "error")
             return
-        self.notify(f"Exported the chat to {path}")
+        self._set_status(f"Exported the chat to {path}")
 
     def action_switch_library(self) -> None:
-        self.push_screen(LibraryPrompt(), self.switch_library)
+        self.push_screen(LibraryPrompt(library_names(), self._library_name()), self.switch_library)
 
     def switch_library(self, name: str | None) -> None:
+        """Open another library; one that does not exist yet is created only when confirmed."""
         if not name:
             return
-        self.settings = replace(self.settings, library=library_folder(name))
+        folder = library_folder(name)
+        if is_library(folder):
+            self._open_library(folder)
+            return
+
+        def create(sure: bool | None) -> None:
+            if sure:
+                self._open_library(folder)
+
+        known = ", ".join(library_names()) or "none yet"
+        self.push_screen(
+            Confirm(f"There is no library at {folder} (libraries: {known}). Create it?"), create
+        )
+
+    def _open_library(self, folder: Path) -> None:
+        self.settings = replace(self.settings, library=folder)
         self.asker = self.asker_factory(self.settings)
         if self._owns_history:
             self.history.close()
@@ -356,7 +489,9 @@ class QAApp(App[None]):
         self.action_new_chat()
         self._reload_chat_list()
         self._show_library()
-        self._set_status("Loading models…")
+        self._stamp = library_stamp(folder)
+        self.query_one(QuestionInput).recall_from(self.history.questions())
+        self._set_status(LOADING)
         self._warm_up()
 
     def action_refresh_index(self) -> None:
@@ -394,8 +529,9 @@ class QAApp(App[None]):
 
     def _refreshed(self, message: str, severity: str) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self._set_status("Ready.")
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self._set_status(message)
+        if severity != "information":
+            self.tell(message, severity)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -408,6 +544,15 @@ class QAApp(App[None]):
         )
         yield SystemCommand(
             "Export chat as Markdown", "Write this chat to a Markdown file", self.action_export
+        )
+        yield SystemCommand(
+            "Library: folders and files",
+            "What is indexed; add or remove a folder, re-index (Ctrl+L)",
+            self.action_library,
+        )
+        yield SystemCommand("Rename this chat", "Give this chat a title", self.action_rename_chat)
+        yield SystemCommand(
+            "Delete this chat", "Forget this chat and its answers", self.action_delete_chat
         )
         yield SystemCommand(
             "Toggle sources", "Show or hide the sources pane", self.action_toggle_sources
@@ -431,4 +576,5 @@ def make_app(
     history: History | None = None,
 ) -> QAApp:
     """The chat app over the library in `settings`; tests pass their own parts."""
+    install_paste_filter()
     return QAApp(settings, asker_factory, export_folder, history)

@@ -11,27 +11,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from qa.render import safe, safe_block
+from qa.render import beside_sentence, safe, safe_block
 from qa.sources import SourceView
 
 KEYS: list[tuple[str, str]] = [
     ("Enter", "ask the question typed in the box"),
-    ("Up / Down", "recall earlier questions (in the question box)"),
-    ("Esc", "cancel the answer in progress (or close a screen)"),
+    ("Up / Down", "recall earlier questions, also from earlier runs (in the question box)"),
+    ("Esc", "cancel the answer in progress (or close a screen, the find bar)"),
     ("Tab / Shift+Tab", "move between the question box and the citations"),
+    ("Up / Down,  j / k", "on a citation: the previous or next one, through every answer"),
     ("Enter on a citation", "open the whole article at the cited sentence"),
+    ("y  on a citation", "copy that answer with its citation"),
     ("Click a citation", "show its passage in the sources pane (double-click opens it)"),
-    ("y", "copy the selected (or last) answer with its citation"),
-    ("/  or  Ctrl+F", "find text in the chat; Enter jumps to the next match"),
+    ("Typing anywhere", "goes to the question box (keys such as y act where the footer shows)"),
+    ("/  or  Ctrl+F", "find in the chat; Enter or Down: next match, Up: previous"),
     ("Ctrl+N", "new chat"),
     ("Ctrl+S", "show or hide the sources pane"),
-    ("Ctrl+B", "show or hide the saved chats"),
+    ("Ctrl+B", "saved chats, newest first; r renames, d deletes, Enter opens"),
     ("Ctrl+R", "refresh the index from your article folders"),
-    ("Ctrl+P", "command palette: new chat, refresh, switch library, export, toggle sources"),
-    ("F1  or  ?", "this help"),
-    ("Ctrl+Q", "quit"),
+    ("Ctrl+L", "the library: folders and articles, unreadable files; add, remove, re-index"),
+    ("Ctrl+P", "command palette: new chat, refresh, switch library, export, rename, delete"),
+    ("F1", "this help"),
+    ("Ctrl+Q", "quit (the chat is saved; the next start reopens it)"),
     ("Ctrl+A/E/W/U/K", "readline editing in the question box"),
 ]
 
@@ -39,9 +44,7 @@ KEYS: list[tuple[str, str]] = [
 class HelpScreen(ModalScreen[None]):
     """Every key the chat understands."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,q", "dismiss", "Close")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         # A grid wraps each meaning inside its own column, and the box scrolls, so the help reads
@@ -87,9 +90,10 @@ class ArticleScreen(ModalScreen[None]):
             with VerticalScroll(id="article-body"):
                 if view.omitted_before:
                     yield Static(_omitted(view.omitted_before, "before", view.source))
-                yield Static(Text(safe_block(view.before)))
+                before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
+                yield Static(Text(before))
                 yield Static(Text(safe_block(view.sentence), style="bold reverse"), id="cited")
-                yield Static(Text(safe_block(view.after)))
+                yield Static(Text(after), id="after-cited")
                 if view.omitted_after:
                     yield Static(_omitted(view.omitted_after, "after", view.source))
             yield Static(Text("Esc closes the article.", style="dim"))
@@ -111,15 +115,78 @@ def _omitted(characters: int, where: str, source: str) -> Text:
 
 
 class LibraryPrompt(ModalScreen[str]):
-    """Asks for the library to switch to: a name under $QA_HOME or a folder path."""
+    """Asks for the library to switch to: one of those listed, another name, or a folder."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss('')", "Cancel")]
 
+    def __init__(self, names: list[str], current: str) -> None:
+        super().__init__()
+        self.names = names
+        self.current = current
+
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
-            yield Static("Switch library: a name (e.g. work) or a folder path. Esc cancels.")
-            yield Input(placeholder="library name or path", id="library-input")
+            yield Static("Switch library: pick one, or type a name or a folder path. Esc cancels.")
+            options = OptionList(*[Option(name, id=name) for name in self.names], id="library-list")
+            options.display = bool(self.names)
+            yield options
+            yield Input(
+                placeholder="library name or path",
+                id="library-input",
+                suggester=SuggestFromList(self.names, case_sensitive=False),
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.names:
+            options.highlighted = (
+                self.names.index(self.current) if self.current in self.names else 0
+            )
+            options.focus()
+        else:
+            self.query_one(Input).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id or "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip())
+
+
+class TextPrompt(ModalScreen[str]):
+    """Asks for one line of text (a chat's new title, where to save an export)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss('')", "Cancel")]
+
+    def __init__(self, question: str, value: str) -> None:
+        super().__init__()
+        self.question = question
+        self.initial = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Static(f"{self.question}  Enter accepts, Esc cancels.")
+            yield Input(value=self.initial, id="prompt-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question (delete a chat, create a library)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "dismiss(True)", "Yes"),
+        Binding("n,escape", "dismiss(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Static(f"{self.question}\n\ny: yes    n or Esc: no")

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from qa import Answer, Citation
-from qa.render import citation_line, safe, safe_block
+from qa.render import beside_sentence, safe, safe_block
+from qa.sanitize import one_line
 from qa.sources import SourceView
 
 
 class QuestionInput(Input):
-    """The question box: Enter asks; up and down recall earlier questions."""
+    """The question box: Enter asks; up and down recall earlier questions (kept per library)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "recall(-1)", "Earlier question", show=False),
@@ -27,14 +31,48 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(placeholder="Ask your articles…  (Enter to ask, F1 for help)", **kwargs)  # type: ignore[arg-type]
+        # No select-all on focus: a key typed elsewhere lands here and must not be replaced.
+        super().__init__(
+            placeholder="Ask your articles…  (Enter to ask, F1 for help)",
+            select_on_focus=False,
+            **kwargs,  # type: ignore[arg-type]
+        )
         self.asked: list[str] = []
         self._cursor = 0
 
+    class Pasted(Message):
+        """A paste was cleaned: `lines` lines joined into one question."""
+
+        def __init__(self, lines: int, cleaned: bool) -> None:
+            super().__init__()
+            self.lines = lines
+            self.cleaned = cleaned
+
     def remember(self, question: str) -> None:
-        if not self.asked or self.asked[-1] != question:
-            self.asked.append(question)
+        if question in self.asked:  # a repeat moves to the end, as in a shell with erasedups
+            self.asked.remove(question)
+        self.asked.append(question)
         self._cursor = len(self.asked)
+
+    def recall_from(self, questions: list[str]) -> None:
+        """Start from questions asked before (in earlier runs of the chat)."""
+        self.asked = list(questions)
+        self._cursor = len(self.asked)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual keeps only a paste's first line, escape bytes included: a question pasted from
+        # a terminal or a document arrives whole, on one line, without control sequences.
+        event.stop()
+        event.prevent_default()  # Input's own paste handler must not insert it again
+        text = one_line(event.text)
+        if text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        lines = len([line for line in event.text.splitlines() if line.strip()])
+        self.post_message(self.Pasted(lines, text != event.text.strip()))
 
     def action_recall(self, step: int) -> None:
         if not self.asked:
@@ -47,7 +85,13 @@ class QuestionInput(Input):
 class CitationItem(Static, can_focus=True):
     """One numbered citation; selecting it shows the passage, Enter opens the article."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open article")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open"),
+        Binding("up,k", "app.move_citation(-1)", "Previous", show=False),
+        Binding("down,j", "app.move_citation(1)", "Next", show=False),
+        Binding("y", "app.copy", "Copy"),
+        Binding("slash", "app.find", "Find"),
+    ]
 
     class Selected(Message):
         def __init__(self, citation: Citation) -> None:
@@ -60,12 +104,37 @@ class CitationItem(Static, can_focus=True):
             self.citation = citation
 
     def __init__(self, citation: Citation, quote: bool) -> None:
-        line = Text(f"[{citation.number}] ", style="bold")
-        line.append(citation_line(citation))
-        if quote:
-            line.append(f"\n    “{safe(citation.sentence)}”", style="dim")
-        super().__init__(line)
+        super().__init__()
         self.citation = citation
+        self.quote = quote
+        self.marked: re.Pattern[str] | None = None
+        """Words to mark (a find in the chat)."""
+
+    def render(self) -> Table:
+        # The number in a column of its own, so that wrapped lines hang under the title; drawn
+        # at the width it has, so that the path is shortened at a folder rather than wrapped in
+        # the middle of a name.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(ratio=1)
+        grid.add_row(f"[{self.citation.number}]", self.text(max(20, self.content_size.width - 5)))
+        return grid
+
+    def text(self, width: int = 80) -> Text:
+        """Title · date · page, the path, and the quoted sentence, marked by a find."""
+        citation = self.citation
+        details = [safe(citation.title), safe(citation.date)]
+        if citation.page:
+            details.append(f"p. {citation.page}")
+        line = Text(" · ".join(part for part in details if part))
+        line.append("\n" + fit_path(safe(citation.source), width), style="dim")
+        if self.quote:
+            line.append(f"\n“{safe(citation.sentence)}”", style="dim")
+        return marked(line, self.marked)
+
+    @property
+    def searchable(self) -> str:
+        return f"{self.citation.title} {self.citation.source} {self.citation.sentence}"
 
     def on_focus(self) -> None:
         self.post_message(self.Selected(self.citation))
@@ -107,53 +176,109 @@ def answer_body(answer: Answer) -> Text:
 class Turn(Vertical):
     """One question and its answer (or a placeholder while it is being answered)."""
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, answer: Answer | None = None) -> None:
         super().__init__(classes="turn")
         self.question = question
-        self.answer: Answer | None = None
+        self.answer = answer
+        self._answer_text = (
+            answer_body(answer)
+            if answer is not None
+            else Text("Searching your articles…", style="italic dim")
+        )
+        self._marked: re.Pattern[str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("› " + safe(self.question), style="bold"), classes="question")
-        yield Static(Text("Searching your articles…", style="italic dim"), classes="answer")
+        # The "›" sits in its own column, so a long question's wrapped lines hang under its text.
+        with Horizontal(classes="question-row"):
+            yield Static("›", classes="prompt")
+            yield Static(self._question_text(), classes="question")
+        yield Static(self._answer_text, classes="answer")
+        if self.answer is not None:  # a saved chat: drawn whole at once
+            yield from self._citation_items(self.answer)
+
+    def _question_text(self) -> Text:
+        heading = Text(safe(self.question), style="bold")
+        if self.answer is not None and self.answer.read_as:
+            # How a follow-up was understood, so that a misreading is plain to see.
+            heading.append(f"\nread as “{safe(self.answer.read_as)}”", style="not bold italic dim")
+        return heading
+
+    def _citation_items(self, answer: Answer) -> list[CitationItem]:
+        return [
+            CitationItem(citation, quote=citation.number > 1 or not answer.found)
+            for citation in answer.citations
+        ]
 
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
-        if answer.read_as:  # show how a follow-up was understood, so a misreading is visible
-            heading = Text("› " + safe(self.question), style="bold")
-            heading.append(f"\n  read as “{safe(answer.read_as)}”", style="not bold italic dim")
-            self.query_one(".question", Static).update(heading)
-        self.query_one(".answer", Static).update(answer_body(answer))
-        for citation in answer.citations:
-            self.mount(CitationItem(citation, quote=citation.number > 1 or not answer.found))
+        self._answer_text = answer_body(answer)
+        self._redraw()
+        self.mount_all(self._citation_items(answer))
 
     def show_message(self, message: str) -> None:
-        self.query_one(".answer", Static).update(Text(message, style="italic dim"))
+        self._answer_text = Text(message, style="italic dim")
+        self._redraw()
 
-    @property
-    def searchable(self) -> str:
-        parts = [self.question]
-        if self.answer is not None:
-            parts += [self.answer.text, self.answer.message]
-            parts += [c.sentence + " " + c.title for c in self.answer.citations]
-        return " ".join(parts).lower()
+    def mark(self, pattern: re.Pattern[str] | None) -> int:
+        """Mark every match of `pattern` in the question, answer and citations (None clears
+        the marks); the number of matches marked."""
+        self._marked = pattern
+        self._redraw()
+        for item in self.query(CitationItem):
+            item.marked = pattern
+            item.refresh()
+        if pattern is None:
+            return 0
+        texts = [self.question, self._answer_text.plain]
+        texts += [item.searchable for item in self.query(CitationItem)]
+        return sum(len(pattern.findall(text)) for text in texts)
+
+    def _redraw(self) -> None:
+        self.query_one(".question", Static).update(marked(self._question_text(), self._marked))
+        self.query_one(".answer", Static).update(marked(self._answer_text, self._marked))
+
+
+MARK_STYLE = "bold black on yellow"
+
+
+def marked(text: Text, pattern: re.Pattern[str] | None) -> Text:
+    """`text` with every match of `pattern` marked (a copy; the original is left as it was)."""
+    if pattern is None:
+        return text
+    copy = text.copy()
+    copy.highlight_regex(pattern, style=MARK_STYLE)
+    return copy
+
+
+def fit_path(path: str, width: int) -> str:
+    """A path that fits `width` cells: whole when it fits, else its end from a folder boundary,
+    after "…/", so a name is never cut in the middle by a wrap."""
+    if cell_len(path) <= width:
+        return path
+    parts = path.split("/")
+    tail = parts[-1]
+    for part in reversed(parts[:-1]):
+        if cell_len(f"…/{part}/{tail}") > width:
+            break
+        tail = f"{part}/{tail}"
+    return f"…/{tail}"
 
 
 class ChatLog(VerticalScroll, can_focus=False):
     """The scrolling conversation; focus goes to its citations, not to the log itself."""
 
 
+EMPTY_SOURCES = Text(
+    "Sources\n\nSelect a citation to see its passage here; Enter opens the whole article.",
+    style="dim",
+)
+
+
 class SourcesPane(VerticalScroll):
     """The selected citation's passage, scrolled to the cited sentence, which is highlighted."""
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text(
-                "Sources\n\nSelect a citation to see its passage here; Enter opens the "
-                "whole article.",
-                style="dim",
-            ),
-            id="source-heading",
-        )
+        yield Static(EMPTY_SOURCES, id="source-heading")
         yield Static(id="source-before")
         yield Static(id="source-sentence")
         yield Static(id="source-after")
@@ -163,17 +288,39 @@ class SourcesPane(VerticalScroll):
         """Everything the pane shows, as plain text."""
         return "".join(str(widget.render()) for widget in self.query(Static))
 
-    def show(self, view: SourceView) -> None:
+    view: SourceView | None = None
+
+    def _draw_heading(self) -> None:
+        """Title, path (shortened to the pane's width, less room for a scrollbar) and date."""
+        view = self.view
+        if view is None:
+            return
         heading = Text(safe(view.title) + "\n", style="bold")
-        heading.append(
-            " · ".join(p for p in (safe(view.source), safe(view.date)) if p), style="dim"
-        )
+        width = max(20, self.size.width - 4)
+        heading.append(fit_path(safe(view.source), width), style="dim")
+        if view.date:
+            heading.append("\n" + safe(view.date), style="dim")
         self.query_one("#source-heading", Static).update(heading)
-        self.query_one("#source-before", Static).update(Text(safe_block(view.before)))
+
+    def on_resize(self) -> None:
+        self._draw_heading()  # the sidebar opened or the terminal changed size: fit the path
+
+    def clear(self) -> None:
+        """Back to the empty pane (a new chat, another library)."""
+        self.view = None
+        self.query_one("#source-heading", Static).update(EMPTY_SOURCES)
+        for part in ("#source-before", "#source-sentence", "#source-after"):
+            self.query_one(part, Static).update("")
+
+    def show(self, view: SourceView) -> None:
+        self.view = view
+        self._draw_heading()
+        before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
+        self.query_one("#source-before", Static).update(Text(before))
         self.query_one("#source-sentence", Static).update(
             Text(safe_block(view.sentence), style="bold reverse")
         )
-        self.query_one("#source-after", Static).update(Text(safe_block(view.after)))
+        self.query_one("#source-after", Static).update(Text(after))
         self.call_after_refresh(self._scroll_to_sentence)
 
     def _scroll_to_sentence(self) -> None:

@@ -213,3 +213,72 @@ def test_index_check_says_each_difference_in_one_line_exits_1_and_repairs(
     assert "everything agrees now" in repaired.output
     again = CliRunner().invoke(cli, ["index", "check", "--library", str(folder)])
     assert again.exit_code == 0 and "agree" in again.output
+
+
+def test_piped_answers_are_not_hard_wrapped(seeded: Path) -> None:
+    result = CliRunner().invoke(cli, ["ask", "--library", str(seeded), "who raised sanctions?"])
+    lines = result.output.splitlines()
+    assert any(line.startswith("Boris Johnson   (confidence ") for line in lines)
+    quoted = next(line for line in lines if line.startswith("“Alfano says"))
+    assert quoted.endswith("Boris Johnson.” [1]")  # one line, not cut at 80 columns
+    assert len(quoted) > 80
+    assert not [line for line in lines if line != line.rstrip()]  # no padding spaces
+
+
+def test_library_is_taken_before_or_after_the_subcommand(seeded: Path) -> None:
+    for args in (
+        ["--library", str(seeded), "index", "status", "--json"],
+        ["index", "--library", str(seeded), "status", "--json"],
+        ["index", "status", "--json", "--library", str(seeded)],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert json.loads(result.output)["folder"] == str(seeded)
+    # The command's own --library wins over one given before it, and over $QA_LIBRARY.
+    result = CliRunner().invoke(
+        cli,
+        ["--library", "elsewhere", "index", "status", "--json", "--library", str(seeded)],
+        env={"QA_LIBRARY": "nowhere"},
+    )
+    assert json.loads(result.output)["folder"] == str(seeded)
+
+
+def test_index_remove_reports_json(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "ferry.txt").write_text("Ferry\n\nThe ferry sails at noon.")
+    library = str(tmp_path / "lib")
+    assert CliRunner().invoke(cli, ["index", "add", "--library", library, str(tmp_path / "docs")])
+    result = CliRunner().invoke(
+        cli, ["index", "remove", "--json", "--library", library, str(tmp_path / "docs")]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"library": library, "articles_removed": 1}
+
+
+def test_a_batch_exits_0_when_it_went_through_and_3_when_nothing_was_answered(
+    seeded: Path,
+) -> None:
+    mixed = CliRunner().invoke(
+        cli,
+        ["ask", "--json", "--library", str(seeded), "-"],
+        input="who raised sanctions?\nwhat is the capital of Peru?\n\x1b[2J\n",
+    )
+    assert mixed.exit_code == 0, mixed.output
+    assert [json.loads(line)["found"] for line in mixed.stdout.splitlines()] == [True, False]
+    assert "qa: 2 questions: 1 answered, 1 not in your articles, 1 line skipped." in mixed.stderr
+    none = CliRunner().invoke(
+        cli,
+        ["ask", "--json", "--library", str(seeded), "-"],
+        input="what is the capital of Peru?\n",
+    )
+    assert none.exit_code == EXIT_NOT_FOUND
+    assert "qa: 1 question: 0 answered, 1 not in your articles." in none.stderr
+
+
+def test_a_declined_answer_has_no_sentence_in_json(seeded: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ask", "--json", "--library", str(seeded), "who won the 2022 world cup?"]
+    )
+    data = json.loads(result.output)
+    assert data["found"] is False and data["citations"]  # the closest passages are kept
+    assert (data["sentence"], data["highlight"], data["text"]) == ("", [], "")

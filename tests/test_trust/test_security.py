@@ -150,3 +150,13 @@ def test_indexing_and_answering_work_with_the_network_disabled(tmp_path: Path) -
         )
         assert result.returncode == 0, result.stderr
     assert "Boris Johnson" in result.stdout
+
+
+def test_no_stray_space_beside_a_highlighted_sentence() -> None:
+    from qa.render import beside_sentence
+
+    assert beside_sentence("Before it.\xa0 ", "\xa0But after.\n\nNext") == (
+        "Before it.",
+        "But after.\n\nNext",
+    )
+    assert beside_sentence("Para.\n\n", "\n\nPara.") == ("Para.\n\n", "\n\nPara.")

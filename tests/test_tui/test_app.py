@@ -17,7 +17,7 @@ from index import Library
 from qa import Answer, Asker, Conversation, History, Settings, open_asker
 from qa.sources import SourceView
 from tui import QAApp, make_app
-from tui.screens import ArticleScreen, HelpScreen
+from tui.screens import ArticleScreen, Confirm, HelpScreen, TextPrompt
 from tui.widgets import CitationItem, SourcesPane, Turn
 
 SIZE = (110, 40)
@@ -80,10 +80,15 @@ async def test_asking_shows_the_answer_in_its_sentence_with_citations(
         assert "confidence" in body
         citations = list(turn.query(CitationItem))
         assert [c.citation.number for c in citations] == [1, 2, 3]
-        assert "G7 group meets" in shown(citations[0])
+        assert "G7 group meets" in citations[0].text().plain
         # The first citation's passage is shown at once, its sentence included.
         assert "Boris Johnson" in app.query_one(SourcesPane).text
+        # No stray space (a no-break one, in the seed) starts the text after the sentence.
+        assert not shown(app.query_one("#source-after", Static))[:1].isspace()
         assert "Ready" in shown(app.query_one("#status", Static))
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert not shown(app.screen.query_one("#after-cited", Static))[:1].isspace()
 
 
 async def test_follow_up_questions_use_the_conversation(chat_app: Callable[[], QAApp]) -> None:
@@ -235,10 +240,17 @@ async def test_new_chat_and_export_as_markdown(
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, app, "who raised sanctions?")
         await palette(pilot, "Export chat")
-        exports = list(tmp_path.glob("qa-chat-*.md"))
-        assert len(exports) == 1
-        text = exports[0].read_text()
-        assert "## who raised sanctions?" in text and "**Boris Johnson**" in text
+        assert isinstance(app.screen, TextPrompt)  # asks where, offering a default path
+        default = app.screen.query_one(Input).value
+        assert default.startswith(str(tmp_path / "qa-chat-")) and default.endswith(".md")
+        await pilot.press("ctrl+u", *str(tmp_path / "mine.md"), "enter")
+        await pilot.pause()
+        assert list(tmp_path.glob("qa-chat-*.md")) == []
+        text = (tmp_path / "mine.md").read_text()
+        assert "## who raised sanctions?" in text and "**Boris Johnson** (confidence " in text
+        assert f"Exported the chat to {tmp_path / 'mine.md'}" in shown(
+            app.query_one("#status", Static)
+        )
         await pilot.press("ctrl+n")
         assert list(app.query(Turn)) == [] and app.conversation.turns == []
 
@@ -342,13 +354,25 @@ async def test_switching_library_from_the_palette(seeds_asker: Asker, tmp_path: 
     )
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, app, "who raised sanctions?")
+        assert "Boris Johnson" in app.query_one(SourcesPane).text
         await palette(pilot, "Switch library")
         await pilot.press(*str(tmp_path / "other"), "enter")
+        await pilot.pause()
+        # A library that does not exist is created only when confirmed; "n" keeps this one.
+        assert isinstance(app.screen, Confirm) and "Create it?" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.settings.library == seeds_asker.settings.library
+        assert not (tmp_path / "other").exists()
+        await palette(pilot, "Switch library")
+        await pilot.press(*str(tmp_path / "other"), "enter", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.settings.library == tmp_path / "other"
         assert list(app.query(Turn)) == []
+        assert "Boris Johnson" not in app.query_one(SourcesPane).text  # panes cleared
         assert "qa index add" in shown(app.query_one("#status", Static))
+        assert app.sub_title == "other · cannot answer: see below"
 
 
 async def test_readline_editing_in_the_question_box(chat_app: Callable[[], QAApp]) -> None:
