@@ -20,6 +20,7 @@ from .engine import Engine, LocalEngine
 from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
+from .plan import is_under
 from .report import ProgressCallback, SyncReport
 from .store import Store, StoredArticle, StoredPassage
 from .sync import plan_library, sync
@@ -48,6 +49,8 @@ class LibraryStatus:
     """Files that could not be read and have not changed since, each with its problem."""
     excluded: list[str] = field(default_factory=list)
     """Files and folders inside the library's folders that `qa index remove` left out."""
+    articles_per_root: dict[str, int] = field(default_factory=dict)
+    """How many articles came from each folder or file the library reads."""
 
 
 class Library:
@@ -320,6 +323,7 @@ class Library:
         articles, passages = self.store.counts()
         roots = self.store.roots()
         plan = plan_library(self.store, roots)
+        files = self.store.files()
         size = sum(entry.stat().st_size for entry in self.folder.iterdir() if entry.is_file())
         return LibraryStatus(
             str(self.folder),
@@ -332,4 +336,8 @@ class Library:
             plan.stale,
             sorted(record.reason for record in plan.still_unreadable),
             plan.excluded,
+            {
+                root: sum(r.articles for path, r in files.items() if is_under(path, root))
+                for root in roots
+            },
         )

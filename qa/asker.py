@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from index import (
     Embedder,
@@ -24,6 +25,8 @@ from .extractor import Extraction, SentenceReader
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
 from .settings import Settings
+
+T = TypeVar("T")
 
 NOT_FOUND = "Not found in your articles."
 
@@ -98,6 +101,12 @@ class Asker:
     def status(self) -> LibraryStatus:
         with self._lock:
             return self.library.status()
+
+    def read(self, look: Callable[[Library], T]) -> T:
+        """Run `look` on the library under the asker's lock: a refresh in another thread closes
+        and swaps the library, so nothing may touch it from outside meanwhile."""
+        with self._lock:
+            return look(self.library)
 
     def refresh(self, progress: ProgressCallback | None = None) -> SyncReport:
         """Re-index the library's folders beside the open index, then switch to the new one."""

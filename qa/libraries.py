@@ -3,7 +3,6 @@ cheap sign that one changed, and adding or removing a folder."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +47,9 @@ class Overview:
 def overview(asker: Asker) -> Overview:
     """The library's folders with their article counts, its unreadable and changed files."""
     status = asker.status()
-    files = asker.library.store.files()
-    folders = [
-        (root, sum(record.articles for path, record in files.items() if _under(path, root)))
-        for root in status.roots
-    ]
-    return Overview(status, folders)
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+    return Overview(
+        status, [(root, status.articles_per_root.get(root, 0)) for root in status.roots]
+    )
 
 
 def add_folder(asker: Asker, path: Path, progress: ProgressCallback | None = None) -> SyncReport:

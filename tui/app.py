@@ -258,7 +258,7 @@ class QAApp(App[None]):
         self.selected = item
         item.add_class("selected")
         try:
-            view = passage_view(self.asker.library, item.citation)
+            view = self.asker.read(lambda library: passage_view(library, item.citation))
         except (QAError, KeyError) as error:
             self.tell(f"cannot show this source: {error}", "error")
             return
@@ -266,7 +266,7 @@ class QAApp(App[None]):
 
     def on_citation_item_opened(self, message: CitationItem.Opened) -> None:
         try:
-            view = article_view(self.asker.library, message.citation)
+            view = self.asker.read(lambda library: article_view(library, message.citation))
         except (QAError, KeyError) as error:
             self.tell(f"cannot open this article: {error}", "error")
             return

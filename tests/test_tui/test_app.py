@@ -5,16 +5,20 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from rich.console import Console
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Static
 
+import tui.app
 from index import Library
-from qa import Answer, Asker, Conversation, History, Settings, open_asker
+from qa import Answer, Asker, Citation, Conversation, History, Settings, open_asker
 from qa.sources import SourceView
 from tui import QAApp, make_app
 from tui.screens import ArticleScreen, Confirm, HelpScreen, TextPrompt
@@ -414,3 +418,54 @@ async def test_a_long_article_says_what_it_leaves_out(chat_app: Callable[[], QAA
             "report.pdf]\n",
         ]
         assert shown(app.screen.query_one("#cited", Static)) == "Cited."
+
+
+async def test_citations_wait_for_a_refresh_that_is_swapping_the_library(
+    seeds_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A refresh closes the library under the asker's lock (the next question reopens it); the
+    # chat's own reads of it (a citation's passage, the article) must take the same lock, so
+    # they never meet the library half-closed.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    shutil.copy(next(Path("seeds").glob("*.txt")), articles)
+    Library(tmp_path / "lib", seeds_library.embedder).add([articles])
+    asker = open_asker(Settings(library=tmp_path / "lib"), seeds_library.embedder)
+    app = make_app(asker.settings, lambda settings: asker, export_folder=tmp_path)
+    swapping = threading.Event()
+    read_while_swapping: list[bool] = []
+    for name in ("passage_view", "article_view"):
+        real = getattr(tui.app, name)
+
+        def spy(library: Library, citation: Citation, real: Any = real) -> Any:
+            read_while_swapping.append(swapping.is_set())
+            return real(library, citation)
+
+        monkeypatch.setattr(tui.app, name, spy)
+
+    def swap_the_library() -> None:
+        with asker._lock:  # as Asker.refresh does once the new index is written
+            swapping.set()
+            asker.library.close()
+            time.sleep(0.3)
+            swapping.clear()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        for item in list(app.query(CitationItem))[:2]:
+            swapper = threading.Thread(target=swap_the_library)
+            swapper.start()
+            swapping.wait()
+            app._select(item)
+            assert item.citation.sentence in app.query_one(SourcesPane).text
+            swapper.join()
+            swapper = threading.Thread(target=swap_the_library)
+            swapper.start()
+            swapping.wait()
+            item.post_message(CitationItem.Opened(item.citation))
+            await pilot.pause()
+            swapper.join()
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleScreen)
+            await pilot.press("escape")
+    assert len(read_while_swapping) >= 4 and not any(read_while_swapping)
