@@ -15,8 +15,10 @@ this module only when `--engine ray` asks for it.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
-from .read_records import line_blocks, read_line_block
+from .read_records import articles_of_lines, line_blocks, read_line_block
 from .reading import read_articles
 
 BLOCK_BYTES = 4 << 20
@@ -55,16 +57,22 @@ class ClusterUnavailable(QAError):
 
 @dataclass(frozen=True)
 class Part:
-    """A whole file, or one line block of an uncompressed JSON Lines dump."""
+    """A whole file, one line block of an uncompressed JSON Lines dump, or a block of lines of a
+    gzipped one (decompressed here and sent along: gzip cannot be read from the middle)."""
 
     path: str
+    size: int
+    """Bytes of the file on disk this part accounts for (for progress)."""
     start: int = 0
     end: int = -1
     first_line: int = 0
+    lines: bytes | None = None
+    error: str | None = None
+    """Where cutting the file broke (a damaged gzip stream), after the parts before it."""
 
     @property
     def whole(self) -> bool:
-        return self.end < 0
+        return self.end < 0 and self.lines is None
 
 
 @dataclass
@@ -90,15 +98,18 @@ def _model(factory: EmbedderFactory) -> Embedder:
 
 def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> PartResult:
     """Read and split one part (runs as a Ray task; plain Python, so tests call it directly)."""
+    result = PartResult(error=part.error)
+    if part.error is not None:
+        return result
     split = splitter(_model(factory), chunking)
-    result = PartResult()
     path = Path(part.path)
     try:
-        articles = (
-            read_articles(path)
-            if part.whole
-            else read_line_block(path, part.start, part.end, part.first_line)
-        )
+        if part.lines is not None:
+            articles = articles_of_lines(path, part.lines, part.first_line)
+        elif part.whole:
+            articles = read_articles(path)
+        else:
+            articles = read_line_block(path, part.start, part.end, part.first_line)
         for article in articles:
             passages, sentences = split(article)
             result.articles.append((article, passages, sentences))
@@ -109,14 +120,51 @@ def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> 
     return result
 
 
-def parts_of(path: str, stamp: FileStamp, block_bytes: int = BLOCK_BYTES) -> list[Part]:
-    """The parts one file is read in: line blocks for a large uncompressed JSON Lines dump."""
-    if stamp.size > block_bytes and path.lower().endswith((".jsonl", ".ndjson")):
+def parts_of(path: str, stamp: FileStamp, block_bytes: int = BLOCK_BYTES) -> Iterator[Part]:
+    """The parts one file is read in: line blocks for a large JSON Lines dump, else the file."""
+    name = path.lower()
+    if stamp.size > block_bytes and name.endswith((".jsonl", ".ndjson")):
         try:
-            return [Part(path, *block) for block in line_blocks(Path(path), block_bytes)]
+            blocks = line_blocks(Path(path), block_bytes)
         except OSError:
-            pass  # read whole: the task reports the problem as the local path would
-    return [Part(path)]
+            blocks = []  # read whole: the task reports the problem as the local path would
+        if blocks:
+            yield from (Part(path, end - start, start, end, line) for start, end, line in blocks)
+            return
+    if name.endswith((".jsonl.gz", ".ndjson.gz")):
+        yield from _gzip_blocks(path, block_bytes)
+        return
+    yield Part(path, stamp.size)
+
+
+def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
+    """A gzipped dump's lines in blocks of about `block_bytes` (decompressed), streamed; where
+    the stream breaks, the lines before it still go out, as reading it in one piece keeps them."""
+    block: list[bytes] = []
+    held = first = line = at = 0
+    error: str | None = None
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the `with` below
+    except OSError as broken:
+        yield Part(path, 0, error=f"{path}: cannot read the file ({broken.strerror or broken})")
+        return
+    with raw:
+        try:
+            for text in gzip.GzipFile(fileobj=raw):
+                block.append(text)
+                held += len(text)
+                line += 1
+                if held >= block_bytes:
+                    yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
+                    block, held, first, at = [], 0, line, raw.tell()
+        except (EOFError, zlib.error, gzip.BadGzipFile) as broken:
+            error = f"{path}: damaged or truncated gzip file ({broken})"
+        except OSError as broken:
+            error = f"{path}: cannot read the file ({broken.strerror or broken})"
+        if block:
+            yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
+        if error is not None:
+            yield Part(path, 0, error=error)
 
 
 class EmbeddingActor:
@@ -165,13 +213,12 @@ class RayEngine:
 
     def read(self, files: dict[str, FileStamp], position: Position) -> Iterator[FileArticles]:
         """Each file's articles in order, parts read ahead on the cluster."""
-        parts = [
+        upcoming = (
             (key, stamp, part)
             for key, stamp in files.items()
             for part in parts_of(key, stamp, self.block_bytes)
-        ]
+        )
         pending: deque[tuple[str, Part, Any]] = deque()
-        upcoming = iter(parts)
 
         def top_up() -> None:
             while len(pending) < self._reads_in_flight:
@@ -185,8 +232,7 @@ class RayEngine:
 
         top_up()
         done_bytes = 0
-        by_key = {key: stamp for key, stamp, _ in parts}
-        for key in dict.fromkeys(key for key, _, _ in parts):
+        for key, stamp in files.items():
             presplit: Presplit = {}
 
             def articles(key: str = key, presplit: Presplit = presplit) -> Iterator[Article]:
@@ -196,7 +242,7 @@ class RayEngine:
                     _, part, ref = pending.popleft()
                     result: PartResult = self.ray.get(ref)
                     top_up()
-                    done_bytes += (part.end - part.start) if not part.whole else by_key[key].size
+                    done_bytes += part.size
                     position(done_bytes)
                     if broken is not None:
                         continue  # after a bad line the local path reads no further
@@ -212,7 +258,7 @@ class RayEngine:
             ) -> tuple[list[Passage], list[Span]]:
                 return presplit.pop(article.key)
 
-            yield FileArticles(key, by_key[key], articles(), split)
+            yield FileArticles(key, stamp, articles(), split)
         position(done_bytes)
 
     def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:

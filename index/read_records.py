@@ -119,11 +119,17 @@ def read_line_block(path: Path, start: int, end: int, first_line: int) -> Iterat
     """The articles of one block of an uncompressed JSON Lines dump (see `line_blocks`)."""
     with open(path, "rb") as handle:
         handle.seek(start)
-        # Split at "\n" alone, as iterating over the file does, so line numbers agree.
-        for number, raw in enumerate(handle.read(end - start).split(b"\n"), first_line):
-            article = _article_of_line(path, raw, number)
-            if article is not None:
-                yield article
+        block = handle.read(end - start)
+    yield from articles_of_lines(path, block, first_line)
+
+
+def articles_of_lines(path: Path, block: bytes, first_line: int) -> Iterator[Article]:
+    """The articles of consecutive lines of a JSON Lines dump, the first being `first_line`."""
+    # Split at "\n" alone, as iterating over the file does, so line numbers agree.
+    for number, raw in enumerate(block.split(b"\n"), first_line):
+        article = _article_of_line(path, raw, number)
+        if article is not None:
+            yield article
 
 
 def _unzipped(raw_file: BinaryIO, compressed: bool) -> AbstractContextManager[Iterable[bytes]]:

@@ -3,6 +3,7 @@ incremental rules, and faults (a killed actor, an interrupted or killed driver) 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -232,3 +233,21 @@ def test_a_driver_killed_outright_keeps_every_committed_batch(
     assert {d.fix for d in library.check()} <= {"update"}
     library.update()
     assert library.status().articles == 407 and library.check() == []
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_gzipped_dump_is_spread_in_blocks_and_a_damaged_one_keeps_what_the_local_path_keeps(
+    engine: RayEngine, tmp_path: Path, damaged: bool
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    packed = gzip.compress(news_dump(600, "Gazette story {n} of the quay. " * 5).encode())
+    (folder / "dump.jsonl.gz").write_bytes(packed[: len(packed) * 2 // 3] if damaged else packed)
+    sent = engine.parts_sent
+    on_ray = Library(tmp_path / "ray", FakeEmbedder()).add([folder], engine=engine)
+    local = Library(tmp_path / "local", FakeEmbedder()).add([folder])
+    assert engine.parts_sent - sent > 3
+    assert on_ray.failures == local.failures
+    assert bool(on_ray.failures) == damaged
+    assert library_rows(tmp_path / "ray") == library_rows(tmp_path / "local")
+    assert Library(tmp_path / "ray", FakeEmbedder()).check() == []
