@@ -282,3 +282,17 @@ def test_a_declined_answer_has_no_sentence_in_json(seeded: Path) -> None:
     data = json.loads(result.output)
     assert data["found"] is False and data["citations"]  # the closest passages are kept
     assert (data["sentence"], data["highlight"], data["text"]) == ("", [], "")
+
+
+@pytest.mark.parametrize("command", [["ask", "who raised sanctions?"], ["index", "update"]])
+def test_asking_and_local_indexing_never_import_ray(seeded: Path, command: list[str]) -> None:
+    # Ray is an extra for `--engine ray` alone: it must cost the default path nothing.
+    code = (
+        "import sys\n"
+        "from qa.cli import main\n"
+        f"sys.argv = ['qa', *{command!r}, '--library', {str(seeded)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code\n"
+        "print('exit', code, 'ray' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "exit 0 False", result.stdout + result.stderr
