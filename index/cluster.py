@@ -196,9 +196,14 @@ class RayEngine:
         self.factory, self.chunking, self.block_bytes = factory, chunking, block_bytes
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         gpus = int(self.ray.cluster_resources().get("GPU", 0))
+        if gpus_per_actor and gpus_per_actor > gpus:
+            raise ClusterUnavailable(
+                f"the Ray cluster has {gpus} GPUs, not the {gpus_per_actor:g} an embedding actor "
+                f"asks for; leave out --ray-gpus to embed on CPUs"
+            )
         if actors is None:
             # One CPU is left to the reading tasks, which the actors would otherwise starve.
-            actors = max(1, gpus if gpus_per_actor else cpus - 1)
+            actors = max(1, int(gpus / gpus_per_actor) if gpus_per_actor else cpus - 1)
         remote_actor = self.ray.remote(
             num_cpus=0 if gpus_per_actor else (1 if cpus > actors else 0.5),
             num_gpus=gpus_per_actor,

@@ -209,6 +209,7 @@ def index_add(
     as_json: bool,
     engine: str,
     ray_address: str | None,
+    ray_gpus: float,
     library: str | None,
 ) -> None:
     """Index the articles in PATHS (folders are searched recursively).
@@ -224,7 +225,7 @@ def index_add(
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
-        runner = make_engine(engine, ray_address, settings)
+        runner = make_engine(engine, ray_address, ray_gpus, settings)
         with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             report = shelf.add(list(paths), progress, runner)
     except QAError as error:
@@ -237,12 +238,14 @@ def index_add(
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @engine_options
 @library_option
-def index_update(as_json: bool, engine: str, ray_address: str | None, library: str | None) -> None:
+def index_update(
+    as_json: bool, engine: str, ray_address: str | None, ray_gpus: float, library: str | None
+) -> None:
     """Re-check every folder and file already in the library and index what changed."""
     settings = make_settings(library)
     shelf = open_library(settings)
     try:
-        runner = make_engine(engine, ray_address, settings)
+        runner = make_engine(engine, ray_address, ray_gpus, settings)
         with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             report = shelf.update(progress, runner)
     except QAError as error:

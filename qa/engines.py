@@ -18,7 +18,16 @@ ENGINES = ("local", "ray")
 
 
 def engine_options(function: F) -> F:
-    """--engine and --ray-address, for the commands that index."""
+    """--engine, --ray-address and --ray-gpus, for the commands that index."""
+    function = click.option(
+        "--ray-gpus",
+        "ray_gpus",
+        type=click.FloatRange(min=0),
+        default=0.0,
+        envvar="QA_RAY_GPUS",
+        metavar="N",
+        help="GPUs for each embedding actor with --engine ray (0: CPU actors).",
+    )(function)
     function = click.option(
         "--ray-address",
         "ray_address",
@@ -38,15 +47,16 @@ def engine_options(function: F) -> F:
     )(function)
 
 
-def make_engine(engine: str, address: str | None, settings: Settings) -> Engine | None:
+def make_engine(engine: str, address: str | None, gpus: float, settings: Settings) -> Engine | None:
     """The engine named on the command line; None for the default, this process.
 
     Ray is imported only here, and only for `--engine ray`."""
     if engine == "local":
-        if address:
-            raise click.UsageError("--ray-address needs --engine ray")
+        if address or gpus:
+            raise click.UsageError("--ray-address and --ray-gpus need --engine ray")
         return None
     from index.cluster import RayEngine
 
     # The actors build the packaged model themselves; only this recipe travels.
-    return RayEngine(partial(MiniLMEmbedder), settings.chunking, address=address)
+    recipe = partial(MiniLMEmbedder, device="cuda") if gpus else partial(MiniLMEmbedder)
+    return RayEngine(recipe, settings.chunking, address=address, gpus_per_actor=gpus)
