@@ -24,7 +24,7 @@ from support import FIXTURES, SEEDS, FakeEmbedder, SlowEmbedder, news_dump
 
 import index.sync
 from index import ChunkSettings, Library, MiniLMEmbedder
-from index.cluster import RayEngine
+from index.cluster import ClusterUnavailable, RayEngine
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -251,3 +251,8 @@ def test_a_gzipped_dump_is_spread_in_blocks_and_a_damaged_one_keeps_what_the_loc
     assert bool(on_ray.failures) == damaged
     assert library_rows(tmp_path / "ray") == library_rows(tmp_path / "local")
     assert Library(tmp_path / "ray", FakeEmbedder()).check() == []
+
+
+def test_gpu_actors_on_a_cluster_without_gpus_are_refused_at_once(cluster: None) -> None:
+    with pytest.raises(ClusterUnavailable, match="has 0 GPUs.*leave out --ray-gpus"):
+        RayEngine(FakeEmbedder, ChunkSettings(), gpus_per_actor=1)
