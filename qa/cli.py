@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -50,9 +50,28 @@ def make_settings(library: str | None) -> Settings:
     return Settings(library=library_folder(library))
 
 
+class UserError(click.ClickException):
+    """A mistake or a problem the user can fix: one line on stderr, exit 1, no traceback."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"qa: error: {self.format_message()}", err=True)
+
+
+class QAGroup(click.Group):
+    """The `qa` command group: every QAError a command raises becomes one UserError here, so
+    no command handles them itself."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QAError as error:
+            raise UserError(str(error)) from error
+
+
 def fail(error: QAError) -> None:
-    click.echo(f"qa: error: {error}", err=True)
-    sys.exit(EXIT_ERROR)
+    raise UserError(str(error)) from error
 
 
 KEPT_SO_FAR = (
@@ -71,7 +90,7 @@ def interruptible(kept: str = KEPT_SO_FAR) -> Iterator[None]:
         sys.exit(EXIT_INTERRUPTED)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=QAGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qa")
 @click.option("--library", "library", envvar="QA_LIBRARY", metavar="PATH|NAME", help=LIBRARY_HELP)
 def cli(library: str | None) -> None:
@@ -224,13 +243,9 @@ def index_add(
     """
     settings = make_settings(library)
     shelf = open_library(settings)
-    try:
-        runner = make_engine(engine, ray_address, ray_gpus, settings)
-        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
-            report = shelf.add(list(paths), progress, runner)
-    except QAError as error:
-        fail(error)
-        return
+    runner = make_engine(engine, ray_address, ray_gpus, settings)
+    with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        report = shelf.add(list(paths), progress, runner)
     _report(report, as_json, shelf)
 
 
@@ -244,13 +259,9 @@ def index_update(
     """Re-check every folder and file already in the library and index what changed."""
     settings = make_settings(library)
     shelf = open_library(settings)
-    try:
-        runner = make_engine(engine, ray_address, ray_gpus, settings)
-        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
-            report = shelf.update(progress, runner)
-    except QAError as error:
-        fail(error)
-        return
+    runner = make_engine(engine, ray_address, ray_gpus, settings)
+    with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        report = shelf.update(progress, runner)
     _report(report, as_json, shelf)
 
 
@@ -261,11 +272,7 @@ def index_update(
 def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
     """Forget the articles read from PATHS (files or folders); the files are left alone."""
     settings = make_settings(library)
-    try:
-        removed = open_library(settings).remove(list(paths))
-    except QAError as error:
-        fail(error)
-        return
+    removed = open_library(settings).remove(list(paths))
     if as_json:
         data = {"library": str(settings.library), "articles_removed": removed}
         click.echo(json.dumps(data, indent=2))
@@ -284,11 +291,7 @@ def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) ->
 def index_status(as_json: bool, library: str | None) -> None:
     """Articles, passages, model, size, last update and files changed since then."""
     settings = make_settings(library)
-    try:
-        status = open_library(settings).status()
-    except QAError as error:
-        fail(error)
-        return
+    status = open_library(settings).status()
     if as_json:
         click.echo(json.dumps(asdict(status), indent=2))
     else:
@@ -303,15 +306,11 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
     """Build the index again from scratch from the library's folders and files."""
     settings = make_settings(library)
     shelf = open_library(settings)
-    try:
-        with (
-            interruptible("the previous index is untouched; run qa index rebuild again"),
-            progress_bar(Console(stderr=True), enabled=not as_json) as progress,
-        ):
-            report = shelf.rebuild(progress)
-    except QAError as error:
-        fail(error)
-        return
+    with (
+        interruptible("the previous index is untouched; run qa index rebuild again"),
+        progress_bar(Console(stderr=True), enabled=not as_json) as progress,
+    ):
+        report = shelf.rebuild(progress)
     _report(report, as_json, shelf)
 
 
@@ -333,17 +332,13 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
     """
     settings = make_settings(library)
     shelf = open_library(settings)
-    try:
-        found = shelf.check()
-        if repair and found:
-            with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as bar:
-                shelf.repair(bar)
-            remaining = shelf.check()
-        else:
-            remaining = found
-    except QAError as error:
-        fail(error)
-        return
+    found = shelf.check()
+    if repair and found:
+        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as bar:
+            shelf.repair(bar)
+        remaining = shelf.check()
+    else:
+        remaining = found
     if as_json:
         click.echo(
             json.dumps(
