@@ -61,41 +61,36 @@ def two_nodes() -> Iterator[str]:
         subprocess.run([str(BIN / "ray"), "stop", "--force"], capture_output=True, timeout=120)
 
 
+def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
 def test_indexing_through_a_two_node_cluster(two_nodes: str, tmp_path: Path) -> None:
     env = {**os.environ, "QA_HOME": str(tmp_path / "home")}
-    nodes = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import ray\n"
-            f"ray.init(address={two_nodes!r}, log_to_driver=False)\n"
-            "print(sum(node['Alive'] for node in ray.nodes()))",
-        ],
-        capture_output=True,
-        text=True,
-        env={**env, "RAY_AUTH_MODE": "token"},
-        timeout=180,
+    count = (
+        f"import ray\nray.init(address={two_nodes!r}, log_to_driver=False)\n"
+        "print(sum(node['Alive'] for node in ray.nodes()))"
     )
+    nodes = run([sys.executable, "-c", count], {**env, "RAY_AUTH_MODE": "token"})
     assert nodes.stdout.strip().splitlines()[-1] == "2", nodes.stderr
-    command = [str(BIN / "qa"), "index", "add", str(SEEDS), str(FIXTURES / "articles")]
-    added = subprocess.run(
-        [*command, "--engine", "ray", "--ray-address", two_nodes],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+    qa = str(BIN / "qa")
+    added = run(
+        [
+            qa,
+            "index",
+            "add",
+            str(SEEDS),
+            str(FIXTURES / "articles"),
+            "--engine",
+            "ray",
+            "--ray-address",
+            two_nodes,
+        ],
+        env,
     )
     assert added.returncode == 0, added.stderr
     assert "8 articles added" in added.stdout
-    checked = subprocess.run(
-        [str(BIN / "qa"), "index", "check"], capture_output=True, text=True, env=env, timeout=120
-    )
+    checked = run([qa, "index", "check"], env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    asked = subprocess.run(
-        [str(BIN / "qa"), "ask", "who raised sanctions?"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    asked = run([qa, "ask", "who raised sanctions?"], env)
     assert asked.returncode == 0 and "Boris Johnson" in asked.stdout
