@@ -254,5 +254,5 @@ def test_a_gzipped_dump_is_spread_in_blocks_and_a_damaged_one_keeps_what_the_loc
 
 
 def test_gpu_actors_on_a_cluster_without_gpus_are_refused_at_once(cluster: None) -> None:
-    with pytest.raises(ClusterUnavailable, match="has 0 GPUs.*leave out --ray-gpus"):
+    with pytest.raises(ClusterUnavailable, match=r"has 0 GPUs.*leave out --ray-gpus"):
         RayEngine(FakeEmbedder, ChunkSettings(), gpus_per_actor=1)
