@@ -50,6 +50,26 @@ def citation_line(citation: Citation) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def sentence_parts(answer: Answer) -> tuple[str, str, str]:
+    """The answer's sentence as (before, the short answer, after), made safe to print, with the
+    space that separated them kept (`safe` trims each piece's edges): the one place that puts
+    an answer inside its sentence, for the CLI, the chat and the Markdown export."""
+    sentence = answer.sentence
+    start, end = answer.highlight
+    before = safe(sentence[:start]) + (" " if sentence[start - 1 : start].isspace() else "")
+    after = (" " if sentence[end : end + 1].isspace() else "") + safe(sentence[end:])
+    return before, safe(sentence[start:end]), after
+
+
+def quoted_answer(answer: Answer) -> Text:
+    """“the sentence with the short answer highlighted” [1], as the CLI and the chat show it."""
+    before, short, after = sentence_parts(answer)
+    out = Text("“" + before)
+    out.append(short, style="bold reverse")
+    out.append(after + "” [1]")
+    return out
+
+
 def answer_text(answer: Answer) -> Text:
     """The answer as rich text: the short answer highlighted inside its sentence, then citations."""
     out = Text()
@@ -64,13 +84,8 @@ def answer_text(answer: Answer) -> Text:
         return out
     out.append(safe(answer.text), style="bold green")
     out.append(f"   (confidence {answer.confidence:.0%})\n", style="dim")
-    sentence = answer.sentence
-    start, end = answer.highlight
-    out.append("“")
-    out.append(safe(sentence[:start]) + (" " if sentence[start - 1 : start].isspace() else ""))
-    out.append(safe(sentence[start:end]), style="bold reverse")
-    out.append((" " if sentence[end : end + 1].isspace() else "") + safe(sentence[end:]))
-    out.append("” [1]\n")
+    out.append_text(quoted_answer(answer))
+    out.append("\n")
     if answer.also_said:
         out.append(answer.also_said + "\n", style="dim")
     for citation in answer.citations:

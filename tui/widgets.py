@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from qa import Answer, Citation
-from qa.render import beside_sentence, safe, safe_block
+from qa.render import beside_sentence, quoted_answer, safe, safe_block
 from qa.sanitize import one_line
 from qa.sources import SourceView
 
@@ -159,15 +159,7 @@ def answer_body(answer: Answer) -> Text:
     out = Text()
     out.append(safe(answer.text), style="bold")
     out.append(f"  ● confidence {answer.confidence:.0%}\n", style=level)
-    sentence = answer.sentence
-    start, end = answer.highlight
-    out.append("“" + safe(sentence[:start]))
-    if sentence[start - 1 : start].isspace():
-        out.append(" ")
-    out.append(safe(sentence[start:end]), style="bold reverse")
-    if sentence[end : end + 1].isspace():
-        out.append(" ")
-    out.append(safe(sentence[end:]) + "” [1]")
+    out.append_text(quoted_answer(answer))
     if answer.also_said:
         out.append("\n" + answer.also_said, style="dim")
     return out
