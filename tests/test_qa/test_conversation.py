@@ -39,7 +39,7 @@ def test_person_pronouns_point_at_the_latest_person_named() -> None:
         chat.resolve("what did he say about Russia?") == "what did Boris Johnson say about Russia?"
     )
     assert chat.resolve("what was his role?") == "what was Boris Johnson's role?"
-    assert chat.resolve("what happened there?") == "what happened Lucca?"
+    assert chat.resolve("what happened there?") == "what happened in Lucca?"
     assert chat.resolve("who raised tariffs?") == "who raised tariffs?"  # stands on its own
 
 
@@ -67,7 +67,7 @@ def test_it_never_points_back_at_a_time_or_an_amount() -> None:
     chat.add("where did they meet?", answer("Lucca"))
     assert chat.resolve("how big is it?") == "how big is Lucca?"
     chat.add("when did they meet?", answer("early Tuesday"))
-    assert chat.resolve("where is it?") == "where is it?"
+    assert chat.resolve("where is it?") == "where is Lucca?"  # still the town, not "Tuesday"
     chat.add("how many attended?", answer("seven ministers"))
     assert chat.resolve("who were they?") == "who were they?"
 
