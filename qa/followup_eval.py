@@ -241,11 +241,14 @@ def main(followups: Path, data: Path, limit: int, compare: bool, details: Path |
     if compare:
         corpus_of = {chat.id: chat.corpus for chat in chats}
         follow = [o for o in tally.outcomes if o.turn.follow_up]
-        for name, question in (
-            ("follow-ups asked alone, as typed", lambda turn: turn.question),
-            ("follow-ups asked alone, as the set reads them", lambda turn: turn.read_as),
+        for name, questions in (
+            ("follow-ups asked alone, as typed", [o.turn.question for o in follow]),
+            ("follow-ups asked alone, as the set reads them", [o.turn.read_as for o in follow]),
         ):
-            answers = [ask(corpus_of[o.chat], question(o.turn), None) for o in follow]
+            answers = [
+                ask(corpus_of[o.chat], question, None)
+                for o, question in zip(follow, questions, strict=True)
+            ]
             rows[name] = {
                 "follow-ups answered right": _share(
                     Outcome(o.chat, o.turn, "", a).answered_right

@@ -25,6 +25,7 @@ from .mentions import (
     _set,
     answer_mention,
     asked_kind,
+    asked_noun,
     gender_of,
     is_person_like,
     names_in,
@@ -562,8 +563,11 @@ def _points_inside(question: str, pronoun: str, start: int) -> bool:
         noun = (opening.group("noun") or "").lower()
         has_noun = wh in ("which", "what", "whose") and noun and noun not in AUXILIARIES
         if has_noun:
-            kind = KIND_OF_NOUN.get(noun) or KIND_OF_NOUN.get(noun.rstrip("s"))
-            person = kind is Kind.PERSON
+            # "Which NFL star announced his retirement": the question names who "his" is.
+            head = asked_noun(before)
+            if not head:
+                return True
+            person = KIND_OF_NOUN[head] is Kind.PERSON
             return person == (pronoun in ("his", "her")) or pronoun == "their"
         if wh == "who" and pronoun in ("his", "her", "their") and noun not in AUXILIARIES:
             return True  # "Who gave their name to Normandy?"
@@ -577,5 +581,17 @@ def _points_inside(question: str, pronoun: str, start: int) -> bool:
 
 
 def _refers_back(question: str) -> bool:
-    """Whether the question has a word that could point back (for searching with context)."""
-    return bool(_PRONOUN.search(question) or _BARE.fullmatch(_LEAD.sub("", question)))
+    """Whether the question has a word that points outside it (read or not): then the earlier
+    turns may still help find its answer."""
+    if _BARE.fullmatch(_LEAD.sub("", question)):
+        return True
+    for match in _PRONOUN.finditer(question):
+        word = match.group("word").lower()
+        if word == "there" and _EXISTENTIAL.match(question, match.start()):
+            continue
+        if word == "then" and not _THEN_AS_TIME.search(question[match.start() :]):
+            continue
+        if word in _CLASS and _points_inside(question, word, match.start()):
+            continue
+        return True
+    return False
