@@ -18,9 +18,10 @@ from index import (
 )
 
 from .answer import Answer, Candidate, Citation
-from .conversation import Conversation
+from .conversation import Conversation, prefer_articles
 from .eval_metrics import normalize_answer
 from .extractor import Extraction, SentenceReader
+from .followups import Reading
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
 from .settings import Settings
@@ -74,7 +75,7 @@ class Asker:
     def embedder(self) -> Embedder:
         return self.library.embedder
 
-    def retrieve(self, question: str, context: str = "") -> list[Hit]:
+    def retrieve(self, question: str, context: str = "", limit: int | None = None) -> list[Hit]:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""
         query = f"{question} {context}".strip() if context else question
         vector = self.embedder.encode_queries([query])[0]
@@ -82,7 +83,7 @@ class Asker:
             self.library,
             query,
             vector,
-            limit=self.settings.top_k,
+            limit=limit or self.settings.top_k,
             depth=self.settings.depth,
             mode=self.mode,
         )
@@ -119,11 +120,18 @@ class Asker:
 
     def _ask(self, question: str, conversation: Conversation | None) -> Answer:
         question = clean_question(question)
-        read_as, context = question, ""
-        if conversation is not None:
-            read_as = conversation.resolve(question)
-            context = conversation.context(question)
-        return self.answer_hits(question, self.retrieve(read_as, context), read_as)
+        if conversation is None:
+            return self.answer_hits(question, self.retrieve(question), question)
+        reading = conversation.read(question)
+        return self.answer_hits(question, self._follow_up_hits(reading), reading.text)
+
+    def _follow_up_hits(self, reading: Reading) -> list[Hit]:
+        """Passages for a question read in a chat: a follow-up is searched with the last
+        answer's words, and the article that answer cited keeps its passages among those read."""
+        if not reading.articles:
+            return self.retrieve(reading.text, reading.context)
+        hits = self.retrieve(reading.text, reading.context, limit=self.settings.depth)
+        return prefer_articles(hits, reading.articles, self.settings.top_k)
 
     def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
         """The answer found in already retrieved passages (`read_as`: the question resolved)."""

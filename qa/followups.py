@@ -61,6 +61,11 @@ _DEFINITE = re.compile(r"\b(?P<det>the|that|this|those|these)\s+", re.IGNORECASE
 _NEXT_WORD = re.compile(r"(?P<word>[a-z][a-z-]*)(?P<after>['’]s\b|\s*[?.!,]|\s+[a-z]+\b|$)")
 _NOT_AFTER = frozenset({"of", "against", "before", "after", "in", "for", "by"})
 _DETERMINERS = _set("the a an this that these those his her its their he she it they we you i")
+_HOW_MANY_ELIDED = re.compile(
+    r"^(?:and\s+)?how\s+(?P<many>many)(?=\s+(?:were|are|was|is|did|do|does|have|has|will)\b)",
+    re.IGNORECASE,
+)
+_CALLED_NOW = re.compile(r"\b(?:is|was|are|were)\s+it\s+(?:called|named)\s*[?.!]*$", re.IGNORECASE)
 _SAYING = _set("announced said says claimed stated reported thinks believes hopes expects")
 _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|has|have|had|will|would)\b", re.I)
 _THEN_AS_TIME = re.compile(r"\bthen\s*[?.!]*$", re.IGNORECASE)
@@ -160,6 +165,15 @@ class Reader:
             replaced = self._substitute(fragment)
             if replaced:
                 return self._resolve(replaced)
+        elided = _HOW_MANY_ELIDED.match(question)
+        if elided:
+            noun = re.search(r"\bhow\s+many\s+([a-z]+)", self._readings[-1][0], re.IGNORECASE)
+            if noun:  # "how many were sold?" after "how many rockers ...?"
+                question = (
+                    question[: elided.end("many")]
+                    + f" {noun.group(1)}"
+                    + question[elided.end("many") :]
+                )
         return self._resolve(question)
 
     def _resolve(self, question: str) -> tuple[str, dict[str, str]]:
@@ -167,14 +181,12 @@ class Reader:
         bindings: dict[str, str] = {}
         out = question
         for match in reversed(list(_DEFINITE.finditer(question))):
-            found = _definite_noun(question, match)
-            if found is None:
-                continue
-            adjective, noun, end = found
-            replacement = self._definite(match.group("det").lower(), adjective, noun)
-            if replacement:
-                bindings[noun] = replacement
-                out = out[: match.start()] + replacement + out[end:]
+            for adjective, noun, end in _definite_nouns(question, match):
+                replacement = self._definite(match.group("det").lower(), adjective, noun)
+                if replacement:
+                    bindings[noun] = replacement
+                    out = out[: match.start()] + replacement + out[end:]
+                    break
         offset_question = out
         pieces: list[str] = []
         position = 0
@@ -238,9 +250,26 @@ class Reader:
             return f"the {adjective}{topic} {noun}"
         if det in ("those", "these"):
             return self._best_of_kind(None, noun.rstrip("s"))
-        if kind is None or kind is Kind.DESCRIPTION or adjective:
-            return None
-        return self._best_of_kind(kind, noun)
+        if kind is not None:
+            return (
+                self._best_of_kind(kind, noun)
+                if kind is not Kind.DESCRIPTION and not adjective
+                else None
+            )
+        if self._said_before(noun):
+            # "the recall" after "which company recalled its swings?": what the chat was about.
+            topic = self._topic()
+            return f"the {adjective}{topic} {noun}" if topic else None
+        return None
+
+    def _said_before(self, noun: str) -> bool:
+        """Whether an earlier turn used the noun or a word of its family ("recalled")."""
+        stem = noun[: max(4, len(noun) - 3)]
+        for (_question, answer), (reading, _) in zip(self.turns, self._readings, strict=True):
+            words = re.findall(r"[a-z]+", f"{reading} {answer.text}".lower())
+            if any(word.startswith(stem) for word in words):
+                return True
+        return False
 
     # -- choosing what a word points at -----------------------------------------------------
 
@@ -260,8 +289,10 @@ class Reader:
             asked, named = asked_kind(reading)
             mentions: list[tuple[Mention, float]] = []
             for mention in names_in(reading) + topics_in(reading):
-                # A place the question is set in ("in California") is the least likely.
-                weight = -1.0 if mention.role == "place" else 1.0
+                # A place the question is set in ("in California") is the least likely, and
+                # what a pronoun inside the question owns ("their inherent difficulty") is
+                # seldom what the next turn is about.
+                weight = -1.0 if mention.role == "place" else 0.25 if mention.noun else 1.0
                 mentions.append((mention, weight))
             if answer.found:
                 said = answer_mention(reading, answer.text)
@@ -279,7 +310,9 @@ class Reader:
                 entity.mentions += 1
                 entity.actor = entity.actor or mention.role == "actor"
                 entity.noun = mention.noun or entity.noun
-                if mention.role == "answer" and asked is Kind.PERSON:
+                if mention.role == "answer" and (
+                    asked is Kind.PERSON or mention.kind is Kind.PERSON
+                ):
                     entity.person = mention.kind is Kind.PERSON
                     entity.kind = mention.kind
                     entity.gender = entity.gender or gender_of(mention.text)
@@ -306,10 +339,14 @@ class Reader:
         """The entity a pronoun of class `cls` ("he", "she", "it", "they", "there") means;
         never one the question names itself or another of its pronouns was read as."""
         own = {m.text.lower() for m in names_in(question)} | taken
+        # "what was it called?" asks the name of something that has none in the chat yet.
+        unnamed = cls == "it" and bool(_CALLED_NOW.search(question))
         best: tuple[float, str] | None = None
         for entity in self._entities():
             if entity.text.lower() in own or not _fits(entity, cls):
                 continue
+            if unnamed and all(word[:1].isupper() for word in entity.text.split()):
+                continue  # already has a name
             score = entity.score + (3.5 if cls in entity.bound_by else 0.0)
             if cls == "it" and entity.kind is Kind.PLACE:
                 score -= 0.75  # a place is more often "there" than "it"
@@ -448,16 +485,17 @@ class Reader:
         return None
 
 
-def _definite_noun(question: str, match: re.Match[str]) -> tuple[str, str, int] | None:
-    """The noun a "the"/"that" points with, with the adjective before it and where it ends:
-    "the final score" -> ("final ", "score"); None for "the king of Thebes" (it names itself)
-    and for nouns nothing can point back with."""
+def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str, int]]:
+    """The nouns a "the"/"that" may point with, each with the adjective before it and where it
+    ends, likeliest first: "the final score" -> ("final ", "score"); "the recall affect" ->
+    ("", "recall"), ("recall ", "affect"). None for "the king of Thebes" (it names itself)."""
+    options: list[tuple[str, str, int]] = []
     position = match.end()
     adjective = ""
     for _ in range(2):
         word = _NEXT_WORD.match(question, position)
-        if word is None:
-            return None
+        if word is None or word.group("word") in STOPWORDS:
+            break
         noun = word.group("word")
         following = word.group("after").strip().lower()
         known = (
@@ -467,13 +505,14 @@ def _definite_noun(question: str, match: re.Match[str]) -> tuple[str, str, int] 
             or noun in ("one", "ones")
             or (match.group("det").lower() in ("those", "these") and noun.endswith("s"))
         )
-        if known and following not in _NOT_AFTER:
-            return adjective, noun, word.end("word")
-        if known or noun in STOPWORDS:
-            return None
+        if following not in _NOT_AFTER:
+            option = (adjective, noun, word.end("word"))
+            options.insert(0, option) if known else options.append(option)
+        if known or following in _NOT_AFTER:
+            break
         adjective = f"{noun} "
         position = word.end("word") + 1
-    return None
+    return options
 
 
 def _phrases(question: str) -> list[str]:

@@ -191,8 +191,8 @@ def asked_kind(question: str) -> tuple[Kind | None, bool]:
             return Kind.TIME, False
         if word == "where":
             return Kind.PLACE, False
-        if word in ("who", "whom"):
-            return Kind.PERSON, False
+        if word in ("who", "whom") or (word == "whose" and not _head_noun(words[index + 1 :])):
+            return Kind.PERSON, False  # "whose saying ...?" asks for a person
         if word == "how":
             following = words[index + 1] if index + 1 < len(words) else ""
             if following in ("many", "much", "long", "far", "old", "often", "big", "large"):
@@ -221,8 +221,14 @@ def answer_mention(question: str, text: str) -> Mention | None:
     if kind is Kind.PERSON and not (is_person_like(text) or _single_name(text)):
         kind = Kind.ORGANISATION  # "who broadcast it?" -> "CBS", "who introduced it?" -> traders
     if kind is None or (kind is Kind.DESCRIPTION and not named):
-        kind = Kind.THING
-    if re.match(r"(?:about|around|nearly|more than|over|up to|roughly)?\s*[$£€]?\d", text, re.I):
+        # "which journalist ...?" -> "Philip Howard": a name like a person's, asked for with a
+        # noun we do not know, is a person.
+        kind = Kind.PERSON if is_person_like(text) and kind is Kind.DESCRIPTION else Kind.THING
+    if re.match(
+        r"(?:about|around|nearly|more than|over|up to|roughly)?\s*[$£€]?\d[\d,.]*(?=$|[\s%–-])",
+        text,
+        re.I,
+    ):
         kind = Kind.TIME if kind is Kind.TIME else Kind.AMOUNT  # "about 260", "$5 million"
     return Mention(text.strip().rstrip("."), kind, _plural(text), "answer", asked_noun(question))
 
@@ -297,7 +303,16 @@ _OBJECT = re.compile(
     r"(?=\s*\??$|\s+(?:in|on|at|for|by|from|to|with|off|come|largely|usually|first|have|has"
     r"|[a-z]+ed)\b)"
 )
+_POSSESSED = re.compile(
+    r"\b(?:its|his|her|their)\s+(?P<object>(?:[\w+-]+\s+){0,2}?[\w+-]+)"
+    r"(?=\s*\??$|\s+(?:in|on|at|for|by|from|to|with|before|after)\b)"
+)
 _ORDINALS = _set("first second third last next former latter")
+_PARTICIPLES = _set(
+    "sold made built held paid won known given taken seen found born bought brought kept left "
+    "lost led met run set shown spent told thought done gone begun"
+)
+"""Verbs that end a question without "-ed" ("how many were sold"): never a topic."""
 
 
 def topics_in(question: str) -> list[Mention]:
@@ -308,7 +323,8 @@ def topics_in(question: str) -> list[Mention]:
         Mention(match.group("named"), Kind.THING, False, "subject", match.group("noun"))
         for match in _NAMED_TERM.finditer(question)
     ]
-    for match in _OBJECT.finditer(question):
+    for match in [*_OBJECT.finditer(question), *_POSSESSED.finditer(question)]:
+        possessed = match.re is _POSSESSED
         words = match.group("object").split()
         while words and (words[0] in STOPWORDS or words[0] in _QUESTION_WORDS):
             words = words[1:]
@@ -316,11 +332,13 @@ def topics_in(question: str) -> list[Mention]:
             not words
             or words[-1] in STOPWORDS
             or words[-1].endswith(("ed", "ing", "ly", "est"))
-            or words[-1] in _KIND_OF_NOUN
+            or (words[-1] in _KIND_OF_NOUN and not possessed)
             or words[0] in _KIND_OF_NOUN
             or words[-1] in _ORDINALS
+            or words[-1] in _PARTICIPLES
         ):
             continue  # "the fifth-largest", "the word imperialism" (read above), "the first"
         text = " ".join(words)
-        mentions.append(Mention(text, Kind.THING, _plural(text), "subject"))
+        noun = words[-1].lower() if possessed else ""
+        mentions.append(Mention(text, Kind.THING, _plural(text), "subject", noun))
     return mentions
