@@ -200,11 +200,24 @@ def _outcome_row(outcome: Outcome) -> dict[str, object]:
     help="Also ask each follow-up alone, as typed and as the set reads it.",
 )
 @click.option(
+    "--plain-search",
+    is_flag=True,
+    help="Search follow-ups with their reading and context only, without preferring the "
+    "article the last answer cited (to measure what that preference adds).",
+)
+@click.option(
     "--details",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write every turn's reading and answer to this JSON Lines file.",
 )
-def main(followups: Path, data: Path, limit: int, compare: bool, details: Path | None) -> None:
+def main(
+    followups: Path,
+    data: Path,
+    limit: int,
+    compare: bool,
+    plain_search: bool,
+    details: Path | None,
+) -> None:
     """Ask the conversations of FOLLOWUPS turn by turn, as `qa ask --follow-ups` does, and
     report how the follow-ups were read and answered (JSON)."""
     from rich.console import Console
@@ -234,7 +247,12 @@ def main(followups: Path, data: Path, limit: int, compare: bool, details: Path |
         raise click.ClickException(str(error)) from error
 
     def ask(corpus: str, question: str, conversation: Conversation | None) -> Answer:
-        return askers[corpus].ask(question, conversation)
+        asker = askers[corpus]
+        if plain_search and conversation is not None:
+            reading = conversation.read(clean_question(question))
+            hits = asker.retrieve(reading.text, reading.context)
+            return asker.answer_hits(clean_question(question), hits, reading.text)
+        return asker.ask(question, conversation)
 
     tally = run_chats(chats, ask)
     rows = {"with follow-ups": tally.figures()}
