@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 
+from .nouns import (
+    AUXILIARIES,
+    FEMININE,
+    KIND_OF_NOUN,
+    MASCULINE,
+    QUESTION_WORDS,
+    Kind,
+    word_set,
+)
 from .stopwords import STOPWORDS
-
-
-def _set(words: str) -> frozenset[str]:
-    """A set of words written as one string, to keep the lists below readable."""
-    return frozenset(words.split())
-
-
-class Kind(Enum):
-    """What sort of thing a mention is; decides which words can point back at it."""
-
-    PERSON = "person"
-    ORGANISATION = "organisation"
-    PLACE = "place"
-    THING = "thing"
-    TIME = "time"
-    AMOUNT = "amount"
-    DESCRIPTION = "description"
-    """A clause or a long phrase: an answer nothing points back at."""
 
 
 @dataclass(frozen=True)
@@ -47,72 +37,10 @@ class Mention:
     "word" for "imperialism" in "the word imperialism"."""
 
 
-# Nouns that say what kind of thing a question asks for ("which airline", "what year") and what
-# a definite description ("the company", "the city") can point back at.
-_CATEGORY_NOUNS: dict[Kind, frozenset[str]] = {
-    Kind.PERSON: _set(
-        "person man woman star singer poet player quarterback president chief ceo leader actor "
-        "actress bidder heir king queen emperor duke author writer chair founder official "
-        "minister pilot teenager champion winner owner chemist scientist"
-    ),
-    Kind.ORGANISATION: _set(
-        "company companies firm airline airlines retailer automaker network chain team group "
-        "school college university body organisation organization channel party station service "
-        "bank agency club band broadcaster consortium program programme project business brand "
-        "carrier insurer"
-    ),
-    Kind.PLACE: _set(
-        "country countries nation city town state region island continent place area venue "
-        "stadium county park river sea fort port capital village site duchy province"
-    ),
-    Kind.TIME: _set("year date day month century time period decade season era"),
-    Kind.AMOUNT: _set("amount number percentage share price ratio sum figure cost rate total"),
-    Kind.THING: _set(
-        "book play show series film movie song album product model treaty edict act law term word "
-        "theorem test element gas drug card menu deal plan campaign auction lunch sale summit "
-        "invitation war plot stock device vehicle car suv doctrine settlement"
-    ),
-    Kind.DESCRIPTION: _set(
-        "nationality religion position color colour kind type sort style genre role job language "
-        "meaning"
-    ),
-}
-_KIND_OF_NOUN = {noun: kind for kind, nouns in _CATEGORY_NOUNS.items() for noun in nouns}
-EVENT_NOUNS = _set(
-    "deal sale lunch auction campaign summit invitation claim merger split contract extension "
-    "increase rise fall drop average"
-)
-"""Things that happen to someone: "the deal" is read as "the <topic> deal", not replaced."""
-RELATIONAL_NOUNS = _set("score result outcome population winner mvp model")
-"""Things that belong to something: "the final score" is read as "the final score of <topic>"."""
-BROADER = {
-    "company": _set(
-        "airline retailer automaker chain network broadcaster carrier insurer bank firm brand "
-        "business"
-    ),
-    "firm": _set("airline retailer automaker chain insurer bank company"),
-    "term": frozenset({"word"}),
-    "word": frozenset({"term"}),
-    "school": frozenset({"college", "university"}),
-    "country": frozenset({"nation"}),
-    "group": frozenset({"family", "consortium", "investors", "owners", "buyers"}),
-    "nation": frozenset({"country"}),
-}
-"""Nouns that may point back at something introduced with a narrower one ("the company" at
-the answer to "which airline")."""
-
-_QUESTION_WORDS = _set("who whom whose what which when where why how")
-AUXILIARIES = _set(
-    "did does do is was are were has have had will would can could should may might must 's"
-)
 _CONNECTORS = frozenset({"of", "upon", "de", "&", "and", "the", "on", "la", "le", "du"})
 _WORD = re.compile(r"[\w'’.&-]+")
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|da|di|du|van|von|le|la)[-’']")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "across", "to", "into", "of", "off"})
-_FEMININE = _set(
-    "she her hers sister mother wife daughter queen woman girl lady ms mrs miss actress"
-)
-_MASCULINE = _set("he him his brother father husband son king man boy mr sir actor")
 
 
 def gender_of(text: str) -> str:
@@ -120,9 +48,9 @@ def gender_of(text: str) -> str:
     the last such word being the one that names the person)."""
     for word in reversed(text.lower().replace("’", "'").split()):
         word = word.strip(".,;:'\"")
-        if word in _FEMININE:
+        if word in FEMININE:
             return "f"
-        if word in _MASCULINE:
+        if word in MASCULINE:
             return "m"
     return ""
 
@@ -143,7 +71,7 @@ def _plural(text: str) -> bool:
     words = text.split()
     last = words[-1].lower() if words else ""
     if " and " in f" {text.lower()} ":
-        return last not in _KIND_OF_NOUN  # "Sweden and Finland", not "French and Indian War"
+        return last not in KIND_OF_NOUN  # "Sweden and Finland", not "French and Indian War"
     return (
         last.endswith("s")
         and not last.endswith(("ss", "us", "is", "'s", "’s"))
@@ -171,12 +99,12 @@ def _head_noun(words: list[str]) -> str:
     stops = AUXILIARIES
     if words and words[0] in AUXILIARIES:
         words = words[1:]
-        stops = _set("of in on at for by to")
+        stops = word_set("of in on at for by to")
     for noun in words[:5]:
         if noun in stops:
             break
-        if noun in _KIND_OF_NOUN or noun.rstrip("s") in _KIND_OF_NOUN:
-            return noun if noun in _KIND_OF_NOUN else noun.rstrip("s")
+        if noun in KIND_OF_NOUN or noun.rstrip("s") in KIND_OF_NOUN:
+            return noun if noun in KIND_OF_NOUN else noun.rstrip("s")
     return ""
 
 
@@ -185,7 +113,7 @@ def asked_kind(question: str) -> tuple[Kind | None, bool]:
     asks for an organisation and names it; "who" asks for a person or an organisation)."""
     words = _words(question)
     for index, word in enumerate(words):
-        if word not in _QUESTION_WORDS:
+        if word not in QUESTION_WORDS:
             continue
         if word in ("when",):
             return Kind.TIME, False
@@ -201,7 +129,7 @@ def asked_kind(question: str) -> tuple[Kind | None, bool]:
         if word in ("what", "which", "whose"):
             noun = _head_noun(words[index + 1 :])
             if noun:
-                return _KIND_OF_NOUN[noun], True
+                return KIND_OF_NOUN[noun], True
             if _CALLED.search(question):
                 return Kind.THING, True
             return Kind.DESCRIPTION, False
@@ -284,9 +212,9 @@ def names_in(question: str) -> list[Mention]:
 
 
 _SENTENCE_OPENERS = (
-    _QUESTION_WORDS
+    QUESTION_WORDS
     | AUXILIARIES
-    | _set("in on at for by from to with and but so given during after before since")
+    | word_set("in on at for by from to with and but so given during after before since")
 )
 
 
@@ -307,8 +235,8 @@ _POSSESSED = re.compile(
     r"\b(?:its|his|her|their)\s+(?P<object>(?:[\w+-]+\s+){0,2}?[\w+-]+)"
     r"(?=\s*\??$|\s+(?:in|on|at|for|by|from|to|with|before|after)\b)"
 )
-_ORDINALS = _set("first second third last next former latter")
-_PARTICIPLES = _set(
+_ORDINALS = word_set("first second third last next former latter")
+_PARTICIPLES = word_set(
     "sold made built held paid won known given taken seen found born bought brought kept left "
     "lost led met run set shown spent told thought done gone begun"
 )
@@ -326,14 +254,14 @@ def topics_in(question: str) -> list[Mention]:
     for match in [*_OBJECT.finditer(question), *_POSSESSED.finditer(question)]:
         possessed = match.re is _POSSESSED
         words = match.group("object").split()
-        while words and (words[0] in STOPWORDS or words[0] in _QUESTION_WORDS):
+        while words and (words[0] in STOPWORDS or words[0] in QUESTION_WORDS):
             words = words[1:]
         if (
             not words
             or words[-1] in STOPWORDS
             or words[-1].endswith(("ed", "ing", "ly", "est"))
-            or (words[-1] in _KIND_OF_NOUN and not possessed)
-            or words[0] in _KIND_OF_NOUN
+            or (words[-1] in KIND_OF_NOUN and not possessed)
+            or words[0] in KIND_OF_NOUN
             or words[-1] in _ORDINALS
             or words[-1] in _PARTICIPLES
         ):
