@@ -34,6 +34,7 @@ class Entity:
     person: bool = False
     """Known to be a person (an answer to "who", or someone "he" or "she" was read as)."""
     score: float = -99.0
+    """How likely a word points at it: its best mention's weight, less 3 for each turn since."""
     bound_by: set[str] = field(default_factory=set)
     """Pronoun classes ("he", "it", "they") that were read as this entity in the last turns."""
     mentions: int = 0
@@ -167,7 +168,7 @@ class Discourse:
         return chosen[1] if chosen else None
 
     def topic(self) -> str | None:
-        """What the chat is about: the most mentioned thing, the most recent on a tie."""
+        """What the chat is about: the most mentioned thing; on a tie, the one named first."""
         entities = [
             e
             for e in self.entities
