@@ -157,6 +157,11 @@ def gold_answer(turn: Turn) -> Answer:
     return Answer(turn.question, found=True, text=turn.answers[0], confidence=1.0)
 
 
+def reading_figures(tally: Tally) -> dict[str, float]:
+    """A tally's figures about reading only (its answers were given, not found)."""
+    return {name: value for name, value in tally.figures().items() if "answered" not in name}
+
+
 def readings_with_gold_answers(chats: list[Chat]) -> Tally:
     """How the turns are read when every earlier turn got its expected answer: the resolver
     alone, without a corpus (what the unit tests check)."""
@@ -200,6 +205,11 @@ def _outcome_row(outcome: Outcome) -> dict[str, object]:
     help="Also ask each follow-up alone, as typed and as the set reads it.",
 )
 @click.option(
+    "--resolver-only",
+    is_flag=True,
+    help="Only read the turns, each earlier one given its expected answer (needs no articles).",
+)
+@click.option(
     "--plain-search",
     is_flag=True,
     help="Search follow-ups with their reading and context only, without preferring the "
@@ -215,6 +225,7 @@ def main(
     data: Path,
     limit: int,
     compare: bool,
+    resolver_only: bool,
     plain_search: bool,
     details: Path | None,
 ) -> None:
@@ -231,6 +242,10 @@ def main(
     from .settings import Settings, data_home
 
     chats = load_chats(followups)[: limit or None]
+    if resolver_only:
+        figures = reading_figures(readings_with_gold_answers(chats))
+        click.echo(json.dumps({"resolver alone": figures}, indent=2))
+        return
     settings = Settings(library=data_home() / "libraries" / "followup-eval")
     reader = make_reader("reader")
     embedder = MiniLMEmbedder()
@@ -273,9 +288,9 @@ def main(
                     for o, a in zip(follow, answers, strict=True)
                 )
             }
-    rows["resolver alone, earlier turns answered as expected"] = readings_with_gold_answers(
-        chats
-    ).figures()
+    rows["resolver alone, earlier turns answered as expected"] = reading_figures(
+        readings_with_gold_answers(chats)
+    )
     if details:
         details.write_text(
             "".join(json.dumps(_outcome_row(o), ensure_ascii=False) + "\n" for o in tally.outcomes)
