@@ -75,7 +75,7 @@ class Discourse:
                 # A place the question is set in ("in California") is the least likely, and
                 # what a pronoun inside the question owns ("their inherent difficulty") is
                 # seldom what the next turn is about.
-                weight = -1.0 if mention.role == "place" else 0.25 if mention.noun else 1.0
+                weight = {"place": -1.0, "owned": 0.25}.get(mention.role, 1.0)
                 mentions.append((mention, weight))
             if answer.found:
                 said = answer_mention(reading, answer.text)

@@ -29,9 +29,10 @@ class Mention:
     text: str
     kind: Kind
     plural: bool = False
-    role: str = "other"
-    """"answer", "subject" (what the question is about), "place" (a place it is set in) or
-    "other"."""
+    role: str = "subject"
+    """"answer"; "subject" (what the question is about); "actor" (a name right after "did" or
+    "is": "did LeBron James sign"); "place" (where the question is set: "in California");
+    "owned" (what a pronoun of the question owns: "its HDTV service")."""
     noun: str = ""
     """The noun it was introduced with: "airline" for the answer to "which airline ...?",
     "word" for "imperialism" in "the word imperialism"."""
@@ -268,5 +269,6 @@ def topics_in(question: str) -> list[Mention]:
             continue  # "the fifth-largest", "the word imperialism" (read above), "the first"
         text = " ".join(words)
         noun = words[-1].lower() if possessed else ""
-        mentions.append(Mention(text, Kind.THING, _plural(text), "subject", noun))
+        role = "owned" if possessed else "subject"
+        mentions.append(Mention(text, Kind.THING, _plural(text), role, noun))
     return mentions
