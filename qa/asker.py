@@ -18,10 +18,9 @@ from index import (
 )
 
 from .answer import Answer, Candidate, Citation
-from .conversation import Conversation, prefer_articles
+from .conversation import Conversation
 from .eval_metrics import normalize_answer
 from .extractor import Extraction, SentenceReader
-from .followups import Reading
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
 from .settings import Settings
@@ -75,7 +74,7 @@ class Asker:
     def embedder(self) -> Embedder:
         return self.library.embedder
 
-    def retrieve(self, question: str, context: str = "", limit: int | None = None) -> list[Hit]:
+    def retrieve(self, question: str, context: str = "") -> list[Hit]:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""
         query = f"{question} {context}".strip() if context else question
         vector = self.embedder.encode_queries([query])[0]
@@ -83,7 +82,7 @@ class Asker:
             self.library,
             query,
             vector,
-            limit=limit or self.settings.top_k,
+            limit=self.settings.top_k,
             depth=self.settings.depth,
             mode=self.mode,
         )
@@ -122,16 +121,10 @@ class Asker:
         question = clean_question(question)
         if conversation is None:
             return self.answer_hits(question, self.retrieve(question), question)
+        # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
         reading = conversation.read(question)
-        return self.answer_hits(question, self._follow_up_hits(reading), reading.text)
-
-    def _follow_up_hits(self, reading: Reading) -> list[Hit]:
-        """Passages for a question read in a chat: a follow-up is searched with the last
-        answer's words, and the article that answer cited keeps its passages among those read."""
-        if not reading.articles:
-            return self.retrieve(reading.text, reading.context)
-        hits = self.retrieve(reading.text, reading.context, limit=self.settings.depth)
-        return prefer_articles(hits, reading.articles, self.settings.top_k)
+        hits = self.retrieve(reading.text, reading.context)
+        return self.answer_hits(question, hits, reading.text)
 
     def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
         """The answer found in already retrieved passages (`read_as`: the question resolved)."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from .answer import Answer
 from .followups import Reader, Reading
-from .retrieval import Hit
 
 
 @dataclass
@@ -61,15 +60,3 @@ class Conversation:
                 lines.append(f"{citation.number}. {where}: “{citation.sentence}”")
             lines.append("")
         return "\n".join(lines)
-
-
-def prefer_articles(hits: list[Hit], articles: tuple[int, ...], limit: int) -> list[Hit]:
-    """The `limit` passages a follow-up reads: the best passage of all, then the best of the
-    articles the chat was reading ("when?" is most often answered where the last answer was),
-    then the rest, each kept in its rank."""
-    if not hits:
-        return []
-    chosen = [hits[0]]
-    chosen += [h for h in hits[1:] if h.passage.article.id in articles][: limit - 1]
-    chosen += [h for h in hits if h not in chosen][: limit - len(chosen)]
-    return sorted(chosen, key=hits.index)

@@ -210,12 +210,6 @@ def _outcome_row(outcome: Outcome) -> dict[str, object]:
     help="Only read the turns, each earlier one given its expected answer (needs no articles).",
 )
 @click.option(
-    "--plain-search",
-    is_flag=True,
-    help="Search follow-ups with their reading and context only, without preferring the "
-    "article the last answer cited (to measure what that preference adds).",
-)
-@click.option(
     "--details",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write every turn's reading and answer to this JSON Lines file.",
@@ -226,7 +220,6 @@ def main(
     limit: int,
     compare: bool,
     resolver_only: bool,
-    plain_search: bool,
     details: Path | None,
 ) -> None:
     """Ask the conversations of FOLLOWUPS turn by turn, as `qa ask --follow-ups` does, and
@@ -262,12 +255,7 @@ def main(
         raise click.ClickException(str(error)) from error
 
     def ask(corpus: str, question: str, conversation: Conversation | None) -> Answer:
-        asker = askers[corpus]
-        if plain_search and conversation is not None:
-            reading = conversation.read(clean_question(question))
-            hits = asker.retrieve(reading.text, reading.context)
-            return asker.answer_hits(clean_question(question), hits, reading.text)
-        return asker.ask(question, conversation)
+        return askers[corpus].ask(question, conversation)
 
     tally = run_chats(chats, ask)
     rows = {"with follow-ups": tally.figures()}

@@ -55,8 +55,6 @@ class Reading:
     """True when the question needed the earlier turns."""
     context: str = ""
     """Words from the earlier turns that retrieval may add to the question."""
-    articles: tuple[int, ...] = ()
-    """Articles the earlier answers cited, whose passages a follow-up prefers."""
 
 
 _CLASS = {
@@ -102,7 +100,7 @@ class Reader:
             return Reading(text, follow_up)
         citation = last.citations[0]
         context = f"{last.text} {citation.title}".strip()
-        return Reading(text, follow_up, context, (citation.article_id,))
+        return Reading(text, follow_up, context)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -10,11 +10,10 @@ import pytest
 from click.testing import CliRunner
 from support import SEEDS
 
-from index import Article, StoredArticle, StoredPassage
-from qa import Answer, Citation, Conversation, History, Hit
+from qa import Answer, Citation, Conversation, History
 from qa.cli import EXIT_NOT_FOUND, cli
-from qa.conversation import prefer_articles
 from qa.followup_eval import load_chats, readings_with_gold_answers
+from qa.followups import Reading
 
 
 def answer(text: str, found: bool = True) -> Answer:
@@ -252,12 +251,12 @@ def test_questions_that_stand_alone_are_read_as_typed() -> None:
         assert chat.read(question).context == ""
 
 
-def test_a_follow_up_prefers_the_article_the_last_answer_cited() -> None:
+def test_a_follow_up_is_searched_with_the_last_answer_and_its_article_title() -> None:
     chat = chat_of(("who raised sanctions?", "Boris Johnson"))
     reading = chat.read("what did he say?")
     assert (reading.text, reading.follow_up) == ("what did Boris Johnson say?", True)
-    assert reading.articles == (1,)
-    assert chat.read("who won the cup?").articles == ()
+    assert reading.context == "Boris Johnson G7 meets"
+    assert chat.read("who won the cup?") == Reading("who won the cup?")
 
 
 @pytest.fixture(scope="module")
@@ -318,15 +317,3 @@ def test_follow_ups_need_questions_from_standard_input() -> None:
     result = CliRunner().invoke(cli, ["ask", "--follow-ups", "what did he say?"])
     assert result.exit_code == 2
     assert "--follow-ups reads a conversation from standard input" in result.output
-
-
-def test_prefer_articles_reads_the_best_passage_then_the_chats_article() -> None:
-    def hit(passage_id: int, article_id: int) -> Hit:
-        article = StoredArticle(article_id, Article(f"a{article_id}", "text", "t", "s", "p"))
-        return Hit(StoredPassage(passage_id, article, 0, 4), 1.0 / passage_id, 0.5, None, None)
-
-    hits = [hit(1, 7), hit(2, 8), hit(3, 7), hit(4, 9), hit(5, 9), hit(6, 8), hit(7, 8)]
-    chosen = prefer_articles(hits, (8,), 4)
-    assert [h.passage.id for h in chosen] == [1, 2, 6, 7]  # best overall, then article 8
-    assert prefer_articles(hits, (), 3) == hits[:3]
-    assert prefer_articles([], (8,), 3) == []
