@@ -136,13 +136,18 @@ class Reader:
         for match in _PRONOUN.finditer(offset_question):
             word = match.group("word")
             taken = frozenset(v.lower() for v in bindings.values())
-            meaning = self._pronoun(word, offset_question, match.start(), taken)
+            cls = _CLASS.get(word.lower())
+            if cls in bindings:  # "how old was he when he got his license?": one person
+                meaning: str | None = bindings[cls]
+                if word.lower() in _POSSESSIVES:
+                    meaning = f"{meaning}'s"
+            else:
+                meaning = self._pronoun(word, offset_question, match.start(), taken)
             if meaning is None:
                 continue
             pieces.append(offset_question[position : match.start()])
             pieces.append(meaning)
             position = match.end()
-            cls = _CLASS.get(word.lower())
             if cls:
                 bindings[cls] = meaning.removesuffix("'s")
         pieces.append(offset_question[position:])
@@ -203,7 +208,7 @@ class Reader:
                 if kind is not Kind.DESCRIPTION and not adjective
                 else None
             )
-        if self._said_before(noun):
+        if det == "the" and self._said_before(noun):  # not "schools that charge"
             # "the recall" after "which company recalled its swings?": what the chat was about.
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None

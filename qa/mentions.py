@@ -99,6 +99,10 @@ def _head_noun(words: list[str]) -> str:
     """The category noun of "which airline ...", or of "what was the first settlement ..."."""
     stops = AUXILIARIES
     if words and words[0] in AUXILIARIES:
+        # "what was the first settlement ...?" asks for a settlement; "what are private schools
+        # funded by?" does not ask for a school.
+        if len(words) < 2 or words[1] not in ("the", "a", "an"):
+            return ""
         words = words[1:]
         stops = word_set("of in on at for by to")
     for noun in words[:5]:
