@@ -128,11 +128,12 @@ class Asker:
 
     def _ask(self, question: str, conversation: Conversation | None) -> Answer:
         question = clean_question(question)
-        read_as, context = question, ""
-        if conversation is not None:
-            read_as = conversation.resolve(question)
-            context = conversation.context(question)
-        return self.answer_hits(question, self.retrieve(read_as, context), read_as)
+        if conversation is None:
+            return self.answer_hits(question, self.retrieve(question), question)
+        # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
+        reading = conversation.read(question)
+        hits = self.retrieve(reading.text, reading.context)
+        return self.answer_hits(question, hits, reading.text)
 
     def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
         """The answer found in already retrieved passages (`read_as`: the question resolved)."""

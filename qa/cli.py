@@ -16,6 +16,7 @@ from rich.console import Console
 from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import QuestionError, open_asker, open_library
+from .conversation import Conversation
 from .engines import engine_options, make_engine
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text, unwrapped
@@ -107,6 +108,13 @@ def cli(library: str | None) -> None:
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option(
+    "--follow-ups",
+    "follow_ups",
+    is_flag=True,
+    help="With '-': the lines are one conversation, each read after the ones before it, as in "
+    "the chat; an empty line starts a new conversation.",
+)
+@click.option(
     "--mode",
     type=click.Choice([m.value for m in Mode]),
     default=Mode.HYBRID.value,
@@ -114,11 +122,15 @@ def cli(library: str | None) -> None:
     help="Which rankings retrieval uses.",
 )
 @library_option
-def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None) -> None:
+def ask(
+    question: tuple[str, ...], as_json: bool, follow_ups: bool, mode: str, library: str | None
+) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
 
     QUESTION "-" reads questions from standard input, one per line, and answers each in turn
-    (with --json, one JSON object per line, whose "found" says whether it was answered).
+    (with --json, one JSON object per line, whose "found" says whether it was answered). With
+    --follow-ups they are a conversation: "what did he say?" is read after the question before
+    it, and `read_as` says how; an empty line starts a new conversation.
 
     Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
     has gone through every line, whatever the answers, and with 3 only when not one question
@@ -128,9 +140,15 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     Examples:
       qa ask "who raised sanctions?"
       qa ask --json - < questions.txt > answers.jsonl
+      printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
     """
     settings = make_settings(library)
     many = question == ("-",)
+    if follow_ups and not many:
+        raise click.UsageError(
+            "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
+        )
+    conversation = Conversation() if follow_ups else None
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     try:
@@ -140,9 +158,10 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
         asker.mode = Mode(mode)
         for number, text in enumerate(questions, 1):
             if many and not text:
+                conversation = Conversation() if follow_ups else None  # a new conversation
                 continue
             try:
-                answer = asker.ask(text)
+                answer = asker.ask(text, conversation)
             except QuestionError as error:
                 if not many:
                     raise
@@ -151,12 +170,16 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
                 continue
             answered += answer.found
             declined += not answer.found
+            if conversation is not None:
+                conversation.add(text, answer)
             if as_json:
                 indent = None if many else 2
                 click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
             else:
                 if many:
                     click.echo(f"› {safe(text)}")
+                if answer.read_as:
+                    click.echo(f"  read as “{safe(answer.read_as)}”")
                 print_answer(Console(), answer)
                 if many:
                     click.echo()

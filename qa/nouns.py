@@ -1,0 +1,90 @@
+"""The words follow-ups are read with: kinds of things, the nouns that name them, question words.
+
+Kept apart from the code that reads questions so the lists can grow without hiding the logic.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one string, to keep the lists readable."""
+    return frozenset(words.split())
+
+
+class Kind(Enum):
+    """What sort of thing a mention is; decides which words can point back at it."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PLACE = "place"
+    THING = "thing"
+    TIME = "time"
+    AMOUNT = "amount"
+    DESCRIPTION = "description"
+    """A clause or a long phrase: an answer nothing points back at."""
+
+
+# Nouns that say what kind of thing a question asks for ("which airline", "what year") and what
+# a definite description ("the company", "the city") can point back at.
+_CATEGORY_NOUNS: dict[Kind, frozenset[str]] = {
+    Kind.PERSON: word_set(
+        "person man woman star singer poet player quarterback president chief ceo leader actor "
+        "actress bidder heir king queen emperor duke author writer chair founder official "
+        "minister pilot teenager champion winner owner chemist scientist"
+    ),
+    Kind.ORGANISATION: word_set(
+        "company companies firm airline airlines retailer automaker network chain team group "
+        "school college university body organisation organization channel party station service "
+        "bank agency club band broadcaster consortium program programme project business brand "
+        "carrier insurer"
+    ),
+    Kind.PLACE: word_set(
+        "country countries nation city town state region island continent place area venue "
+        "stadium county park river sea fort port capital village site duchy province"
+    ),
+    Kind.TIME: word_set("year date day month century time period decade season era"),
+    Kind.AMOUNT: word_set("amount number percentage share price ratio sum figure cost rate total"),
+    Kind.THING: word_set(
+        "book play show series film movie song album product model treaty edict act law term word "
+        "theorem test element gas drug card menu deal plan campaign auction lunch sale summit "
+        "invitation war plot stock device vehicle car suv doctrine settlement"
+    ),
+    Kind.DESCRIPTION: word_set(
+        "nationality religion position color colour kind type sort style genre role job language "
+        "meaning"
+    ),
+}
+KIND_OF_NOUN = {noun: kind for kind, nouns in _CATEGORY_NOUNS.items() for noun in nouns}
+EVENT_NOUNS = word_set(
+    "deal sale lunch auction campaign summit invitation claim merger split contract extension "
+    "increase rise fall drop average"
+)
+"""Things that happen to someone: "the deal" is read as "the <topic> deal", not replaced."""
+RELATIONAL_NOUNS = word_set("score result outcome population winner mvp model")
+"""Things that belong to something: "the final score" is read as "the final score of <topic>"."""
+BROADER = {
+    "company": word_set(
+        "airline retailer automaker chain network broadcaster carrier insurer bank firm brand "
+        "business"
+    ),
+    "firm": word_set("airline retailer automaker chain insurer bank company"),
+    "term": frozenset({"word"}),
+    "word": frozenset({"term"}),
+    "school": frozenset({"college", "university"}),
+    "country": frozenset({"nation"}),
+    "group": frozenset({"family", "consortium", "investors", "owners", "buyers"}),
+    "nation": frozenset({"country"}),
+}
+"""Nouns that may point back at something introduced with a narrower one ("the company" at
+the answer to "which airline")."""
+
+QUESTION_WORDS = word_set("who whom whose what which when where why how")
+AUXILIARIES = word_set(
+    "did does do is was are were has have had will would can could should may might must 's"
+)
+FEMININE = word_set(
+    "she her hers sister mother wife daughter queen woman girl lady ms mrs miss actress"
+)
+MASCULINE = word_set("he him his brother father husband son king man boy mr sir actor")
