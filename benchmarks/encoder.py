@@ -39,9 +39,10 @@ def passages(library: Library) -> list[str]:
 
 
 def compare(
-    data: Path, limit: int, backends: tuple[str, ...] = ("torch", "onnx")
+    data: Path, limit: int, backends: tuple[str, ...] = ("torch", "onnx"), rounds: int = 3
 ) -> dict[str, float]:
-    """Speed of each backend on the same passages, and retrieval recall with each."""
+    """Speed of each backend on the same passages (`rounds` timed passes each, interleaved;
+    0 for recall alone), and retrieval recall with each."""
     dataset = load_dataset(data / "squad-v1.1-dev.split-dev.json")
     settings = Settings(library=Path("/unused"))
     encoders = {backend: MiniLMEmbedder(backend=backend) for backend in backends}
@@ -51,19 +52,19 @@ def compare(
             backend: build_library(dataset, Path(work), embedder, settings, tag=backend)
             for backend, embedder in encoders.items()
         }
-        texts = passages(libraries["torch"])
+        texts = passages(next(iter(libraries.values())))
         rates: dict[str, list[float]] = {backend: [] for backend in encoders}
         for embedder in encoders.values():
             embedder.encode(texts[:64])  # load the model outside the timing
-        for _ in range(3):
+        for _ in range(rounds):
             for backend, embedder in encoders.items():
                 began = time.perf_counter()
                 embedder.encode(texts)
                 rates[backend].append(len(texts) / (time.perf_counter() - began))
         figures["passages"] = float(len(texts))
-        for backend in encoders:
+        for backend in encoders if rounds else ():
             figures[f"{backend} passages/s"] = statistics.median(rates[backend])
-        for backend in encoders:
+        for backend in encoders if rounds else ():
             if backend != "torch" and "torch" in encoders:
                 figures[f"{backend} speed-up"] = (
                     figures[f"{backend} passages/s"] / figures["torch passages/s"]
@@ -82,9 +83,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--limit", type=int, default=1500)
     parser.add_argument("--backends", default="torch,onnx")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes (0: recall only)")
     args = parser.parse_args()
     backends = tuple(args.backends.split(","))
-    print(json.dumps(compare(args.data, args.limit, backends), indent=2))
+    print(json.dumps(compare(args.data, args.limit, backends, args.rounds), indent=2))
 
 
 if __name__ == "__main__":

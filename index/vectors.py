@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ COMPACT_PROBES = 64
 COMPACT_TOLERANCE = 0.01
 """Largest difference per component allowed between a decoded compact-tier vector and the
 vector added (measured 0.004 at most on real passage vectors; tests/test_index/test_vectors.py)."""
-COMPACT_TRAINING = 200_000
+RERANK = 4
+"""Candidates per wanted passage that the compact tier re-scores with exact vectors."""
+COMPACT_TRAINING = 100_000
 """Vectors the compact tier's centroids are trained on: the first ones the store yields (its
 lists are filled in one pass, so the sample cannot wait for the last batch)."""
 TIERS = ("flat", "ivf", "compact")
@@ -195,13 +197,27 @@ class VectorIndex:
             )
         return np.asarray(self.index.reconstruct(int(passage_id)), dtype=np.float32)
 
-    def search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the nearest passages, best first."""
+    def search(
+        self,
+        vector: np.ndarray,
+        limit: int,
+        exact: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the nearest passages, best first. In the compact tier,
+        `exact` (the stored float vectors of an array of ids, e.g. from SQLite) re-scores
+        RERANK times as many candidates as asked for, so near-ties come out in exact order."""
         if len(self) == 0 or limit <= 0:
             return []
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        scores, ids = self.index.search(query, min(limit, len(self)))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        wanted = limit * RERANK if exact is not None and self.tier == "compact" else limit
+        scores, ids = self.index.search(query, min(wanted, len(self)))
+        found = ids[0][ids[0] >= 0]
+        if wanted == limit:
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        assert exact is not None
+        rescored = exact(found) @ query[0]
+        best = np.argsort(-rescored, kind="stable")[:limit]
+        return [(int(found[row]), float(rescored[row])) for row in best]
 
 
 def _inverted_file(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
@@ -232,8 +248,10 @@ def _compact(dimension: int, batches: Iterator[tuple[np.ndarray, np.ndarray]], c
     import faiss
 
     lists = _lists(count)
+    # The centroids are found by a small HNSW graph, not compared one by one: assigning 100M
+    # passages to 40,000 lists by brute force would take 100M x 40,000 dot products.
     index = faiss.index_factory(
-        dimension, f"IVF{lists},{COMPACT_CODEC}", faiss.METRIC_INNER_PRODUCT
+        dimension, f"IVF{lists}_HNSW32,{COMPACT_CODEC}", faiss.METRIC_INNER_PRODUCT
     )
     wanted = max(lists, min(count, COMPACT_TRAINING))
     held: list[tuple[np.ndarray, np.ndarray]] = []

@@ -139,3 +139,30 @@ def test_the_float_tiers_return_the_very_vectors_added() -> None:
         assert index.tier == tier and index.tolerance == 0.0
         assert np.array_equal(index.ids(), ids)
         assert np.array_equal(index.vector(21), vectors[3])
+
+
+def test_the_compact_tier_re_scores_its_candidates_with_exact_vectors() -> None:
+    vectors = unit_vectors(6000)
+    ids = np.arange(6000, dtype=np.int64) + 1
+    compact = VectorIndex.build(64, [(ids, vectors)], count=6000, tier="compact")
+    exact = VectorIndex.build(64, [(ids, vectors)], count=6000, tier="flat")
+    asked: list[np.ndarray] = []
+
+    def stored(wanted: np.ndarray) -> np.ndarray:
+        asked.append(wanted)
+        return vectors[wanted - 1]
+
+    recalls, plain = [], []
+    for query in unit_vectors(30, seed=2):
+        truth = {i for i, _ in exact.search(query, 10)}
+        found = compact.search(query, 10, exact=stored)
+        assert len(asked[-1]) == 10 * vectors_module.RERANK
+        # The scores are exact cosines, best first.
+        cosines = [float(vectors[i - 1] @ query) for i, _ in found]
+        assert [s for _, s in found] == pytest.approx(cosines, abs=1e-6)
+        assert cosines == sorted(cosines, reverse=True)
+        recalls.append(len(truth & {i for i, _ in found}) / 10)
+        plain.append(len(truth & {i for i, _ in compact.search(query, 10)}) / 10)
+    assert np.mean(recalls) >= 0.95 and np.mean(recalls) >= np.mean(plain)
+    # Tiers that keep floats need no second look.
+    assert exact.search(vectors[0], 3, exact=stored)[0][0] == 1 and len(asked) == 30
