@@ -164,6 +164,9 @@ def search(
     inverted = faiss.extract_index_ivf(index.index)
     if probes:
         inverted.nprobe = probes
+        quantizer = faiss.downcast_index(inverted.quantizer)
+        if isinstance(quantizer, faiss.IndexHNSW):
+            quantizer.hnsw.efSearch = max(quantizer.hnsw.efSearch, 2 * probes)
     floats = np.load(work / f"{size}-floats.npy", mmap_mode="r")
 
     def exact(ids: np.ndarray) -> np.ndarray:
