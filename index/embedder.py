@@ -15,11 +15,11 @@ from .errors import ModelUnavailable
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BACKENDS = ("auto", "torch", "bf16", "onnx")
 """How passages are embedded: the fp32 model under torch, torch with bf16 matrix products
-(autocast), the int8 ONNX export, or "auto": torch on an NVIDIA GPU; on a CPU the faster of bf16
-and int8 ONNX as measured once on this machine (`index/encoder_choice.py`) when given a file to
-remember it in, else bf16 where the CPU has bf16 units and int8 ONNX elsewhere. On 2 CPU cores
-without bf16 units int8 ONNX ran 1.95x the rate of fp32 torch; SQuAD dev R@5 of each is within
-0.5 points of fp32 (`python -m benchmarks.encoder`, docs/performance.md)."""
+(autocast), the int8 ONNX export, or "auto": torch on an NVIDIA GPU; on a CPU the fastest of
+bf16, fp32 and int8 ONNX as measured once on this machine (`index/encoder_choice.py`) when given
+a file to remember it in, else bf16 where the CPU has bf16 units and int8 ONNX elsewhere. SQuAD
+dev R@5 of bf16 and int8 is within 0.5 points of fp32 (`python -m benchmarks.encoder`,
+docs/performance.md)."""
 ONNX_BATCH = 8
 """Texts per ONNX run: small batches were fastest on CPU (8: 76 passages/s, 64: 61, 128: 51)."""
 MAX_TOKENS = 256
@@ -98,7 +98,8 @@ class MiniLMEmbedder:
 
         if self.choice_file is None:
             return "bf16" if encoder_choice.has_bf16_units(encoder_choice.cpu_flags()) else "onnx"
-        encoders: dict[str, Any] = {"bf16": self._encode_bf16}
+        # fp32 torch too: under heavy load from other processes it beat int8 ONNX (docs).
+        encoders: dict[str, Any] = {"bf16": self._encode_bf16, "torch": self._encode_torch}
         if self._onnx is not None:
             encoders["onnx"] = lambda texts: self._encode_onnx(texts, self._onnx)
         import torch

@@ -1,8 +1,9 @@
 """Which passage encoder is fastest on this machine: measured once, then remembered.
 
 The candidates compute the same vectors at different speeds depending on the CPU: bf16 under
-torch wins where the CPU multiplies bf16 in hardware (AMX, AVX-512 BF16), the int8 ONNX export
-elsewhere. Flags can be hidden by a virtual machine, so the choice is measured, not guessed,
+torch should win where the CPU multiplies bf16 in hardware (AMX, AVX-512 BF16), the int8 ONNX
+export elsewhere, but a busy machine can reorder them (fp32 torch beat int8 ONNX here under a
+load average of 10). Flags can be hidden by a virtual machine, so the choice is measured,
 and kept in a small JSON file keyed by the CPU and the libraries' versions; a question never
 waits for it (questions are always encoded by the quickest encoder to load).
 """
