@@ -23,6 +23,7 @@ from .encoder import compare, passages
 
 ROOT = Path(__file__).resolve().parent.parent
 QA = str(Path(sys.executable).parent / "qa")
+KEEP_FROM = "<!-- measured by other benchmarks -->"
 
 
 def timed(command: list[str], env: dict[str, str], runs: int = 3) -> float:
@@ -134,7 +135,11 @@ def main() -> None:
         "![query latency and memory by size](scaling.png)",
         "",
     ]
-    (ROOT / "docs" / "performance.md").write_text("\n".join(lines))
+    path = ROOT / "docs" / "performance.md"
+    # Sections measured by other benchmarks (benchmarks/backends.py) are written by hand: keep.
+    kept = path.read_text() if path.exists() else ""
+    kept = kept[kept.index(KEEP_FROM) :] if KEEP_FROM in kept else ""
+    path.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
     print(json.dumps(results, indent=2))
 
 

@@ -13,10 +13,13 @@ import numpy as np
 from .errors import ModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-BACKENDS = ("auto", "torch", "onnx")
-"""How passages are embedded: the fp32 model under torch, the int8 ONNX export, or "auto": torch
-on an NVIDIA GPU, else int8 ONNX (on 2 CPU cores 1.95x the rate of torch, with SQuAD dev R@5
-within 0.2 points; `python -m benchmarks.encoder`)."""
+BACKENDS = ("auto", "torch", "bf16", "onnx")
+"""How passages are embedded: the fp32 model under torch, torch with bf16 matrix products
+(autocast), the int8 ONNX export, or "auto": torch on an NVIDIA GPU; on a CPU the fastest of
+bf16, fp32 and int8 ONNX as measured once on this machine (`index/encoder_choice.py`) when given
+a file to remember it in, else bf16 where the CPU has bf16 units and int8 ONNX elsewhere. SQuAD
+dev R@5 of bf16 and int8 is within 0.5 points of fp32 (`python -m benchmarks.encoder`,
+docs/performance.md)."""
 ONNX_BATCH = 8
 """Texts per ONNX run: small batches were fastest on CPU (8: 76 passages/s, 64: 61, 128: 51)."""
 MAX_TOKENS = 256
@@ -66,6 +69,7 @@ class MiniLMEmbedder:
         device: str | None = None,
         backend: str = "auto",
         quick_start: bool = False,
+        choice_file: Path | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -74,9 +78,34 @@ class MiniLMEmbedder:
         self.quick_start = quick_start
         """For a process that asks one question: the question encoder skips graph optimisation
         (it loads in 45 ms instead of 155 and encodes one question in 33 ms instead of 3)."""
-        if backend == "auto":
-            backend = "torch" if device not in (None, "cpu") or _nvidia_gpu() else "onnx"
-        self.backend = backend
+        self.choice_file = choice_file
+        """Where the measured choice of passage encoder is remembered (`backend="auto"` on a
+        CPU); measured at the first `encode`, never for questions."""
+        if backend == "auto" and (device not in (None, "cpu") or _nvidia_gpu()):
+            backend = "torch"
+        self._backend = backend
+
+    @property
+    def backend(self) -> str:
+        """The passage encoder in use: "torch", "bf16" or "onnx" ("auto" resolved on first use)."""
+        if self._backend == "auto":
+            self._backend = self._choose_backend()
+        return self._backend
+
+    def _choose_backend(self) -> str:
+        """On a CPU: the measured choice when there is a file to keep it in, else by CPU flags."""
+        from . import encoder_choice
+
+        if self.choice_file is None:
+            return "bf16" if encoder_choice.has_bf16_units(encoder_choice.cpu_flags()) else "onnx"
+        # fp32 torch too: under heavy load from other processes it beat int8 ONNX (docs).
+        encoders: dict[str, Any] = {"bf16": self._encode_bf16, "torch": self._encode_torch}
+        if self._onnx is not None:
+            encoders["onnx"] = lambda texts: self._encode_onnx(texts, self._onnx)
+        import torch
+
+        key = encoder_choice.machine_key(torch.get_num_threads())
+        return encoder_choice.choose(self.choice_file, key, encoders)
 
     @cached_property
     def _model(self) -> Any:
@@ -110,6 +139,11 @@ class MiniLMEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend == "onnx" and self._onnx is not None:
             return self._encode_onnx(texts, self._onnx)
+        if self.backend == "bf16":
+            return self._encode_bf16(texts)
+        return self._encode_torch(texts)
+
+    def _encode_torch(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -118,6 +152,17 @@ class MiniLMEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _encode_bf16(self, texts: Sequence[str]) -> np.ndarray:
+        """The torch model with matrix products in bf16 (autocast keeps layer norms, softmax
+        and the pooled sums in fp32); renormalised in fp32."""
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            vectors = self._encode_torch(texts)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        unit: np.ndarray = vectors / np.maximum(norms, 1e-12)
+        return unit
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces in each text as the model's own tokenizer cuts them."""

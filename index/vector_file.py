@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .manifest import Manifest
 from .store import Store
-from .vectors import VectorIndex, wants_exact
+from .vectors import VectorIndex, tier_for
 
 VECTORS_NAME = "vectors.faiss"
 
@@ -60,8 +60,8 @@ def follow(
         vectors.remove(removed)
         ids, batch = store.vectors_for(set(added) - set(removed))
         vectors.add(ids, batch)
-        if vectors.exact != wants_exact(len(vectors)):
-            vectors = from_store(store, dimension)  # grew past (or shrank below) exact search
+        if vectors.tier != tier_for(len(vectors)):
+            vectors = from_store(store, dimension)  # grew past (or shrank below) a tier's size
     else:
         vectors = from_store(store, dimension)
     articles, passages = store.counts()

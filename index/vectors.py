@@ -1,13 +1,18 @@
 """The FAISS half of an index: inner-product search over unit vectors, keyed by passage id.
 
-Exact search while the library is small enough for it to be fast; beyond EXACT_LIMIT passages an
-inverted-file index (IVF) that reads only the lists nearest the question."""
+Three tiers by size (`tier_for`): exact search while the library is small enough for it to be
+fast; beyond EXACT_LIMIT passages an inverted-file index (IVF) that reads only the lists nearest
+the question; beyond COMPACT_LIMIT an IVF index whose lists hold 8-bit codes instead of floats
+(4x smaller), trained on the first vectors and filled batch by batch, so a library of 100M
+passages is built without holding its vectors in memory. Files are mapped at question time, so
+resident memory grows with the lists a search reads, not with the library."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,31 @@ PROBES = 128
 """Inverted lists read per question in the IVF index: recall@10 against exact search was 0.988
 with 64 of 2,190 lists at 300k passages, so twice that, for ≥ 0.99."""
 _TRAINING_PER_LIST = 64
+COMPACT_LIMIT = 2_000_000
+"""Passages above which the lists hold codes (`COMPACT_CODEC`), not floats: at 2M passages the
+IVF-Flat index takes 3.1 GB and its build holds every vector twice; see docs/scale.md."""
+COMPACT_CODEC = "SQ8"
+"""8-bit scalar quantisation per dimension: 384 bytes a passage instead of 1,536; recall@10
+against exact search stayed within a point of IVF-Flat at 1M passages (docs/scale.md)."""
+COMPACT_PROBES = 64
+"""Lists read per question in the compact tier (docs/scale.md)."""
+COMPACT_TOLERANCE = 0.005
+"""Largest difference per component allowed between a decoded compact-tier vector and the
+vector added: 0.00075 at most measured on 20,000 replicated BBC passage vectors (docs/scale.md)."""
+RERANK = 4
+"""Candidates per wanted passage that the compact tier re-scores with exact vectors."""
+COMPACT_TRAINING = 100_000
+"""Vectors the compact tier's centroids are trained on: the first ones the store yields (its
+lists are filled in one pass, so the sample cannot wait for the last batch)."""
+TIERS = ("flat", "ivf", "compact")
+
+
+def tier_for(count: int) -> str:
+    """The index for `count` passages: "flat" (exact), "ivf" (IVF-Flat) or "compact" (IVF
+    with 8-bit codes)."""
+    if count <= EXACT_LIMIT:
+        return "flat"
+    return "ivf" if count <= COMPACT_LIMIT else "compact"
 
 
 def wants_exact(count: int) -> bool:
@@ -41,10 +71,20 @@ class VectorIndex:
 
     @classmethod
     def build(
-        cls, dimension: int, batches: Iterable[tuple[np.ndarray, np.ndarray]], count: int = 0
+        cls,
+        dimension: int,
+        batches: Iterable[tuple[np.ndarray, np.ndarray]],
+        count: int = 0,
+        tier: str | None = None,
     ) -> VectorIndex:
-        """A fresh index from (ids, vectors) batches; `count` of them picks the index type."""
-        if wants_exact(count):
+        """A fresh index from (ids, vectors) batches; `count` of them picks the tier unless
+        `tier` names one."""
+        tier = tier or tier_for(count)
+        if tier not in TIERS:
+            raise ValueError(f"unknown tier {tier!r}; choose one of {', '.join(TIERS)}")
+        if tier == "compact":
+            return cls(dimension, _compact(dimension, iter(batches), count))
+        if tier == "flat":
             vectors = cls(dimension)
             for ids, batch in batches:
                 vectors.add(ids, batch)
@@ -60,6 +100,22 @@ class VectorIndex:
         import faiss
 
         return not isinstance(self.index, faiss.IndexIVF)
+
+    @property
+    def tier(self) -> str:
+        """ "flat", "ivf" or "compact", as `tier_for` names them."""
+        import faiss
+
+        if self.exact:
+            return "flat"
+        return "ivf" if isinstance(self.index, faiss.IndexIVFFlat) else "compact"
+
+    @property
+    def tolerance(self) -> float:
+        """How far `vector` may stray from the stored vector, per component: 0 where the index
+        keeps floats; the compact tier returns the decoded 8-bit code (within 1/255 of each
+        dimension's trained range of residuals)."""
+        return 0.0 if self.tier != "compact" else COMPACT_TOLERANCE
 
     def memory_bytes(self) -> int:
         """Bytes the index takes: all resident when read, paged in as searched when mapped."""
@@ -85,8 +141,10 @@ class VectorIndex:
                 f"the vector index {path} has {index.d} dimensions, expected "
                 f"{dimension}; rebuild it with: qa index rebuild"
             )
-        if isinstance(index, faiss.IndexIVF):
+        if isinstance(index, faiss.IndexIVFFlat):
             index.nprobe = PROBES
+        elif isinstance(index, faiss.IndexIVF):
+            _probe_compact(index)
         return cls(dimension, index)
 
     def save(self, path: Path) -> int:
@@ -130,7 +188,8 @@ class VectorIndex:
         return np.sort(np.concatenate(parts).astype(np.int64)) if parts else np.zeros(0, np.int64)
 
     def vector(self, passage_id: int) -> np.ndarray:
-        """The stored vector of one passage (for `qa index check`)."""
+        """The stored vector of one passage (for `qa index check`); in the compact tier the
+        decoded code, within `tolerance` of the vector that was added."""
         import faiss
 
         if not self.exact:
@@ -140,20 +199,34 @@ class VectorIndex:
             )
         return np.asarray(self.index.reconstruct(int(passage_id)), dtype=np.float32)
 
-    def search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the nearest passages, best first."""
+    def search(
+        self,
+        vector: np.ndarray,
+        limit: int,
+        exact: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the nearest passages, best first. In the compact tier,
+        `exact` (the stored float vectors of an array of ids, e.g. from SQLite) re-scores
+        RERANK times as many candidates as asked for, so near-ties come out in exact order."""
         if len(self) == 0 or limit <= 0:
             return []
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        scores, ids = self.index.search(query, min(limit, len(self)))
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        wanted = limit * RERANK if exact is not None and self.tier == "compact" else limit
+        scores, ids = self.index.search(query, min(wanted, len(self)))
+        found = ids[0][ids[0] >= 0]
+        if wanted == limit:
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        assert exact is not None
+        rescored = exact(found) @ query[0]
+        best = np.argsort(-rescored, kind="stable")[:limit]
+        return [(int(found[row]), float(rescored[row])) for row in best]
 
 
 def _inverted_file(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
     """An IVF index over `vectors`: about 4·sqrt(n) lists, centroids trained on a fixed sample."""
     import faiss
 
-    lists = max(64, int(4 * math.sqrt(len(vectors))))
+    lists = _lists(len(vectors))
     index = faiss.index_factory(dimension, f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
     sample = np.random.default_rng(0).choice(
         len(vectors), min(len(vectors), lists * _TRAINING_PER_LIST), replace=False
@@ -164,3 +237,55 @@ def _inverted_file(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
     )
     faiss.extract_index_ivf(index).nprobe = PROBES
     return index
+
+
+def _lists(count: int) -> int:
+    """About 4·sqrt(n) inverted lists, at least 64."""
+    return max(64, int(4 * math.sqrt(count)))
+
+
+def _compact(dimension: int, batches: Iterator[tuple[np.ndarray, np.ndarray]], count: int) -> Any:
+    """An IVF index with 8-bit codes, trained on the first vectors and filled batch by batch:
+    only the training sample and one batch are ever held as floats."""
+    import faiss
+
+    lists = _lists(count)
+    # The centroids are found by a small HNSW graph, not compared one by one: assigning 100M
+    # passages to 40,000 lists by brute force would take 100M x 40,000 dot products.
+    index = faiss.index_factory(
+        dimension, f"IVF{lists}_HNSW32,{COMPACT_CODEC}", faiss.METRIC_INNER_PRODUCT
+    )
+    wanted = max(lists, min(count, COMPACT_TRAINING))
+    held: list[tuple[np.ndarray, np.ndarray]] = []
+    size = 0
+    for ids, batch in batches:
+        held.append((ids, batch))
+        size += len(ids)
+        if size >= wanted:
+            break
+    if not held:
+        raise ValueError("the compact tier needs vectors to train on")
+    sample = np.concatenate([batch for _, batch in held])[:wanted]
+    faiss.extract_index_ivf(index).cp.niter = 10  # lists need not be perfect, only balanced
+    index.train(np.ascontiguousarray(sample, dtype=np.float32))
+    del sample
+    for ids, batch in itertools.chain(held, batches):
+        index.add_with_ids(
+            np.ascontiguousarray(batch, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+    held.clear()
+    _probe_compact(index)
+    return index
+
+
+def _probe_compact(index: Any) -> None:
+    """Read COMPACT_PROBES lists per question; the HNSW graph of centroids must look at more
+    candidates than that, or it returns fewer lists than asked (its default of 16 capped
+    recall@10 at 0.88 at 200k passages, 0.98 with 64)."""
+    import faiss
+
+    inverted = faiss.extract_index_ivf(index)
+    inverted.nprobe = COMPACT_PROBES
+    quantizer = faiss.downcast_index(inverted.quantizer)
+    if isinstance(quantizer, faiss.IndexHNSW):
+        quantizer.hnsw.efSearch = 2 * COMPACT_PROBES

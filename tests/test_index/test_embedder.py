@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from index import MiniLMEmbedder
+from index import MiniLMEmbedder, encoder_choice
 from index.embedder import _nvidia_gpu
 
 TEXTS = [
@@ -50,3 +54,76 @@ def test_quick_start_encodes_questions_like_the_optimised_model() -> None:
     quick = MiniLMEmbedder(quick_start=True).encode_queries(TEXTS)
     optimised = MiniLMEmbedder().encode_queries(TEXTS)
     assert ((quick * optimised).sum(axis=1) >= 0.9999).all()
+
+
+class FakeClock:
+    """Time that moves only when a fake encoder works: each text costs its encoder's price."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def encoder(self, name: str, price: float, log: list[str]) -> Callable[[Sequence[str]], None]:
+        def encode(texts: Sequence[str]) -> None:
+            log.append(name)
+            self.now += price * len(texts)
+
+        return encode
+
+
+def test_the_measurement_interleaves_the_encoders_and_takes_their_rates() -> None:
+    clock, log = FakeClock(), list[str]()
+    encoders = {"bf16": clock.encoder("bf16", 0.01, log), "onnx": clock.encoder("onnx", 0.02, log)}
+    rates = encoder_choice.measure(encoders, ["text"] * 10, rounds=3, clock=clock)
+    assert rates == {"bf16": pytest.approx(100.0), "onnx": pytest.approx(50.0)}
+    assert log == ["bf16", "onnx"] * 4  # one untimed pass to load, then three interleaved
+    assert encoder_choice.fastest(rates) == "bf16"
+
+
+def test_the_choice_is_measured_once_per_machine_and_remembered(tmp_path: Path) -> None:
+    clock, log = FakeClock(), list[str]()
+    path = tmp_path / "home" / "encoder-choice.json"
+    encoders = {"bf16": clock.encoder("bf16", 0.03, log), "onnx": clock.encoder("onnx", 0.02, log)}
+    assert encoder_choice.choose(path, "cpu A", encoders, clock=clock) == "onnx"
+    measured = len(log)
+    assert measured > 0 and json.loads(path.read_text())["backend"] == "onnx"
+    assert encoder_choice.choose(path, "cpu A", encoders, clock=clock) == "onnx"
+    assert len(log) == measured  # remembered: nothing encoded again
+    # Another CPU or library version measures again; a damaged file too.
+    slow_onnx = {"bf16": clock.encoder("bf16", 0.01, log), "onnx": clock.encoder("onnx", 0.02, log)}
+    assert encoder_choice.choose(path, "cpu B", slow_onnx, clock=clock) == "bf16"
+    path.write_text("{not json")
+    assert encoder_choice.choose(path, "cpu B", slow_onnx, clock=clock) == "bf16"
+    assert encoder_choice.remembered(path, "cpu B") == "bf16"
+
+
+def test_the_machine_key_names_the_cpu_and_the_libraries() -> None:
+    key = encoder_choice.machine_key(threads=2)
+    assert "2 threads" in key and "onnxruntime=" in key and "torch=" in key
+
+
+def test_without_a_file_auto_goes_by_the_cpu_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("index.embedder._nvidia_gpu", lambda: False)
+    monkeypatch.setattr(encoder_choice, "cpu_flags", lambda: {"avx512f", "amx_bf16"})
+    assert MiniLMEmbedder().backend == "bf16"
+    monkeypatch.setattr(encoder_choice, "cpu_flags", lambda: {"avx512f", "avx512_vnni"})
+    assert MiniLMEmbedder().backend == "onnx"
+
+
+def test_auto_uses_the_remembered_choice_and_bf16_matches_fp32(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    monkeypatch.setattr("index.embedder._nvidia_gpu", lambda: False)
+    path = tmp_path / "encoder-choice.json"
+    key = encoder_choice.machine_key(torch.get_num_threads())
+    path.write_text(json.dumps({"key": key, "backend": "bf16"}))
+    chosen = MiniLMEmbedder(choice_file=path)
+    assert chosen.backend == "bf16"
+    vectors = chosen.encode(TEXTS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cosines = (vectors * MiniLMEmbedder(backend="torch").encode(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.99, cosines
