@@ -41,22 +41,3 @@ class Conversation:
         """Extra search words for a follow-up: the last answer and its article's title; empty
         when the question stands on its own."""
         return self.read(question).context
-
-    def to_markdown(self) -> str:
-        """The whole chat as Markdown, each answer quoted with its citations."""
-        lines = ["# qa chat", ""]
-        for question, answer in self.turns:
-            lines += [f"## {question}", ""]
-            if answer.read_as:
-                lines += [f"_read as “{answer.read_as}”_", ""]
-            if answer.found:
-                lines += [f"**{answer.text}**", "", f"> {answer.sentence} [1]", ""]
-                if answer.also_said:
-                    lines += [answer.also_said, ""]
-            else:
-                lines += [f"_{answer.message}_", ""]
-            for citation in answer.citations:
-                where = " · ".join(p for p in (citation.title, citation.source, citation.date) if p)
-                lines.append(f"{citation.number}. {where}: “{citation.sentence}”")
-            lines.append("")
-        return "\n".join(lines)

@@ -1,20 +1,34 @@
-"""A chat as Markdown for the export: each answer quoted and cited, with its confidence."""
+"""A chat as Markdown for the export: each answer in its sentence, cited, with its confidence."""
 
 from __future__ import annotations
 
+from .answer import Answer
 from .conversation import Conversation
+from .render import safe, sentence_parts
 
 
 def chat_markdown(conversation: Conversation) -> str:
-    """`Conversation.to_markdown()` with each answer's confidence after its answer line (or
-    after "Not found in your articles."), so a reader of the file can weigh it."""
-    text = conversation.to_markdown()
-    position = 0
-    for _, answer in conversation.turns:
-        line = f"**{answer.text}**" if answer.found else f"_{answer.message}_"
-        at = text.find(line + "\n", position)
-        if at < 0:
-            continue
-        position = at + len(line)
-        text = f"{text[:position]} (confidence {answer.confidence:.0%}){text[position:]}"
-    return text
+    """The whole chat as Markdown: each question, how a follow-up was read, the short answer
+    with its confidence, the sentence it came from with the answer in bold, and the citations."""
+    lines = ["# qa chat", ""]
+    for question, answer in conversation.turns:
+        lines += [f"## {safe(question)}", ""]
+        if answer.read_as:
+            lines += [f"_read as “{safe(answer.read_as)}”_", ""]
+        lines += _answer_lines(answer)
+        for citation in answer.citations:
+            where = " · ".join(p for p in (citation.title, citation.source, citation.date) if p)
+            lines.append(f"{citation.number}. {safe(where)}: “{safe(citation.sentence)}”")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _answer_lines(answer: Answer) -> list[str]:
+    confidence = f"(confidence {answer.confidence:.0%})"
+    if not answer.found:
+        return [f"_{answer.message}_ {confidence}", ""]
+    before, short, after = sentence_parts(answer)
+    lines = [f"**{safe(answer.text)}** {confidence}", "", f"> {before}**{short}**{after} [1]", ""]
+    if answer.also_said:
+        lines += [answer.also_said, ""]
+    return lines

@@ -115,19 +115,6 @@ def test_not_found_answers_are_not_referred_to() -> None:
     assert chat.resolve("what did he say?") == "what did he say?"
 
 
-def test_markdown_export_quotes_answers_and_citations() -> None:
-    chat = Conversation()
-    chat.add("who raised sanctions?", answer("Boris Johnson"))
-    chat.add("who won?", answer("", found=False))
-    chat.add("what did he say?", replace(answer("no consensus"), read_as="what did BJ say?"))
-    text = chat.to_markdown()
-    assert "## who raised sanctions?" in text
-    assert "**Boris Johnson**" in text
-    assert "1. G7 meets · seeds/g7.txt · 2017-04-11" in text
-    assert "_Not found in your articles._" in text
-    assert "## what did he say?\n\n_read as “what did BJ say?”_\n\n**no consensus**" in text
-
-
 def test_history_round_trips_chats(tmp_path: Path) -> None:
     history = History(tmp_path)
     chat_id = history.new_chat("who raised sanctions?")

@@ -1,4 +1,4 @@
-"""The chat's Markdown export keeps each answer's confidence."""
+"""The chat's Markdown export: answers in their sentences, cited, with their confidence."""
 
 from __future__ import annotations
 
@@ -17,3 +17,32 @@ def test_each_answer_is_exported_with_its_confidence() -> None:
     assert "_Not found._ (confidence 20%)\n" in text
     assert text.index("(confidence 65%)") < text.index("(confidence 90%)")
     assert "**He** (confidence 90%)\n" in text
+
+
+def raised_by(text: str, found: bool = True, read_as: str = "") -> Answer:
+    """An answer quoting "The idea was raised by TEXT." from a cited seed article."""
+    sentence = f"The idea was raised by {text}."
+    cited = Citation(1, "G7 meets", "seeds/g7.txt", "2017-04-11", sentence, 10, 40, 1, 2)
+    return Answer(
+        "q",
+        found,
+        text=text,
+        confidence=0.8,
+        highlight=(23, 23 + len(text)),
+        citations=[cited],
+        message="" if found else "Not found in your articles.",
+        read_as=read_as,
+    )
+
+
+def test_markdown_export_quotes_answers_in_their_sentences_with_citations() -> None:
+    chat = Conversation()
+    chat.add("who raised sanctions?", raised_by("Boris Johnson"))
+    chat.add("who won?", raised_by("", found=False))
+    chat.add("what did he say?", raised_by("no consensus", read_as="what did BJ say?"))
+    text = chat_markdown(chat)
+    assert "## who raised sanctions?\n\n**Boris Johnson** (confidence 80%)" in text
+    assert "> The idea was raised by **Boris Johnson**. [1]" in text
+    assert "1. G7 meets · seeds/g7.txt · 2017-04-11: “The idea was raised by Boris" in text
+    assert "_Not found in your articles._ (confidence 80%)" in text
+    assert "## what did he say?\n\n_read as “what did BJ say?”_\n\n**no consensus**" in text
