@@ -87,8 +87,25 @@ def cli() -> None:
     show_default=True,
     help="Which rankings retrieval uses.",
 )
+@click.option(
+    "--min-confidence",
+    type=float,
+    metavar="P",
+    help="Decline answers less likely than P (0 to 1) to be right "
+    "(default: the library's saved line, else 0.3).",
+)
+@click.option(
+    "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
+)
 @library_option
-def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None) -> None:
+def ask(
+    question: tuple[str, ...],
+    as_json: bool,
+    mode: str,
+    min_confidence: float | None,
+    remember: bool,
+    library: str | None,
+) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
 
     QUESTION "-" reads questions from standard input, one per line, and answers each in turn
@@ -98,8 +115,11 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
     Examples:
       qa ask "who raised sanctions?"
       qa ask --json - < questions.txt > answers.jsonl
+      qa ask --min-confidence 0.6 --remember "who raised sanctions?"
     """
     settings = make_settings(library)
+    if remember and min_confidence is None:
+        raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     all_found = True
@@ -108,6 +128,8 @@ def ask(question: tuple[str, ...], as_json: bool, mode: str, library: str | None
         # questions repays the optimisation).
         asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
         asker.mode = Mode(mode)
+        if min_confidence is not None:
+            asker.set_min_confidence(min_confidence, save=remember)
         for number, text in enumerate(questions, 1):
             if many and not text:
                 continue
@@ -285,6 +307,11 @@ def index_rebuild(as_json: bool, library: str | None) -> None:
     is_flag=True,
     help="Also index half the articles and count declines on the other half.",
 )
+@click.option(
+    "--half",
+    type=click.Choice(["first", "second"]),
+    help="Ask only the questions about the first or second half of the articles (all indexed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--misses",
@@ -296,6 +323,7 @@ def evaluate_command(
     configs: tuple[str, ...],
     limit: int,
     off_corpus: bool,
+    half: str | None,
     as_json: bool,
     misses: Path | None,
 ) -> None:
@@ -308,6 +336,11 @@ def evaluate_command(
     Examples:
       qa eval ../shared/data/squad-v1.1-dev.split-dev.json --limit 500
       qa eval news.questions.jsonl --config hybrid+reader --misses misses.jsonl
+      qa eval ../shared/data/squad-v1.1-dev.split-dev.json --half second --json
+
+    With a reader, the figures include how far the confidence can be trusted: `ece` (expected
+    calibration error over the answered questions), `auroc` (confidence against exact match)
+    and EM@N% (EM of the N% most confident answers).
     """
     from .eval_data import load_dataset
     from .evaluation import CONFIGS, build_library, evaluate, markdown_table
@@ -324,7 +357,8 @@ def evaluate_command(
         data = load_dataset(dataset)
         with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             library = build_library(data, cache, embedder, settings, progress=progress)
-        questions = data.questions[:limit] if limit else data.questions
+        questions = data.questions_about(half) if half else data.questions
+        questions = questions[:limit] if limit else questions
         missed: list[dict[str, object]] = []
         rows = {
             name: evaluate(
