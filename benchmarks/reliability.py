@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--limit", type=int, default=1000, help="SQuAD questions (0: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.png")
+    parser.add_argument("--pairs", type=Path, help="also write every (confidence, right) pair")
     args = parser.parse_args()
     runs = {
         "SQuAD v1.1 dev, held-out half": (
@@ -86,8 +87,12 @@ def main() -> None:
         ),
     }
     curves = {}
+    pairs = {}
     for name, (path, half, limit) in runs.items():
         row, shown = measure(path, half, limit)
+        pairs[name] = shown
+        if args.pairs:
+            args.pairs.write_text(json.dumps(pairs))
         print(json.dumps({name: row}, indent=2), flush=True)
         answered = [(c, r) for c, r in shown if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
         curves[name] = reliability([c for c, _ in answered], [r for _, r in answered])

@@ -16,6 +16,7 @@ from rich.console import Console
 from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import QuestionError, open_asker, open_library
+from .preferences import DEFAULT_MIN_CONFIDENCE
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text
 from .retrieval import Mode
@@ -92,7 +93,7 @@ def cli() -> None:
     type=float,
     metavar="P",
     help="Decline answers less likely than P (0 to 1) to be right "
-    "(default: the library's saved line, else 0.3).",
+    f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
 )
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."

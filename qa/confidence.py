@@ -48,6 +48,7 @@ FEATURES = (
     "votes",
     "agreement",
     "words",
+    "echo",
     "fits",
     *(f"kind={kind}" for kind in KINDS[:-1]),
 )
@@ -84,6 +85,7 @@ def features(question: str, readings: list[Reading]) -> list[float]:
         math.log(len(votes)),
         _logit(agreement),
         math.log1p(len(best.text.split())),
+        _echo(question, said),
         fits(kind, best.text),
         *(float(kind == other) for other in KINDS[:-1]),
     ]
@@ -124,6 +126,16 @@ class Calibrator:
             for w, v, m, s in zip(self.weights, values, self.means, self.scales, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def _echo(question: str, answer: str) -> float:
+    """The share of the (normalised) answer's words that the question already says: an answer
+    that repeats the question ("the Broncos" for "which team beat the Broncos?") is rarely it."""
+    words = answer.split()
+    if not words:
+        return 0.0
+    asked = set(normalize_answer(question).split())
+    return sum(word in asked for word in words) / len(words)
 
 
 def _clip(value: float) -> float:
