@@ -92,6 +92,7 @@ def cli() -> None:
     "--min-confidence",
     type=float,
     metavar="P",
+    envvar="QA_MIN_CONFIDENCE",
     help="Decline answers less likely than P (0 to 1) to be right "
     f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
 )
