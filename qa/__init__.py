@@ -9,10 +9,17 @@ from .asker import NOT_FOUND, Asker, QuestionError, Reader, clean_question, open
 from .conversation import Conversation
 from .extractor import Extraction, SentenceReader, Thresholds
 from .history import ChatSummary, History
+from .preferences import (
+    DEFAULT_MIN_CONFIDENCE,
+    PreferenceError,
+    load_min_confidence,
+    save_min_confidence,
+)
 from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
 from .settings import Settings, data_home, library_folder
 
 __all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
     "NOT_FOUND",
     "Answer",
     "Asker",
@@ -24,6 +31,7 @@ __all__ = [
     "History",
     "Hit",
     "Mode",
+    "PreferenceError",
     "QAError",
     "QuestionError",
     "Reader",
@@ -33,7 +41,9 @@ __all__ = [
     "clean_question",
     "data_home",
     "library_folder",
+    "load_min_confidence",
     "open_asker",
     "reciprocal_rank_fusion",
     "retrieve",
+    "save_min_confidence",
 ]

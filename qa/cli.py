@@ -18,6 +18,7 @@ from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
 from .asker import QuestionError, open_asker, open_library
 from .conversation import Conversation
 from .engines import engine_options, make_engine
+from .preferences import DEFAULT_MIN_CONFIDENCE
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text, unwrapped
 from .retrieval import Mode
@@ -121,9 +122,26 @@ def cli(library: str | None) -> None:
     show_default=True,
     help="Which rankings retrieval uses.",
 )
+@click.option(
+    "--min-confidence",
+    type=float,
+    metavar="P",
+    envvar="QA_MIN_CONFIDENCE",
+    help="Decline answers less likely than P (0 to 1) to be right "
+    f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
+)
+@click.option(
+    "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
+)
 @library_option
 def ask(
-    question: tuple[str, ...], as_json: bool, follow_ups: bool, mode: str, library: str | None
+    question: tuple[str, ...],
+    as_json: bool,
+    follow_ups: bool,
+    mode: str,
+    min_confidence: float | None,
+    remember: bool,
+    library: str | None,
 ) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
 
@@ -141,8 +159,11 @@ def ask(
       qa ask "who raised sanctions?"
       qa ask --json - < questions.txt > answers.jsonl
       printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
+      qa ask --min-confidence 0.6 --remember "who raised sanctions?"
     """
     settings = make_settings(library)
+    if remember and min_confidence is None:
+        raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
     if follow_ups and not many:
         raise click.UsageError(
@@ -156,6 +177,8 @@ def ask(
         # questions repays the optimisation).
         asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
         asker.mode = Mode(mode)
+        if min_confidence is not None:
+            asker.set_min_confidence(min_confidence, save=remember)
         for number, text in enumerate(questions, 1):
             if many and not text:
                 conversation = Conversation() if follow_ups else None  # a new conversation
@@ -405,6 +428,11 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
     is_flag=True,
     help="Also index half the articles and count declines on the other half.",
 )
+@click.option(
+    "--half",
+    type=click.Choice(["first", "second"]),
+    help="Ask only the questions about the first or second half of the articles (all indexed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--misses",
@@ -416,6 +444,7 @@ def evaluate_command(
     configs: tuple[str, ...],
     limit: int,
     off_corpus: bool,
+    half: str | None,
     as_json: bool,
     misses: Path | None,
 ) -> None:
@@ -428,6 +457,11 @@ def evaluate_command(
     Examples:
       qa eval ../shared/data/squad-v1.1-dev.split-dev.json --limit 500
       qa eval news.questions.jsonl --config hybrid+reader --misses misses.jsonl
+      qa eval ../shared/data/squad-v1.1-dev.split-dev.json --half second --json
+
+    With a reader, the figures include how far the confidence can be trusted: `ece` (expected
+    calibration error over the answered questions), `auroc` (confidence against exact match)
+    and EM@N% (EM of the N% most confident answers).
     """
     from .eval_data import load_dataset
     from .evaluation import CONFIGS, build_library, evaluate, markdown_table
@@ -444,7 +478,8 @@ def evaluate_command(
         data = load_dataset(dataset)
         with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
             library = build_library(data, cache, embedder, settings, progress=progress)
-        questions = data.questions[:limit] if limit else data.questions
+        questions = data.questions_about(half) if half else data.questions
+        questions = questions[:limit] if limit else questions
         missed: list[dict[str, object]] = []
         rows = {
             name: evaluate(

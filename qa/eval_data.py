@@ -37,6 +37,13 @@ class Dataset:
     records: list[dict[str, str]] = field(default_factory=list)
     digest: str = ""
 
+    def questions_about(self, half: str) -> list[GoldQuestion]:
+        """The questions about the "first" or "second" half of the articles, in file order
+        (the confidence calibrator is fitted on SQuAD dev's first half, reported on the other)."""
+        middle = len(self.records) // 2
+        keys = {record["id"] for record in self.records[:middle]}
+        return [q for q in self.questions if (q.article_key in keys) == (half == "first")]
+
     def write_corpus(self, path: Path) -> None:
         path.write_text("".join(json.dumps(record) + "\n" for record in self.records))
 

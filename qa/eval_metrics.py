@@ -58,3 +58,66 @@ def percentile(values: Sequence[float], share: float) -> float:
     if not ordered:
         return 0.0
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def reliability(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> list[tuple[float, float, int]]:
+    """(mean confidence, share right, count) of the answers in each non-empty one of `bins`
+    equal-width bins of the confidence: the points of a reliability diagram."""
+    sums = [[0.0, 0.0, 0] for _ in range(bins)]
+    for confidence, right in zip(confidences, correct, strict=True):
+        # A confidence of exactly 1.0 belongs to the last bin, not an eleventh.
+        slot = sums[min(bins - 1, int(confidence * bins))]
+        slot[0] += confidence
+        slot[1] += float(right)
+        slot[2] += 1
+    return [(total / n, right / n, int(n)) for total, right, n in sums if n]
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> float:
+    """The gap between confidence and accuracy, averaged over `bins` equal-width bins of the
+    confidence and weighted by how many answers fall in each (0: perfectly calibrated)."""
+    if not confidences:
+        return 0.0
+    points = reliability(confidences, correct, bins)
+    return sum(n * abs(confidence - share) for confidence, share, n in points) / len(confidences)
+
+
+def auroc(confidences: Sequence[float], correct: Sequence[bool]) -> float:
+    """The chance that a right answer has a higher confidence than a wrong one (ties count half):
+    0.5 means the confidence does not tell them apart, 1.0 that it always does."""
+    ranked = sorted(zip(confidences, correct, strict=True))
+    right = sum(correct)
+    wrong = len(ranked) - right
+    if not right or not wrong:
+        return 0.5
+    # The rank-sum (Mann-Whitney U) form, with tied confidences given their average rank.
+    rank_sum = 0.0
+    start = 0
+    while start < len(ranked):
+        end = start
+        while end < len(ranked) and ranked[end][0] == ranked[start][0]:
+            end += 1
+        average_rank = (start + 1 + end) / 2
+        rank_sum += average_rank * sum(r for _, r in ranked[start:end])
+        start = end
+    return (rank_sum - right * (right + 1) / 2) / (right * wrong)
+
+
+def risk_coverage(
+    confidences: Sequence[float],
+    correct: Sequence[bool],
+    coverages: Sequence[float] = (1.0, 0.8, 0.6, 0.4, 0.2),
+) -> dict[float, tuple[float, float]]:
+    """For each coverage, the share of answers right among the most confident `coverage` of
+    them, and the confidence of the last answer kept (the line that keeps that many)."""
+    ranked = sorted(zip(confidences, correct, strict=True), key=lambda pair: -pair[0])
+    table: dict[float, tuple[float, float]] = {}
+    for coverage in coverages:
+        kept = ranked[: max(1, round(coverage * len(ranked)))] if ranked else []
+        accuracy = sum(r for _, r in kept) / len(kept) if kept else 0.0
+        table[coverage] = (accuracy, kept[-1][0] if kept else 0.0)
+    return table

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
 
 from .answer import Answer
-from .asker import Asker, Reader
+from .asker import NOT_FOUND, Asker, Reader
 from .eval_data import Dataset, GoldQuestion
-from .eval_metrics import contains_answer, exact_match, f1_score, percentile
+from .eval_metrics import (
+    auroc,
+    contains_answer,
+    exact_match,
+    expected_calibration_error,
+    f1_score,
+    percentile,
+    risk_coverage,
+)
 from .extractor import SentenceReader
+from .preferences import DEFAULT_MIN_CONFIDENCE
 from .retrieval import Mode, retrieve
 from .settings import Settings
 
 DEPTH = 20
+COVERAGES = (1.0, 0.8, 0.6, 0.5, 0.4, 0.2)
+"""The risk-coverage table's rows: EM of the most confident answers kept at each share."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +103,21 @@ def evaluate(
     config: Config,
     settings: Settings,
     misses: list[dict[str, object]] | None = None,
+    shown: list[tuple[float, bool]] | None = None,
 ) -> dict[str, float]:
-    """Retrieval and answer figures for one configuration over the questions; with `misses`,
-    every answerable question whose answer is not exactly right is added to it, to be read."""
-    asker = Asker(library, settings, make_reader(config.reader or "sentence"), mode=config.mode)
+    """Retrieval, answer and trust figures for one configuration over the questions; with
+    `misses`, every answerable question whose answer is not exactly right is added to it, to be
+    read; with `shown`, every answerable question's (confidence, exactly right) pair.
+
+    Answers are declined below `settings.min_confidence` (DEFAULT_MIN_CONFIDENCE when None);
+    the trust figures use every answer the reader offered: `ece` over those answered, AUROC and
+    the risk-coverage rows ("EM@80%": EM of the 80% most confident) over all answerable ones."""
+    line = DEFAULT_MIN_CONFIDENCE if settings.min_confidence is None else settings.min_confidence
+    # Every candidate comes back with its confidence; the line is applied here, as `qa ask` would.
+    every = replace(settings, min_confidence=0.0)
+    asker = Asker(library, every, make_reader(config.reader or "sentence"), mode=config.mode)
     asker.warm_up()
+    trust: list[tuple[float, bool]] = []
     ranks: list[int | None] = []
     em = f1 = cited = answered = declined_unanswerable = unanswerable = sourced = 0.0
     latencies: list[float] = []
@@ -107,7 +128,12 @@ def evaluate(
         hits = retrieve(
             library, gold.question, vector, limit=DEPTH, depth=settings.depth, mode=config.mode
         )
-        answer = asker.answer_hits(gold.question, hits[: settings.top_k]) if config.reader else None
+        offered = None
+        if config.reader:
+            offered = asker.answer_hits(gold.question, hits[: settings.top_k])
+        answer = offered
+        if offered is not None and offered.found and offered.confidence < line:
+            answer = replace(offered, found=False, text="", message=NOT_FOUND)
         latencies.append(time.perf_counter() - began)
         if not gold.answers:
             unanswerable += 1
@@ -117,6 +143,14 @@ def evaluate(
             next((n for n, hit in enumerate(hits, 1) if _is_gold(hit.passage, gold)), None)
         )
         right = answer is not None and answer.found and exact_match(answer.text, gold.answers)
+        if offered is not None:
+            found = offered.found
+            trust.append(
+                (
+                    offered.confidence if found else 0.0,
+                    found and bool(exact_match(offered.text, gold.answers)),
+                )
+            )
         if answer is not None and misses is not None and not right:
             misses.append(_miss(library, gold, answer, ranks[-1]))
         if answer is not None and answer.found:
@@ -149,6 +183,23 @@ def evaluate(
         }
         if unanswerable:
             figures["declined unanswerable"] = declined_unanswerable / unanswerable
+        figures |= trust_figures(trust, line)
+    if shown is not None:
+        shown.extend(trust)
+    return figures
+
+
+def trust_figures(pairs: list[tuple[float, bool]], line: float) -> dict[str, float]:
+    """ECE of the answers at or above the line, AUROC and the risk-coverage rows over all."""
+    answered = [(c, r) for c, r in pairs if c >= line and c > 0]
+    confidences = [c for c, _ in pairs]
+    correct = [r for _, r in pairs]
+    figures = {
+        "ece": expected_calibration_error([c for c, _ in answered], [r for _, r in answered]),
+        "auroc": auroc(confidences, correct),
+    }
+    for coverage, (accuracy, _) in risk_coverage(confidences, correct, COVERAGES).items():
+        figures[f"EM@{coverage:.0%}"] = 100 * accuracy
     return figures
 
 

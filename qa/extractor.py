@@ -47,6 +47,10 @@ class Extraction:
     """Share of the question's weighted content words found in the sentence or just before it."""
     answerable: float
     """0..1: how sure the reader is that this answers the question (0.5 and up: an answer)."""
+    margin: float = 0.0
+    """The trained reader's span score over its "no answer" score (0 from the sentence reader)."""
+    null: float = 0.0
+    """The trained reader's "no answer" score in the passage (0 from the sentence reader)."""
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,11 @@ class SpanReader:
 
     def read(self, question: str, passages: list[str]) -> list[SpanScore]:
         """The best span of each passage (every window of a long passage is read)."""
+        return [spans[0] for spans in self.read_spans(question, passages, 1)]
+
+    def read_spans(self, question: str, passages: list[str], count: int) -> list[list[SpanScore]]:
+        """The `count` best spans of each passage, best first (every window of a long passage is
+        read); each carries the passage's "no answer" score."""
         question = self._shorten(question)
         windows: list[tuple[int, Any]] = []
         for number, encoding in enumerate(
@@ -145,16 +150,17 @@ class SpanReader:
             None, onnx_inputs([encoding for _, encoding in windows])
         )
         spans = [
-            _best_span(start_logits[row], end_logits[row], encoding, passages[number])
+            _best_spans(start_logits[row], end_logits[row], encoding, passages[number], count)
             for row, (number, encoding) in enumerate(windows)
         ]
         nulls = start_logits[:, 0] + end_logits[:, 0]
-        best: list[SpanScore] = []
+        best: list[list[SpanScore]] = []
         for number in range(len(passages)):
             rows = [row for row, (owner, _) in enumerate(windows) if owner == number]
-            top = max((spans[row] for row in rows), key=lambda span: span.score)
             # A passage votes "no answer" only as strongly as its least sure window does.
-            best.append(replace(top, null=float(min(nulls[row] for row in rows))))
+            null = float(min(nulls[row] for row in rows))
+            found = sorted((s for row in rows for s in spans[row]), key=lambda s: -s.score)
+            best.append([replace(s, null=null) for s in found[:count]] or [_NO_SPAN])
         return best
 
     def _shorten(self, question: str) -> str:
@@ -172,9 +178,14 @@ class SpanReader:
 
     def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]:
         """Candidate answers from the hits, best first, each inside its sentence."""
-        texts = [hit.passage.text for hit in hits]
+        return self.extractions(hits, library, self.read(question, [h.passage.text for h in hits]))
+
+    def extractions(
+        self, hits: list[Hit], library: Library, spans: list[SpanScore]
+    ) -> list[Extraction]:
+        """The candidate answers that `spans` (one per hit, from `read`) make, best first."""
         extractions = []
-        for hit, span in zip(hits, self.read(question, texts), strict=True):
+        for hit, span in zip(hits, spans, strict=True):
             start = hit.passage.start + span.start
             end = hit.passage.start + span.end
             if end <= start:
@@ -189,29 +200,43 @@ class SpanReader:
                     score=span.margin + COSINE_WEIGHT * hit.cosine,
                     coverage=0.0,
                     answerable=likely,
+                    margin=span.margin,
+                    null=span.null,
                 )
             )
         extractions.sort(key=lambda extraction: -extraction.score)
         return extractions
 
 
-def _best_span(
-    start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any, passage: str
-) -> SpanScore:
-    """The highest-scoring span of one window that is not page furniture."""
+def _best_spans(
+    start_logits: np.ndarray, end_logits: np.ndarray, encoding: Any, passage: str, count: int
+) -> list[SpanScore]:
+    """The `count` highest-scoring spans of one window that are not page furniture."""
     sequence = encoding.sequence_ids
     offsets = encoding.offsets
     size = len(encoding.ids)
     starts = [i for i in np.argsort(start_logits[:size])[::-1][:_TOP] if sequence[i] == 1]
     ends = [i for i in np.argsort(end_logits[:size])[::-1][:_TOP] if sequence[i] == 1]
-    best = SpanScore(-math.inf, 0.0, 0, 0)
-    for s in starts:
-        for e in ends:
-            if s <= e < s + MAX_ANSWER_TOKENS:
-                score = float(start_logits[s] + end_logits[e])
-                if score > best.score and not _furniture(passage, offsets[s][0], offsets[e][1]):
-                    best = SpanScore(score, 0.0, offsets[s][0], offsets[e][1])
-    return best
+    pairs = sorted(
+        (
+            (float(start_logits[s] + end_logits[e]), s, e)
+            for s in starts
+            for e in ends
+            if s <= e < s + MAX_ANSWER_TOKENS
+        ),
+        reverse=True,
+    )
+    found: list[SpanScore] = []
+    for score, s, e in pairs:
+        if not _furniture(passage, offsets[s][0], offsets[e][1]):
+            found.append(SpanScore(score, 0.0, offsets[s][0], offsets[e][1]))
+            if len(found) == count:
+                break
+    return found
+
+
+_NO_SPAN = SpanScore(-math.inf, 0.0, 0, 0)
+"""A passage without any span to offer (extract skips it: it ends where it starts)."""
 
 
 def _sentence_around(library: Library, hit: Hit, start: int, end: int) -> tuple[Span, Span]:

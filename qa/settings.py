@@ -24,6 +24,9 @@ class Settings:
     """Passages each ranking contributes before fusion."""
     citations: int = 3
     """Citations shown at most with an answer."""
+    min_confidence: float | None = None
+    """Decline answers less likely than this to be right; None: the library's saved line
+    (qa/preferences.py)."""
 
 
 def data_home(environ: dict[str, str] | None = None) -> Path:

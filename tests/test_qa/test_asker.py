@@ -157,7 +157,7 @@ class _Told:
 def test_the_decision_and_the_confidence_shown_count_every_place_that_agrees(
     seeds_library: Library,
 ) -> None:
-    settings = Settings(library=seeds_library.folder)
+    settings = Settings(library=seeds_library.folder, min_confidence=0.5)
     once = _candidate(1, "Grease", 0, 0.4)
     twice = [once, _candidate(1, "Grease", 1, 0.3)]
     hits = [once.hit]

@@ -74,6 +74,30 @@ def test_not_found_has_its_own_exit_code(seeded: Path) -> None:
     assert "Not found in your articles" in result.output
 
 
+def test_the_answer_decline_line_is_a_probability_kept_per_library(seeded: Path) -> None:
+    question = ["--library", str(seeded), "who raised sanctions?"]
+    shown = json.loads(CliRunner().invoke(cli, ["ask", "--json", *question]).output)
+    assert shown["found"] and 0.0 < shown["confidence"] < 1.0
+    above = min(1.0, shown["confidence"] + 0.01)
+    declined = CliRunner().invoke(cli, ["ask", "--min-confidence", str(above), *question])
+    assert declined.exit_code == EXIT_NOT_FOUND
+    assert CliRunner().invoke(cli, ["ask", *question]).exit_code == 0  # not kept without --remember
+    try:
+        kept = CliRunner().invoke(
+            cli, ["ask", "--min-confidence", str(above), "--remember", *question]
+        )
+        assert kept.exit_code == EXIT_NOT_FOUND
+        assert CliRunner().invoke(cli, ["ask", *question]).exit_code == EXIT_NOT_FOUND
+    finally:
+        (seeded / "preferences.json").unlink()
+    wrong = CliRunner().invoke(cli, ["ask", "--min-confidence", "75", *question])
+    assert wrong.exit_code == 1
+    assert wrong.output.strip().splitlines() == [
+        "qa: error: the minimum confidence must be a probability from 0 to 1 (got 75), "
+        "e.g. --min-confidence 0.5"
+    ]
+
+
 def test_status_and_rerun(seeded: Path) -> None:
     result = CliRunner().invoke(cli, ["index", "status", "--json", "--library", str(seeded)])
     status = json.loads(result.output)

@@ -82,6 +82,10 @@ def test_qa_eval_compares_pipelines_on_the_fixture() -> None:
     assert reader["F1"] >= 50.0
     assert 0.0 <= reader["declined unanswerable"] <= 1.0
     assert reader["p50 ms"] > 0
+    assert 0.0 <= reader["ece"] <= 1.0 and 0.0 <= reader["auroc"] <= 1.0
+    # The most confident answers are at least as often right as all of them.
+    assert reader["EM@20%"] >= reader["EM@100%"] >= reader["EM"]
+    assert "ece" not in rows["hybrid"]  # retrieval alone shows no confidence
     table = runner.invoke(cli, args[:-1])
     assert "| config | questions | R@1 | R@5 |" in table.output
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.reader import SpanReader, _best_span, _furniture, tidy_edges
+from qa.reader import SpanReader, _best_spans, _furniture, tidy_edges
 
 PAGE = (
     "Contrary to the fuss, the dress was not damaged.\n\n"
@@ -82,9 +82,10 @@ def test_best_span_passes_over_a_heading_to_the_next_best_answer() -> None:
     starts, ends = np.zeros(len(window.ids)), np.zeros(len(window.ids))
     starts[quiz], ends[quiz + 1] = 9.0, 9.0  # "QUIZ TIME" scores highest
     starts[squid], ends[squid + 1] = 7.0, 7.0  # "Squid Game" next
-    best = _best_span(starts, ends, window, PAGE)
+    best, *others = _best_spans(starts, ends, window, PAGE, 3)
     assert PAGE[best.start : best.end] == "Squid Game"
     assert best.score == 14.0
+    assert len(others) == 2 and all(o.score <= best.score for o in others)
 
 
 def _words(text: str) -> list[tuple[str, int]]:

@@ -1,0 +1,104 @@
+"""How far the shown confidence can be trusted: `qa eval`'s trust figures and a reliability
+diagram (docs/reliability.png) for SQuAD dev's held-out half and the news questions.
+
+python -m benchmarks.reliability [--data ../shared/data] [--limit 1000]
+
+Each row is exactly what `qa eval DATASET --config hybrid+reader [--half second] --json` prints
+(the same `evaluate`); the diagram bins every answered question by its confidence. Needs the
+`bench` extra (matplotlib).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from index import MiniLMEmbedder
+from qa import Settings
+from qa.eval_data import load_dataset
+from qa.eval_metrics import reliability
+from qa.evaluation import CONFIGS, build_library, evaluate
+from qa.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.settings import data_home
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(
+    path: Path, half: str | None, limit: int
+) -> tuple[dict[str, float], list[tuple[float, bool]]]:
+    settings = Settings(library=Path("/unused"))
+    dataset = load_dataset(path)
+    library = build_library(dataset, data_home() / "eval-cache", MiniLMEmbedder(), settings)
+    questions = dataset.questions_about(half) if half else dataset.questions
+    shown: list[tuple[float, bool]] = []
+    row = evaluate(
+        library,
+        questions[:limit] if limit else questions,
+        CONFIGS["hybrid+reader"],
+        settings,
+        shown=shown,
+    )
+    return row, shown
+
+
+def draw(curves: dict[str, list[tuple[float, float, int]]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5.5, 5))
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for (name, points), marker in zip(curves.items(), "os^", strict=False):
+        xs, ys, _ = zip(*points, strict=True)
+        axes.plot(xs, ys, marker=marker, label=name)
+        for x, y, n in points:
+            axes.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    axes.axvline(DEFAULT_MIN_CONFIDENCE, color="red", linewidth=0.8, label="default decline line")
+    axes.set_xlabel("confidence shown (mean of each 0.1-wide bin)")
+    axes.set_ylabel("share of answers exactly right")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.set_title("Reliability of the shown confidence (numbers: answers per bin)", fontsize=9)
+    axes.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(out, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=1000, help="SQuAD questions (0: all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.png")
+    parser.add_argument("--pairs", type=Path, help="also write every (confidence, right) pair")
+    args = parser.parse_args()
+    runs = {
+        "SQuAD v1.1 dev, held-out half": (
+            args.data / "squad-v1.1-dev.split-dev.json",
+            "second",
+            args.limit,
+        ),
+        "RealTime QA news": (
+            args.data / "news" / "realtimeqa-2022.split-dev.questions.jsonl",
+            None,
+            0,
+        ),
+    }
+    curves = {}
+    pairs = {}
+    for name, (path, half, limit) in runs.items():
+        row, shown = measure(path, half, limit)
+        pairs[name] = shown
+        if args.pairs:
+            args.pairs.write_text(json.dumps(pairs))
+        print(json.dumps({name: row}, indent=2), flush=True)
+        answered = [(c, r) for c, r in shown if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
+        curves[name] = reliability([c for c, _ in answered], [r for _, r in answered])
+    draw(curves, args.out)
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

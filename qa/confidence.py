@@ -1,0 +1,147 @@
+"""The confidence shown with an answer: the measured chance that it is right, from the signals
+the reader and retrieval already give (a logistic calibrator fitted by
+`python -m training.calibrate_confidence`, stored as JSON beside the reader)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .answer_kind import KINDS, fits, question_kind
+from .eval_metrics import normalize_answer
+
+CONFIDENCE_PATH = Path(__file__).resolve().parent / "models" / "confidence.json"
+"""The fitted calibrator, beside the reader (qa/models/reader.onnx, reader.json)."""
+_CAP = 20.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader said about one candidate answer, in plain numbers."""
+
+    text: str
+    """The answer as it stands in the article."""
+    margin: float
+    """The span's score over the reader's "no answer" score in its passage."""
+    null: float
+    """The reader's "no answer" score in that passage."""
+    cosine: float
+    """Question-passage cosine."""
+    rank: int
+    """The passage's place among the passages read, 0 for the first."""
+    place: tuple[int, int]
+    """(article id, answer start): two readings of one mention count as one vote."""
+    answerable: float
+    """The reader's own 0..1 answer/no-answer score for this candidate."""
+    score: float
+    """The ranking score; readings come best first."""
+
+
+FEATURES = (
+    "margin",
+    "cosine",
+    "null",
+    "rank",
+    "gap",
+    "votes",
+    "agreement",
+    "words",
+    "echo",
+    "fits",
+    *(f"kind={kind}" for kind in KINDS[:-1]),
+)
+"""The calibrator's inputs, in order ("kind=other" is the baseline the others are measured from)."""
+
+
+def same_answer(one: str, other: str) -> bool:
+    """True when one normalised answer is the other, or holds it as whole words."""
+    if not one or not other:
+        return False
+    return f" {one} " in f" {other} " or f" {other} " in f" {one} "
+
+
+def features(question: str, readings: list[Reading]) -> list[float]:
+    """The calibrator's inputs (FEATURES) for the best reading, readings[0]."""
+    best = readings[0]
+    said = normalize_answer(best.text)
+    votes: dict[tuple[int, int], float] = {}
+    rival = -math.inf
+    for reading in readings:
+        if same_answer(normalize_answer(reading.text), said):
+            votes[reading.place] = max(votes.get(reading.place, 0.0), reading.answerable)
+        else:
+            rival = max(rival, reading.score)
+    agreement = 1.0 - math.prod(1.0 - vote for vote in votes.values())
+    agreement = max(best.answerable, agreement)
+    kind = question_kind(question)
+    return [
+        _clip(best.margin),
+        best.cosine,
+        _clip(best.null),
+        float(best.rank),
+        _clip(best.score - rival) if rival > -math.inf else _CAP,
+        math.log(len(votes)),
+        _logit(agreement),
+        math.log1p(len(best.text.split())),
+        _echo(question, said),
+        fits(kind, best.text),
+        *(float(kind == other) for other in KINDS[:-1]),
+    ]
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """Logistic regression over standardised FEATURES: P(the answer is exactly right)."""
+
+    names: list[str] = field(default_factory=lambda: list(FEATURES))
+    means: list[float] = field(default_factory=lambda: [0.0] * len(FEATURES))
+    scales: list[float] = field(default_factory=lambda: [1.0] * len(FEATURES))
+    weights: list[float] = field(default_factory=lambda: [0.0] * len(FEATURES))
+    bias: float = 0.0
+    fitted_on: str = ""
+    """Which questions the weights were fitted on, to be read with the figures."""
+
+    @classmethod
+    def load(cls, path: Path = CONFIDENCE_PATH) -> Calibrator:
+        data = json.loads(path.read_text())
+        calibrator = cls(**data)
+        if calibrator.names != list(FEATURES):
+            raise ValueError(f"{path} was fitted on other features; refit it")
+        return calibrator
+
+    def save(self, path: Path = CONFIDENCE_PATH) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    def probability(self, question: str, readings: list[Reading]) -> float:
+        """0..1: the chance that readings[0] is the right answer (0 with no reading)."""
+        if not readings:
+            return 0.0
+        return self.of_features(features(question, readings))
+
+    def of_features(self, values: list[float]) -> float:
+        z = self.bias + sum(
+            w * (v - m) / s
+            for w, v, m, s in zip(self.weights, values, self.means, self.scales, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def _echo(question: str, answer: str) -> float:
+    """The share of the (normalised) answer's words that the question already says: an answer
+    that repeats the question ("the Broncos" for "which team beat the Broncos?") is rarely it."""
+    words = answer.split()
+    if not words:
+        return 0.0
+    asked = set(normalize_answer(question).split())
+    return sum(word in asked for word in words) / len(words)
+
+
+def _clip(value: float) -> float:
+    return max(-_CAP, min(_CAP, value))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
