@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from index import Library, MiniLMEmbedder, Passage, passage_input
-from qa.eval_data import load_dataset
-from qa.evaluation import CONFIGS, build_library, evaluate
+from qa.evaluation.data import load_dataset
+from qa.evaluation.run import CONFIGS, build_library, evaluate
 from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from index import MiniLMEmbedder
 from qa import Settings
-from qa.eval_data import load_dataset
-from qa.eval_metrics import reliability
-from qa.evaluation import CONFIGS, build_library, evaluate
+from qa.evaluation.data import load_dataset
+from qa.evaluation.metrics import reliability
+from qa.evaluation.run import CONFIGS, build_library, evaluate
 from qa.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.settings import data_home
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from index import QAError
 
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, Reader, clean_question, open_asker
+from .asker import NOT_FOUND, Asker, QuestionError, clean_question, open_asker
 from .conversation import Conversation
-from .extractor import Extraction, SentenceReader, Thresholds
 from .history import ChatSummary, History
 from .preferences import (
     DEFAULT_MIN_CONFIDENCE,
@@ -15,6 +14,8 @@ from .preferences import (
     load_min_confidence,
     save_min_confidence,
 )
+from .readers.protocol import Reader
+from .readers.sentence import Extraction, SentenceReader, Thresholds
 from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
 from .settings import Settings, data_home, library_folder
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from index import (
     Embedder,
@@ -20,11 +19,14 @@ from index import (
 )
 
 from .answer import Answer, Candidate, Citation
-from .confidence import CONFIDENCE_PATH, Calibrator, Reading, same_answer
 from .conversation import Conversation
-from .eval_metrics import normalize_answer
-from .extractor import Extraction, SentenceReader
+from .evaluation.metrics import normalize_answer
 from .preferences import check_min_confidence, load_min_confidence, save_min_confidence
+from .readers.confidence import Calibrator, same_answer
+from .readers.decline import corroborated, declined, readings, text_of
+from .readers.packaged import default_calibrator, default_reader
+from .readers.protocol import Reader
+from .readers.sentence import Extraction
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
 from .settings import Settings
@@ -34,20 +36,7 @@ T = TypeVar("T")
 NOT_FOUND = "Not found in your articles."
 
 
-class Reader(Protocol):
-    """Finds candidate answers in retrieved passages (the sentence reader or the trained one)."""
-
-    def extract(self, question: str, hits: list[Hit], library: Library) -> list[Extraction]: ...
-
-    def warm_up(self) -> None: ...
-
-
 MAX_QUESTION_CHARS = 2000
-IN_ARTICLES = 0.5
-"""Below this corroborated reader score the articles do not hold an answer at all, whatever the
-line: fitted on off-corpus questions by `python -m training.calibrate_reader` (97.4% of them
-declined). The calibrated probability alone declined 57.7% at the default line (it was fitted on
-answerable questions only), so both decide."""
 
 
 class QuestionError(QAError):
@@ -177,11 +166,7 @@ class Asker:
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         confidence = self.confidence(read_as, extractions, hits)
-        # Two questions, two lines: are the articles about this at all (the reader's own score,
-        # fitted on off-corpus questions), and is this answer likely enough to be right (the
-        # person's line on the calibrated probability).
-        in_articles = corroborated(extractions) >= IN_ARTICLES
-        if not in_articles or confidence < self.min_confidence:
+        if declined(extractions, confidence, self.min_confidence):
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
             return Answer(
                 question,
@@ -218,7 +203,7 @@ class Asker:
                 for e in extractions[1:]
                 if extraction_key(e) in numbers
                 and numbers[extraction_key(e)] != 1
-                and _same_answer(normalize_answer(text_of(e)), same)
+                and same_answer(normalize_answer(text_of(e)), same)
             }
         )
         return Answer(
@@ -237,63 +222,6 @@ class Asker:
         )
 
 
-def corroborated(extractions: list[Extraction]) -> float:
-    """How likely the best candidate answers the question, counting every place that gives the
-    same answer: the chance that not all of them are wrong, one vote per occurrence in an article
-    (overlapping passages that read the same words count once). An article that names "Grease"
-    in three passages, each short of the line on its own, is answered, not declined."""
-    if not extractions:
-        return 0.0
-    best = normalize_answer(text_of(extractions[0]))
-    votes: dict[tuple[int, int], float] = {}
-    for extraction in extractions:
-        if _same_answer(normalize_answer(text_of(extraction)), best):
-            place = (extraction.hit.passage.article.id, extraction.answer.start)
-            votes[place] = max(votes.get(place, 0.0), extraction.answerable)
-    all_wrong = math.prod(1.0 - vote for vote in votes.values())
-    return max(extractions[0].answerable, 1.0 - all_wrong)
-
-
-def _same_answer(one: str, other: str) -> bool:
-    """True when one normalised answer is the other, or holds it as whole words
-    ("operator nordline" and "nordline")."""
-    return same_answer(one, other)
-
-
-def readings(extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
-    """The extractions as the calibrator reads them: plain numbers and the answer's text."""
-    ranks = {id(hit): number for number, hit in enumerate(hits)}
-    return [
-        Reading(
-            text=text_of(e),
-            margin=e.margin,
-            null=e.null,
-            cosine=e.hit.cosine,
-            rank=ranks.get(id(e.hit), len(hits)),
-            place=(e.hit.passage.article.id, e.answer.start),
-            answerable=e.answerable,
-            score=e.score,
-        )
-        for e in extractions
-    ]
-
-
-def default_calibrator(reader: Reader) -> Calibrator | None:
-    """The packaged calibrator for the trained reader, when both are installed."""
-    from .reader import SpanReader
-
-    if isinstance(reader, SpanReader) and CONFIDENCE_PATH.exists():
-        return Calibrator.load(CONFIDENCE_PATH)
-    return None
-
-
-def default_reader() -> Reader:
-    """The trained span reader when it is installed, else the sentence reader."""
-    from .reader import SpanReader, default_reader_available
-
-    return SpanReader() if default_reader_available() else SentenceReader()
-
-
 def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
     """The library that `settings` names, with the packaged model by default."""
     return Library(settings.library, embedder or MiniLMEmbedder(), settings.chunking)
@@ -302,11 +230,6 @@ def open_library(settings: Settings, embedder: Embedder | None = None) -> Librar
 def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:
     """An asker over the library that `settings` names."""
     return Asker(open_library(settings, embedder), settings)
-
-
-def text_of(extraction: Extraction) -> str:
-    text = extraction.hit.passage.article.article.text
-    return text[extraction.answer.start : extraction.answer.end]
 
 
 def extraction_key(extraction: Extraction) -> tuple[int, int]:

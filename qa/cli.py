@@ -463,9 +463,9 @@ def evaluate_command(
     calibration error over the answered questions), `auroc` (confidence against exact match)
     and EM@N% (EM of the N% most confident answers).
     """
-    from .eval_data import load_dataset
-    from .evaluation import CONFIGS, build_library, evaluate, markdown_table
-    from .evaluation import off_corpus as measure_off_corpus
+    from .evaluation.data import load_dataset
+    from .evaluation.run import CONFIGS, build_library, evaluate, markdown_table
+    from .evaluation.run import off_corpus as measure_off_corpus
     from .settings import data_home
 
     unknown = [name for name in configs if name not in CONFIGS]

@@ -4,9 +4,10 @@
 
 Indexes the dataset's articles (all of them, as `qa eval` does), sends every answerable question
 through the product's own path (retrieval, then the trained reader over the top passages) and
-records what the reader said about each candidate (`qa.confidence.Reading`). A logistic
-regression over `qa.confidence.FEATURES` is then fitted on the questions about the first half of
-the articles (their order in the file) and written to qa/models/confidence.json; the questions
+records what the reader said about each candidate (`qa.readers.confidence.Reading`). A logistic
+regression over `qa.readers.confidence.FEATURES` is then fitted on the questions about the
+first half of the articles (their order in the file) and written to qa/models/confidence.json;
+the questions
 about the other half are left for `qa eval --half second` to report on. The readings are cached
 (`--readings`), so refitting does not read again.
 """
@@ -22,12 +23,13 @@ import numpy as np
 
 from index import MiniLMEmbedder
 from qa import Settings
-from qa.asker import Asker, readings
-from qa.confidence import CONFIDENCE_PATH, FEATURES, Calibrator, Reading, features
-from qa.eval_data import Dataset, load_dataset
-from qa.eval_metrics import auroc, exact_match, expected_calibration_error, risk_coverage
-from qa.evaluation import build_library
-from qa.reader import SpanReader
+from qa.asker import Asker
+from qa.evaluation.data import Dataset, load_dataset
+from qa.evaluation.metrics import auroc, exact_match, expected_calibration_error, risk_coverage
+from qa.evaluation.run import build_library
+from qa.readers.confidence import CONFIDENCE_PATH, FEATURES, Calibrator, Reading, features
+from qa.readers.decline import readings
+from qa.readers.span import SpanReader
 from qa.settings import data_home
 
 ROOT = Path(__file__).resolve().parent.parent

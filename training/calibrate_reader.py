@@ -18,9 +18,9 @@ from pathlib import Path
 
 from index import MiniLMEmbedder
 from qa import Settings
-from qa.eval_data import load_dataset
-from qa.evaluation import build_library, first_half_library
-from qa.reader import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
+from qa.evaluation.data import load_dataset
+from qa.evaluation.run import build_library, first_half_library
+from qa.readers.span import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
 from qa.retrieval import retrieve
 from qa.settings import data_home
 

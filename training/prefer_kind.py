@@ -5,7 +5,7 @@
 Reads the readings cached by `python -m training.calibrate_confidence` (every answerable SQuAD
 dev question, the reader's best span in each of the top 5 passages) and re-picks the answer with
 a bonus added to the ranking score of candidates that fit the question's kind
-(`qa.answer_kind`: an amount for "how much/how many", a time for "when", a name for "who" and
+(`qa.readers.kinds`: an amount for "how much/how many", a time for "when", a name for "who" and
 "where"); prints EM on the questions about each half of the articles for each bonus.
 """
 
@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qa.answer_kind import fits, question_kind
-from qa.confidence import Reading
-from qa.eval_data import load_dataset
-from qa.eval_metrics import exact_match
-from qa.reader import COSINE_WEIGHT
+from qa.evaluation.data import load_dataset
+from qa.evaluation.metrics import exact_match
+from qa.readers.confidence import Reading
+from qa.readers.kinds import fits, question_kind
+from qa.readers.span import COSINE_WEIGHT
 from qa.settings import data_home
 from training.calibrate_confidence import DATA, load_readings
 

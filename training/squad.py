@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.eval_metrics import exact_match, f1_score
+from qa.evaluation.metrics import exact_match, f1_score
 
 
 @dataclass(frozen=True)

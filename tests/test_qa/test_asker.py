@@ -8,8 +8,8 @@ import pytest
 
 from index import Article, Library, MiniLMEmbedder, Span, StoredArticle, StoredPassage
 from qa import NOT_FOUND, Asker, QuestionError, Settings, clean_question
-from qa.asker import corroborated
-from qa.extractor import Extraction
+from qa.readers.decline import corroborated
+from qa.readers.sentence import Extraction
 from qa.retrieval import Hit
 
 JOHNSON_SENTENCE = (

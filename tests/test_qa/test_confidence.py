@@ -13,9 +13,7 @@ from support import FakeEmbedder
 
 from index import Library
 from qa import Asker, Settings
-from qa.answer_kind import fits, question_kind
-from qa.confidence import CONFIDENCE_PATH, FEATURES, Calibrator, Reading
-from qa.eval_metrics import auroc, expected_calibration_error, reliability, risk_coverage
+from qa.evaluation.metrics import auroc, expected_calibration_error, reliability, risk_coverage
 from qa.preferences import (
     DEFAULT_MIN_CONFIDENCE,
     PREFERENCES_NAME,
@@ -23,7 +21,9 @@ from qa.preferences import (
     load_min_confidence,
     save_min_confidence,
 )
-from qa.reader import COSINE_WEIGHT, SpanReader
+from qa.readers.confidence import CONFIDENCE_PATH, FEATURES, Calibrator, Reading
+from qa.readers.kinds import fits, question_kind
+from qa.readers.span import COSINE_WEIGHT, SpanReader
 
 PACKAGED = Calibrator.load()
 READER = SpanReader()  # only its calibration is used: the ONNX model is never loaded

@@ -12,7 +12,7 @@ from support import SEEDS
 
 from qa import Answer, Citation, Conversation, History
 from qa.cli import cli
-from qa.followup_eval import load_chats, readings_with_gold_answers
+from qa.evaluation.followups import load_chats, readings_with_gold_answers
 from qa.followups import Reading
 
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from support import FIXTURES
 
 from qa.cli import cli
-from qa.eval_data import DatasetError, load_dataset
-from qa.eval_metrics import contains_answer, exact_match, f1_score, normalize_answer
+from qa.evaluation.data import DatasetError, load_dataset
+from qa.evaluation.metrics import contains_answer, exact_match, f1_score, normalize_answer
 
 
 def test_official_normalisation_and_scores() -> None:

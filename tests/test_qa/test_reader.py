@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.reader import SpanReader, _best_spans, _furniture, tidy_edges
+from qa.readers.furniture import is_furniture, tidy_edges
+from qa.readers.span import SpanReader, _best_spans
 
 PAGE = (
     "Contrary to the fuss, the dress was not damaged.\n\n"
@@ -58,7 +59,7 @@ def _span(text: str) -> tuple[int, int]:
     ],
 )
 def test_headings_and_datelines_are_furniture(text: str, furniture: bool) -> None:
-    assert _furniture(PAGE, *_span(text)) is furniture
+    assert is_furniture(PAGE, *_span(text)) is furniture
 
 
 @dataclass

@@ -9,10 +9,15 @@ from pathlib import Path
 
 from index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
 
-from .answer import Answer
-from .asker import NOT_FOUND, Asker, Reader
-from .eval_data import Dataset, GoldQuestion
-from .eval_metrics import (
+from ..answer import Answer
+from ..asker import NOT_FOUND, Asker
+from ..preferences import DEFAULT_MIN_CONFIDENCE
+from ..readers.protocol import Reader
+from ..readers.sentence import SentenceReader
+from ..retrieval import Mode, retrieve
+from ..settings import Settings
+from .data import Dataset, GoldQuestion
+from .metrics import (
     auroc,
     contains_answer,
     exact_match,
@@ -21,10 +26,6 @@ from .eval_metrics import (
     percentile,
     risk_coverage,
 )
-from .extractor import SentenceReader
-from .preferences import DEFAULT_MIN_CONFIDENCE
-from .retrieval import Mode, retrieve
-from .settings import Settings
 
 DEPTH = 20
 COVERAGES = (1.0, 0.8, 0.6, 0.5, 0.4, 0.2)
@@ -54,7 +55,7 @@ CONFIGS = {
 
 def make_reader(name: str) -> Reader:
     if name == "reader":
-        from .reader import SpanReader
+        from ..readers.span import SpanReader
 
         return SpanReader()
     return SentenceReader()

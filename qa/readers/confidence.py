@@ -9,10 +9,10 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .answer_kind import KINDS, fits, question_kind
-from .eval_metrics import normalize_answer
+from ..evaluation.metrics import normalize_answer
+from .kinds import KINDS, fits, question_kind
 
-CONFIDENCE_PATH = Path(__file__).resolve().parent / "models" / "confidence.json"
+CONFIDENCE_PATH = Path(__file__).resolve().parent.parent / "models" / "confidence.json"
 """The fitted calibrator, beside the reader (qa/models/reader.onnx, reader.json)."""
 _CAP = 20.0
 

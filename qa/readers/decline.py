@@ -1,0 +1,64 @@
+"""The line between answering and declining: are the articles about this at all, and is the
+answer likely enough to be right?"""
+
+from __future__ import annotations
+
+import math
+
+from ..evaluation.metrics import normalize_answer
+from ..retrieval import Hit
+from .confidence import Reading, same_answer
+from .sentence import Extraction
+
+IN_ARTICLES = 0.5
+"""Below this corroborated reader score the articles do not hold an answer at all, whatever the
+line: fitted on off-corpus questions by `python -m training.calibrate_reader` (97.4% of them
+declined). The calibrated probability alone declined 57.7% at the default line (it was fitted on
+answerable questions only), so both decide."""
+
+
+def declined(extractions: list[Extraction], confidence: float, line: float) -> bool:
+    """Two questions, two lines: do the articles hold an answer at all (the reader's own score,
+    corroborated across mentions, against IN_ARTICLES, fitted on off-corpus questions), and is
+    this answer likely enough to be right (the person's line on the calibrated probability)?"""
+    return corroborated(extractions) < IN_ARTICLES or confidence < line
+
+
+def text_of(extraction: Extraction) -> str:
+    text = extraction.hit.passage.article.article.text
+    return text[extraction.answer.start : extraction.answer.end]
+
+
+def corroborated(extractions: list[Extraction]) -> float:
+    """How likely the best candidate answers the question, counting every place that gives the
+    same answer: the chance that not all of them are wrong, one vote per occurrence in an article
+    (overlapping passages that read the same words count once). An article that names "Grease"
+    in three passages, each short of the line on its own, is answered, not declined."""
+    if not extractions:
+        return 0.0
+    best = normalize_answer(text_of(extractions[0]))
+    votes: dict[tuple[int, int], float] = {}
+    for extraction in extractions:
+        if same_answer(normalize_answer(text_of(extraction)), best):
+            place = (extraction.hit.passage.article.id, extraction.answer.start)
+            votes[place] = max(votes.get(place, 0.0), extraction.answerable)
+    all_wrong = math.prod(1.0 - vote for vote in votes.values())
+    return max(extractions[0].answerable, 1.0 - all_wrong)
+
+
+def readings(extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
+    """The extractions as the calibrator reads them: plain numbers and the answer's text."""
+    ranks = {id(hit): number for number, hit in enumerate(hits)}
+    return [
+        Reading(
+            text=text_of(e),
+            margin=e.margin,
+            null=e.null,
+            cosine=e.hit.cosine,
+            rank=ranks.get(id(e.hit), len(hits)),
+            place=(e.hit.passage.article.id, e.answer.start),
+            answerable=e.answerable,
+            score=e.score,
+        )
+        for e in extractions
+    ]
