@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,7 +15,8 @@ from . import vector_file
 from .check import SAMPLE, Difference, check_database, check_files, check_vectors, repair_database
 from .embedder import Embedder
 from .engine import Engine, LocalEngine
-from .errors import IndexCorrupt, IndexNotFound, IndexWriteError, LibraryBusy
+from .errors import IndexCorrupt, IndexNotFound
+from .lock import update_lock
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .plan import is_under
@@ -29,7 +28,6 @@ from .vectors import VectorIndex
 from .writer import Writer
 
 DATABASE_NAME = "library.sqlite3"
-LOCK_NAME = "update.lock"
 
 
 @dataclass(frozen=True)
@@ -113,37 +111,8 @@ class Library:
 
     # -- updating --------------------------------------------------------------------------
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the library's update lock; turn write failures into one clear error."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 - closed below
-        except OSError as error:
-            raise self._write_error(error) from error
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as error:
-                raise LibraryBusy(
-                    f"another qa process is updating {self.folder}; wait for it "
-                    f"to finish, then try again"
-                ) from error
-            try:
-                yield
-            except (sqlite3.OperationalError, OSError) as error:
-                # SQLite rolled the open transaction back and the FAISS file and manifest are
-                # only ever replaced by rename, so the last complete index is still in place.
-                raise self._write_error(error) from error
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _write_error(self, error: Exception) -> IndexWriteError:
-        return IndexWriteError(
-            f"cannot write the index in {self.folder} ({error}); free some "
-            f"disk space or pick a writable --library, then run the command "
-            f"again (the previous index is intact)"
-        )
+    def _locked(self) -> AbstractContextManager[None]:
+        return update_lock(self.folder)
 
     def add(
         self,

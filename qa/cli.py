@@ -72,10 +72,6 @@ class QAGroup(click.Group):
             raise UserError(str(error)) from error
 
 
-def fail(error: QAError) -> None:
-    raise UserError(str(error)) from error
-
-
 KEPT_SO_FAR = (
     "the index keeps every batch committed so far and stays usable; run the same command "
     "again to go on"
@@ -172,43 +168,39 @@ def ask(
     conversation = Conversation() if follow_ups else None
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
-    try:
-        # One question: load the question encoder fast rather than optimised (a batch of
-        # questions repays the optimisation).
-        asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
-        asker.mode = Mode(mode)
-        if min_confidence is not None:
-            asker.set_min_confidence(min_confidence, save=remember)
-        for number, text in enumerate(questions, 1):
-            if many and not text:
-                conversation = Conversation() if follow_ups else None  # a new conversation
-                continue
-            try:
-                answer = asker.ask(text, conversation)
-            except QuestionError as error:
-                if not many:
-                    raise
-                click.echo(f"qa: line {number} skipped: {error}", err=True)
-                skipped += 1
-                continue
-            answered += answer.found
-            declined += not answer.found
-            if conversation is not None:
-                conversation.add(text, answer)
-            if as_json:
-                indent = None if many else 2
-                click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
-            else:
-                if many:
-                    click.echo(f"› {safe(text)}")
-                if answer.read_as:
-                    click.echo(f"  read as “{safe(answer.read_as)}”")
-                print_answer(Console(), answer)
-                if many:
-                    click.echo()
-    except QAError as error:
-        fail(error)
-        return
+    # One question: load the question encoder fast rather than optimised (a batch of
+    # questions repays the optimisation).
+    asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
+    asker.mode = Mode(mode)
+    if min_confidence is not None:
+        asker.set_min_confidence(min_confidence, save=remember)
+    for number, text in enumerate(questions, 1):
+        if many and not text:
+            conversation = Conversation() if follow_ups else None  # a new conversation
+            continue
+        try:
+            answer = asker.ask(text, conversation)
+        except QuestionError as error:
+            if not many:
+                raise
+            click.echo(f"qa: line {number} skipped: {error}", err=True)
+            skipped += 1
+            continue
+        answered += answer.found
+        declined += not answer.found
+        if conversation is not None:
+            conversation.add(text, answer)
+        if as_json:
+            indent = None if many else 2
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+        else:
+            if many:
+                click.echo(f"› {safe(text)}")
+            if answer.read_as:
+                click.echo(f"  read as “{safe(answer.read_as)}”")
+            print_answer(Console(), answer)
+            if many:
+                click.echo()
     if many:
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
@@ -474,36 +466,34 @@ def evaluate_command(
     settings = make_settings(None)
     embedder = open_library(settings).embedder
     cache = data_home() / "eval-cache"
-    try:
-        data = load_dataset(dataset)
-        with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
-            library = build_library(data, cache, embedder, settings, progress=progress)
-        questions = data.questions_about(half) if half else data.questions
-        questions = questions[:limit] if limit else questions
-        missed: list[dict[str, object]] = []
-        rows = {
-            name: evaluate(
-                library,
-                questions,
-                CONFIGS[name],
-                settings,
-                missed if misses and name == configs[-1] else None,
-            )
-            for name in configs
-        }
-        if off_corpus:
-            best = CONFIGS[configs[-1]]
-            rows[f"off-corpus ({best.name})"] = measure_off_corpus(
-                data, cache, embedder, settings, best, limit or len(data.questions)
-            )
-    except QAError as error:
-        fail(error)
-        return
+    data = load_dataset(dataset)
+    with progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+        library = build_library(data, cache, embedder, settings, progress=progress)
+    questions = data.questions_about(half) if half else data.questions
+    questions = questions[:limit] if limit else questions
+    missed: list[dict[str, object]] = []
+    rows = {
+        name: evaluate(
+            library,
+            questions,
+            CONFIGS[name],
+            settings,
+            missed if misses and name == configs[-1] else None,
+        )
+        for name in configs
+    }
+    if off_corpus:
+        best = CONFIGS[configs[-1]]
+        rows[f"off-corpus ({best.name})"] = measure_off_corpus(
+            data, cache, embedder, settings, best, limit or len(data.questions)
+        )
     if misses:
         try:
             misses.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in missed))
         except OSError as error:
-            fail(QAError(f"cannot write {misses} ({error.strerror}); pick another --misses path"))
+            raise UserError(
+                f"cannot write {misses} ({error.strerror}); pick another --misses path"
+            ) from error
             return
     if as_json:
         click.echo(json.dumps(rows, indent=2))
