@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,48 +16,51 @@ from support import FIXTURES, SEEDS
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def ray_command(*args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        [str(BIN / "ray"), *args], capture_output=True, text=True, env=env, timeout=180
+def start_node(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """`ray start ARGS --block`: the node runs while the process does, and stopping the process
+    stops the node's own Ray processes alone (`ray stop` would end every Ray process of the
+    machine). Returns the process and the address it prints for other nodes to join."""
+    node = subprocess.Popen(
+        [str(BIN / "ray"), "start", *args, "--block"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout + result.stderr
+    assert node.stdout is not None
+    seen = []
+    for line in node.stdout:
+        seen.append(line)
+        found = re.search(r"ray start --address='([^']+)'", line)
+        if found:  # the head node names its address once it runs
+            return node, found.group(1)
+        if "Ray runtime started" in line and "--head" not in args:
+            return node, ""
+    raise AssertionError("ray start ended early:\n" + "".join(seen))
 
 
 @pytest.fixture
 def two_nodes() -> Iterator[str]:
     """A head node and a second node of one CPU each; yields the cluster's address."""
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
-    head = ray_command(
-        "start",
-        "--head",
-        f"--port={free_port()}",
-        "--num-cpus=1",
-        "--include-dashboard=false",
-        env=env,
+    head, address = start_node(
+        "--head", "--port=0", "--num-cpus=1", "--include-dashboard=false", env=env
     )
-    found = re.search(r"ray start --address='([^']+)'", head)
-    assert found, head
-    address = found.group(1)
+    nodes = [head]
     try:
         # The second node joins with the token `ray start --head` wrote (token auth is on).
-        ray_command(
-            "start",
+        second, _ = start_node(
             f"--address={address}",
             "--num-cpus=1",
             '--resources={"second_node": 1}',
             env={**env, "RAY_AUTH_MODE": "token"},
         )
+        nodes.append(second)
         yield address
     finally:
-        # `ray stop` ends every Ray process of this machine: this test's cluster alone here.
-        subprocess.run([str(BIN / "ray"), "stop", "--force"], capture_output=True, timeout=120)
+        for node in reversed(nodes):
+            node.terminate()
+            node.wait(timeout=120)
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,8 @@ from support import FakeEmbedder, news_dump
 
 import index.sync
 from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
-from index.library import DATABASE_NAME, LOCK_NAME, VECTORS_NAME
+from index.library import DATABASE_NAME, VECTORS_NAME
+from index.lock import LOCK_NAME
 
 
 def test_adding_a_folder_indexes_every_format(

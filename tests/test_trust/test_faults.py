@@ -16,7 +16,8 @@ import pytest
 from support import FakeEmbedder
 
 from index import IndexWriteError, Library, LibraryBusy
-from index.library import LOCK_NAME, VECTORS_NAME
+from index.library import VECTORS_NAME
+from index.lock import LOCK_NAME
 from index.vectors import VectorIndex
 
 TESTS = Path(__file__).resolve().parent.parent
