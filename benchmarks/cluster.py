@@ -51,7 +51,8 @@ def index_on_ray(dump: Path, folder: Path, cpus: int) -> dict[str, float]:
     from index.cluster import RayEngine
 
     started = time.perf_counter()
-    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+    # "local": a new cluster of its own, even when `ray start` left one running here.
+    ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False)
     cluster_start = time.perf_counter() - started
     began = time.perf_counter()
     engine = RayEngine(partial(MiniLMEmbedder), ChunkSettings())

@@ -289,8 +289,8 @@ class RayEngine:
 
 
 def connect(address: str | None) -> Any:
-    """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`), or
-    to a new local cluster on this machine when `address` is None."""
+    """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`); when
+    `address` is None, Ray joins a cluster `ray start` began on this machine, or starts one."""
     if address and "RAY_AUTH_MODE" not in os.environ and _has_auth_token():
         # `ray start` (2.60) turns token authentication on and writes the token, but a driver
         # joining with ray.init(address=...) sends it only when told to, before Ray is imported.
