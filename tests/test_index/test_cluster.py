@@ -31,8 +31,9 @@ TESTS = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    """A real local cluster of two CPUs for this module; the fakes travel by value."""
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    """A real local cluster of two CPUs for this module, its own even when `ray start` left one
+    running here; the fakes travel by value."""
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     ray.cloudpickle.register_pickle_by_value(support)
     yield
     ray.shutdown()
