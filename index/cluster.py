@@ -33,8 +33,8 @@ from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
-from .read_records import articles_of_lines, line_blocks, read_line_block
-from .reading import read_articles
+from .read_records import articles_of_lines, damaged_gzip, line_blocks, read_line_block
+from .reading import cannot_read, read_articles
 
 BLOCK_BYTES = 4 << 20
 """An uncompressed JSON Lines dump is read in line blocks of about this size, in parallel."""
@@ -116,7 +116,7 @@ def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> 
     except ArticleError as error:
         result.error = str(error)
     except OSError as error:
-        result.error = f"{path}: cannot read the file ({error.strerror or error})"
+        result.error = cannot_read(path, error)
     return result
 
 
@@ -146,7 +146,7 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed by the `with` below
     except OSError as broken:
-        yield Part(path, 0, error=f"{path}: cannot read the file ({broken.strerror or broken})")
+        yield Part(path, 0, error=cannot_read(path, broken))
         return
     with raw:
         try:
@@ -158,9 +158,9 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
                     yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
                     block, held, first, at = [], 0, line, raw.tell()
         except (EOFError, zlib.error, gzip.BadGzipFile) as broken:
-            error = f"{path}: damaged or truncated gzip file ({broken})"
+            error = damaged_gzip(path, broken)
         except OSError as broken:
-            error = f"{path}: cannot read the file ({broken.strerror or broken})"
+            error = cannot_read(path, broken)
         if block:
             yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
         if error is not None:

@@ -46,7 +46,7 @@ def read_records(path: Path, position: Callable[[int], None] | None = None) -> I
             return
         data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
-        raise ArticleError(f"{path}: damaged or truncated gzip file ({error})") from error
+        raise ArticleError(damaged_gzip(path, error)) from error
     if not data.strip():
         raise ArticleError(f"{path}: the file is empty; skipped")
     try:
@@ -63,6 +63,11 @@ def read_records(path: Path, position: Callable[[int], None] | None = None) -> I
         article = article_from_record(path, record, number)
         if article is not None:
             yield article
+
+
+def damaged_gzip(path: Path | str, error: Exception) -> str:
+    """The one line for a gzipped dump whose stream breaks."""
+    return f"{path}: damaged or truncated gzip file ({error})"
 
 
 POSITION_EVERY_LINES = 20

@@ -85,7 +85,12 @@ def read_articles(
     except FileNotFoundError as error:
         raise ArticleError(f"{path}: the file disappeared before it could be read") from error
     except OSError as error:
-        raise ArticleError(f"{path}: cannot read the file ({error.strerror or error})") from error
+        raise ArticleError(cannot_read(path, error)) from error
+
+
+def cannot_read(path: Path | str, error: OSError) -> str:
+    """The one line for a file the system would not let us read."""
+    return f"{path}: cannot read the file ({error.strerror or error})"
 
 
 def _read(path: Path, max_bytes: int, position: Callable[[int], None] | None) -> Iterator[Article]:

@@ -81,11 +81,10 @@ class Writer:
         if isinstance(decision, IndexArticle):
             self._queued_texts.add(decision.article.text_hash)
             self.passages_waiting += len(decision.passages)
-        replaced = (
-            decision.stored.article_id
-            if isinstance(decision, ForgetRecord) and not decision.stored.is_alias
-            else getattr(decision, "replaces", None)
-        )
+        if isinstance(decision, ForgetRecord):
+            replaced = None if decision.stored.is_alias else decision.stored.article_id
+        else:
+            replaced = decision.replaces
         if replaced is not None:
             self._deleting.add(replaced)
         self._batch.append(decision)
