@@ -23,6 +23,7 @@ from qa.render import citation_line, counted
 from qa.sanitize import one_line
 from qa.sources import article_view, passage_view
 
+from .answer_line import AnswerLineLabel, AnswerLinePrompt, percent
 from .chats import ChatItem, ChatList
 from .find import FindBar
 from .library_screen import LibraryScreen
@@ -86,6 +87,7 @@ class QAApp(App[None]):
         with Horizontal(id="status-bar"):
             yield Static(LOADING, id="status")
             yield ProgressBar(id="progress", show_eta=True)
+            yield AnswerLineLabel(id="answer-line")
         yield QuestionInput(id="question")
         yield Footer(compact=True)  # at 80 columns the footer was cut ("^r Refr")
 
@@ -93,6 +95,7 @@ class QAApp(App[None]):
         self.query_one("#sources").display = self.size.width >= 100
         self.query_one("#question").focus()
         self._show_library()
+        self._show_answer_line()
         self._reload_chat_list()
         self._reopen_last_chat()
         self._stamp = library_stamp(self.settings.library)
@@ -489,10 +492,44 @@ class QAApp(App[None]):
         self.action_new_chat()
         self._reload_chat_list()
         self._show_library()
+        self._show_answer_line()
         self._stamp = library_stamp(folder)
         self.query_one(QuestionInput).recall_from(self.history.questions())
         self._set_status(LOADING)
         self._warm_up()
+
+    # -- the answer line ----------------------------------------------------------------------
+
+    def _answer_line(self) -> float | None:
+        """The library's answer line, or None (said in a toast) when its preferences.json
+        cannot be read: the chat still opens, and asking says the same error."""
+        try:
+            return self.asker.min_confidence
+        except QAError as error:
+            self.tell(f"⚠ {error}", "error")
+            return None
+
+    def _show_answer_line(self) -> None:
+        self.query_one(AnswerLineLabel).show(self._answer_line())
+
+    def action_answer_line(self) -> None:
+        prompt = AnswerLinePrompt(self._answer_line(), self._library_name())
+        self.push_screen(prompt, self.set_answer_line)
+
+    def set_answer_line(self, line: float | None) -> None:
+        """Answer the next question with `line` and keep it for this library (None: cancelled)."""
+        if line is None:
+            return
+        try:
+            self.asker.set_min_confidence(line, save=True)
+        except QAError as error:
+            self.tell(f"⚠ {error}", "error")
+            return
+        self._show_answer_line()
+        self.tell(
+            f"Answer line: {percent(line)}. From the next question, answers less likely than "
+            f"that to be right are declined (kept for {self._library_name()})."
+        )
 
     def action_refresh_index(self) -> None:
         self._set_status("Refreshing the index…")
@@ -549,6 +586,11 @@ class QAApp(App[None]):
             "Library: folders and files",
             "What is indexed; add or remove a folder, re-index (Ctrl+L)",
             self.action_library,
+        )
+        yield SystemCommand(
+            "Answer line: when to answer",
+            "Answer only when at least this likely to be right; kept for this library",
+            self.action_answer_line,
         )
         yield SystemCommand("Rename this chat", "Give this chat a title", self.action_rename_chat)
         yield SystemCommand(

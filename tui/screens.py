@@ -34,7 +34,10 @@ KEYS: list[tuple[str, str]] = [
     ("Ctrl+B", "saved chats, newest first; r renames, d deletes, Enter opens"),
     ("Ctrl+R", "refresh the index from your article folders"),
     ("Ctrl+L", "the library: folders and articles, unreadable files; add, remove, re-index"),
-    ("Ctrl+P", "command palette: new chat, refresh, switch library, export, rename, delete"),
+    (
+        "Ctrl+P",
+        "command palette: new chat, refresh, switch library, export, rename, delete, answer line",
+    ),
     ("F1", "this help"),
     ("Ctrl+Q", "quit (the chat is saved; the next start reopens it)"),
     ("Ctrl+A/E/W/U/K", "readline editing in the question box"),
@@ -65,6 +68,12 @@ class HelpScreen(ModalScreen[None]):
                     keys,
                     Text("\nFollow-ups\n", style="bold"),
                     follow_ups,
+                    Text("\nAnswer line\n", style="bold"),
+                    Text(
+                        "The percentage with an answer is its chance of being right. The chat "
+                        "declines answers less likely than the answer line at the bottom right; "
+                        "click it or choose Answer line in Ctrl+P to change it for this library."
+                    ),
                     Text("\nEsc closes this help; the arrows scroll it.", style="dim"),
                 )
             )

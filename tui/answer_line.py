@@ -1,0 +1,142 @@
+"""The answer line in the chat: the lowest chance of being right at which the chat still answers,
+shown in the status bar and chosen from measured choices or typed (saved per library)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qa import DEFAULT_MIN_CONFIDENCE, PreferenceError
+
+
+@dataclass(frozen=True)
+class LineChoice:
+    """One line offered in the chat, with what it did on measured questions."""
+
+    line: float
+    answered: float
+    """Share of the questions answered (not declined) at this line."""
+    right: float
+    """Share of those answers that were exactly right (EM)."""
+
+
+CHOICES: list[LineChoice] = [
+    LineChoice(0.1, 0.967, 0.659),
+    LineChoice(0.2, 0.917, 0.687),
+    LineChoice(0.3, 0.857, 0.719),
+    LineChoice(0.5, 0.714, 0.785),
+    LineChoice(0.7, 0.523, 0.852),
+]
+"""The rows of the risk-coverage table in docs/quality.md ("The answer/decline line"), fitting
+half: 3,103 SQuAD questions, each scored by a calibrator fitted on the other articles' fold. Only
+measured lines are offered (a test checks the figures against the table); any other is typed."""
+
+WHERE_MEASURED = (
+    "Measured on Wikipedia questions (docs/quality.md); on news, fewer answers are right."
+)
+
+
+def percent(value: float) -> str:
+    """ "10%", "12.5%": a line as people read it, without a float's noise (0.1 * 100)."""
+    return f"{round(value * 100, 1):g}%"
+
+
+def describe(choice: LineChoice) -> str:
+    """What a line does, in the words of its measured row."""
+    return f"answers {choice.answered:.0%} of questions, {choice.right:.0%} of them right"
+
+
+def parse_line(typed: str) -> float:
+    """The line a person typed: a probability ("0.45") or a percentage ("45%" or "45")."""
+    text = typed.strip()
+    is_percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%").strip())
+    except ValueError:
+        value = float("nan")
+    # Above 1 nobody means a probability: "45" is 45%, as the status bar shows the line.
+    if is_percent or value > 1:
+        value /= 100
+    if not 0.0 <= value <= 1.0:  # also false for nan
+        raise PreferenceError(
+            f"“{typed.strip()}” is not an answer line: type a chance from 0 to 100%, "
+            "e.g. 45% or 0.45, or pick one from the list"
+        )
+    return value
+
+
+class AnswerLineLabel(Static):
+    """ "Answer line: 10%" at the right of the status bar; a click changes it."""
+
+    def show(self, line: float | None) -> None:
+        """Show `line`, or that the saved one cannot be read (None)."""
+        self.update("Answer line: ?" if line is None else f"Answer line: {percent(line)}")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.app.run_action("answer_line")
+
+
+class AnswerLinePrompt(ModalScreen[float | None]):
+    """Pick the answer line from the measured choices, or type one; a bad value is said in the
+    prompt, which stays open to fix it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, current: float | None, library: str) -> None:
+        super().__init__()
+        self.current = current
+        self.library = library
+
+    def compose(self) -> ComposeResult:
+        now = f"now {percent(self.current)}" if self.current is not None else "unreadable now"
+        with Vertical(id="prompt-box"):
+            yield Static(
+                f"Answer line ({now}): the chat answers only when at least this likely to be "
+                f"right, and says “Not found” otherwise. Kept for the library {self.library}."
+            )
+            yield OptionList(
+                *[Option(_option_text(choice), id=str(choice.line)) for choice in CHOICES],
+                id="line-list",
+            )
+            yield Input(placeholder="or type one, e.g. 45% or 0.45", id="line-input")
+            yield Static("", id="line-error")
+            yield Static(
+                Text(f"{WHERE_MEASURED}\nEnter picks, Esc cancels.", style="dim"),
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        lines = [choice.line for choice in CHOICES]
+        options.highlighted = lines.index(self.current) if self.current in lines else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(float(event.option.id or DEFAULT_MIN_CONFIDENCE))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            line = parse_line(event.value)
+        except PreferenceError as error:
+            self.query_one("#line-error", Static).update(Text(f"⚠ {error}", style="bold red"))
+            return
+        self.dismiss(line)
+
+
+def _option_text(choice: LineChoice) -> Text:
+    text = Text(f"{percent(choice.line):>4}  ", style="bold")
+    text.append(describe(choice))
+    if choice.line == DEFAULT_MIN_CONFIDENCE:
+        text.append("  (default)", style="dim")
+    return text
