@@ -81,9 +81,9 @@ class AnswerLineLabel(Static):
         """Show `line`, or that the saved one cannot be read (None)."""
         self.update("Answer line: ?" if line is None else f"Answer line: {percent(line)}")
 
-    def on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.app.run_action("answer_line")
+        await self.app.run_action("answer_line")
 
 
 class AnswerLinePrompt(ModalScreen[float | None]):
@@ -98,11 +98,11 @@ class AnswerLinePrompt(ModalScreen[float | None]):
         self.library = library
 
     def compose(self) -> ComposeResult:
-        now = f"now {percent(self.current)}" if self.current is not None else "unreadable now"
+        now = percent(self.current) if self.current is not None else "unreadable"
         with Vertical(id="prompt-box"):
             yield Static(
-                f"Answer line ({now}): the chat answers only when at least this likely to be "
-                f"right, and says “Not found” otherwise. Kept for the library {self.library}."
+                f"Answer line, now {now}: answer only when at least this likely to be right "
+                f"(else “Not found”). Saved for the library “{self.library}”."
             )
             yield OptionList(
                 *[Option(_option_text(choice), id=str(choice.line)) for choice in CHOICES],
@@ -129,7 +129,9 @@ class AnswerLinePrompt(ModalScreen[float | None]):
         try:
             line = parse_line(event.value)
         except PreferenceError as error:
-            self.query_one("#line-error", Static).update(Text(f"⚠ {error}", style="bold red"))
+            shown = self.query_one("#line-error", Static)
+            shown.update(Text(f"⚠ {error}", style="bold red"))
+            shown.display = True
             return
         self.dismiss(line)
 

@@ -181,7 +181,9 @@ def answer_body(answer: Answer) -> Text:
         return out
     out = Text()
     out.append(safe(answer.text), style="bold")
-    out.append(f"  ● confidence {answer.confidence:.0%}\n", style=confidence_colour(answer.confidence))
+    out.append(
+        f"  ● confidence {answer.confidence:.0%}\n", style=confidence_colour(answer.confidence)
+    )
     out.append_text(quoted_answer(answer))
     if answer.also_said:
         out.append("\n" + answer.also_said, style="dim")

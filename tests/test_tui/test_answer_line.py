@@ -166,7 +166,9 @@ async def test_an_unreadable_preferences_file_is_said_without_crashing(
     (line_asker.library.folder / PREFERENCES_NAME).write_text("{", encoding="utf-8")
     app = line_app()
     told: list[tuple[str, str]] = []
-    monkeypatch.setattr(app, "tell", lambda message, severity="information": told.append((message, severity)))
+    monkeypatch.setattr(
+        app, "tell", lambda message, severity="information": told.append((message, severity))
+    )
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         assert label(app) == "Answer line: ?"

@@ -97,3 +97,12 @@ def test_help_screen(snap_compare, app: QAApp) -> None:  # type: ignore[no-untyp
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_answer_line_prompt(snap_compare, app: QAApp) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.action_answer_line()  # what Ctrl+P "Answer line" and a click on it run
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
