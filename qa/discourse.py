@@ -44,6 +44,10 @@ class Entity:
     """The turn that first named it."""
     actor: bool = False
     """Named as the subject after "did" or "is" ("did LeBron James sign")."""
+    central: float = -99.0
+    """How central to its turn it was named, however long ago: 1.5 for the answer to a question
+    that names what it asks for ("which airline"), 1.0 for what a question is about, 0.5 for
+    another answer (the Broncos answering "who won Super Bowl 50?")."""
 
 
 class Discourse:
@@ -60,37 +64,48 @@ class Discourse:
         """Everything the earlier turns named, each scored by how recent and how central."""
         entities: dict[str, Entity] = {}
         count = len(turns)
-        for index, ((_question, answer), (reading, bindings)) in enumerate(
+        for index, ((question, answer), (reading, bindings)) in enumerate(
             zip(turns, readings, strict=True)
         ):
             age = count - 1 - index
-            if reading == _question and not bindings:
+            if reading == question and not bindings:
                 # A question that stands on its own starts a new thread: what "it" meant
                 # before is no longer what "it" means.
                 for entity in entities.values():
                     entity.bound_by.clear()
             asked, named = asked_kind(reading)
-            mentions: list[tuple[Mention, float]] = []
+            # Each mention with how likely a pronoun points at it and how central it is to
+            # the chat's topic.
+            mentions: list[tuple[Mention, float, float]] = []
             for mention in names_in(reading) + topics_in(reading):
                 # A place the question is set in ("in California") is the least likely, and
                 # what a pronoun inside the question owns ("their inherent difficulty") is
                 # seldom what the next turn is about.
                 weight = {"place": -1.0, "owned": 0.25}.get(mention.role, 1.0)
-                mentions.append((mention, weight))
+                mentions.append((mention, weight, weight))
             if answer.found:
                 said = answer_mention(reading, answer.text)
                 if said is not None:
                     # The answer to "which airline ...?" or "who ...?" (a person) is what the
                     # chat is now about; a place, time or organisation answering "where" or
                     # "who" is less so than what the question was about.
+                    # The topic, though, is what "who bought the Broncos?" asked about.
                     weight = 1.5 if named or said.kind is Kind.PERSON else 0.5
-                    mentions.append((said, weight))
-            for mention, weight in mentions:
+                    mentions.append((said, weight, 1.5 if named else 0.5))
+            typed = question.lower()
+            for mention, weight, central in mentions:
                 key = mention.text.lower().removeprefix("the ")
                 entity = entities.setdefault(
                     key, Entity(mention.text, mention.kind, mention.plural, first=index)
                 )
+                entity.score = max(entity.score, weight - 3.0 * age)
+                if mention.role != "answer" and key not in typed:
+                    # A name the reading put in place of "they" is not named again: the
+                    # Broncos, answered once and pointed at once, are not what "Who won Super
+                    # Bowl 50?" is about more than Super Bowl 50.
+                    continue
                 entity.mentions += 1
+                entity.central = max(entity.central, central)
                 entity.actor = entity.actor or mention.role == "actor"
                 entity.noun = mention.noun or entity.noun
                 if mention.role == "answer" and (
@@ -98,10 +113,9 @@ class Discourse:
                 ):
                     entity.person = mention.kind is Kind.PERSON
                     entity.kind = mention.kind
-                    entity.gender = entity.gender or gender_of(mention.text)
+                    entity.gender = entity.gender or mention.gender or gender_of(mention.text)
                 elif mention.role == "answer":
                     entity.kind = mention.kind
-                entity.score = max(entity.score, weight - 3.0 * age)
             for cls, text in bindings.items():
                 key = text.lower().removeprefix("the ")
                 if key not in entities:
@@ -177,7 +191,9 @@ class Discourse:
         if not entities:
             return None
         # On a tie, what the chat opened with: a conversation keeps its first subject.
-        return max(entities, key=lambda e: (e.mentions, -e.first, e.actor, e.score)).text
+        # Then the more central: "who bought the Denver Broncos?" is about the Broncos, whoever
+        # the answer (which may be wrong) says; "which airline ...?" is about the airline.
+        return max(entities, key=lambda e: (e.mentions, -e.first, e.actor, e.central, e.score)).text
 
     def pair(self) -> str | None:
         """ "they" for the two people the last turn named ("Tom Brady and Rob Gronkowski")."""

@@ -1,0 +1,80 @@
+"""What a follow-up points at when the product's own earlier answers are wrong, long or unsure:
+cases from asking `tests/fixtures/followups.jsonl` end to end (`qa ask --follow-ups -`)."""
+
+from __future__ import annotations
+
+from qa import Answer, Citation, Conversation
+from qa.mentions import answer_mention
+
+
+def answer(text: str, confidence: float = 0.8, title: str = "An article") -> Answer:
+    """An answer found in an article called `title`."""
+    citation = Citation(
+        number=1,
+        title=title,
+        source="news.jsonl",
+        date="2022-07-01",
+        sentence=f"It was {text}.",
+        sentence_start=0,
+        sentence_end=len(text) + 7,
+        article_id=1,
+        passage_id=1,
+    )
+    return Answer("q", True, text, confidence, (6, 6 + len(text)), [citation])
+
+
+def chat_of(*turns: tuple[str, Answer]) -> Conversation:
+    chat = Conversation()
+    for question, said in turns:
+        chat.add(question, said)
+    return chat
+
+
+def test_the_topic_is_what_the_person_asked_about_not_an_answer_to_who() -> None:
+    # The reader answered "Bowlen" (wrong): "the deal" is still the Broncos'.
+    chat = chat_of(("Who bought the Denver Broncos?", answer("Bowlen")))
+    assert chat.resolve("how much was the deal worth?") == (
+        "how much was the Denver Broncos deal worth?"
+    )
+    # "they" was read as the Broncos once; the score is still Super Bowl 50's.
+    chat = chat_of(
+        ("Who won Super Bowl 50?", answer("Denver Broncos")),
+        ("who did they beat?", answer("Carolina Panthers")),
+    )
+    assert chat.resolve("what was the final score?") == (
+        "what was the final score of Super Bowl 50?"
+    )
+    # The answer to "which airline" is what the chat is about, not the airline it bought.
+    chat = chat_of(("Which airline announced it would buy Spirit Airlines?", answer("JetBlue")))
+    assert chat.resolve("what would the deal create?") == "what would the JetBlue deal create?"
+
+
+def test_a_person_is_the_name_after_the_words_that_describe_them() -> None:
+    chat = chat_of(("what was the MVP of Super Bowl 50?", answer("Denver linebacker Von Miller")))
+    assert chat.resolve("what position does he play?") == "what position does Von Miller play?"
+    chat = chat_of(
+        ("Who became the youngest person to fly around the world solo?", answer("Mack Rutherford")),
+        ("who held the record before him?", answer("his older sister Zara Rutherford")),
+    )
+    assert chat.resolve("how old was she?") == "how old was Zara Rutherford?"
+    assert chat.resolve("how old is he?") == "how old is Mack Rutherford?"
+
+
+def test_a_sentence_given_for_a_name_is_read_as_the_name_it_opens_with() -> None:
+    sentence = (
+        "Bed Bath & Beyond (BBBY) is reportedly dealing with cooled momentum and heated "
+        "customers at its stores."
+    )
+    chat = chat_of(
+        (
+            "Which retailer was accused of cutting the air conditioning in its stores?",
+            answer(sentence),
+        )
+    )
+    assert chat.resolve("how much is its store traffic down year-over-year?") == (
+        "how much is Bed Bath & Beyond's store traffic down year-over-year?"
+    )
+    assert chat.resolve("who made that claim?") == "who made the Bed Bath & Beyond claim?"
+    # A sentence for "how" or "why" names nothing to point at.
+    assert answer_mention("How did the plague spread?", sentence) is None
+    assert answer_mention("Which retailer was accused?", f"In May, {sentence}") is None
