@@ -16,10 +16,12 @@ from .mentions import (
     gender_of,
     is_person_like,
     names_in,
+    plural,
     topics_in,
 )
 from .nouns import BROADER, Kind
 
+_PRONOUN_CLASSES = frozenset({"he", "she", "it", "they"})
 _CALLED_NOW = re.compile(r"\b(?:is|was|are|were)\s+it\s+(?:called|named)\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -44,6 +46,8 @@ class Entity:
     """The turn that first named it."""
     actor: bool = False
     """Named as the subject after "did" or "is" ("did LeBron James sign")."""
+    described: bool = False
+    """A description the reading spelled out ("the cheapest average for ..."), not a name."""
     central: float = -99.0
     """How central to its turn it was named, however long ago: 1.5 for the answer to a question
     that names what it asks for ("which airline"), 1.0 for what a question is about, 0.5 for
@@ -118,6 +122,13 @@ class Discourse:
                     entity.kind = mention.kind
             for cls, text in bindings.items():
                 key = text.lower().removeprefix("the ")
+                if key not in entities and cls not in _PRONOUN_CLASSES:
+                    # A description the reading spelled out ("the cheapest average for a
+                    # gallon of regular gas") is something "it" can point at next; `cls` is
+                    # its noun ("average").
+                    entities[key] = Entity(text, Kind.THING, plural(cls), first=index, noun=cls)
+                    entities[key].described = True
+                    entities[key].score = 1.0 - 3.0 * age
                 if key not in entities:
                     continue
                 entity = entities[key]
@@ -218,6 +229,8 @@ def fits(entity: Entity, cls: str) -> bool:
         return entity.gender != ("f" if cls == "he" else "m")
     if cls == "it":
         return not entity.person and not entity.plural
+    if entity.described:
+        return cls == ("they" if entity.plural else "it")
     if cls == "they":
         # Teams are named like people: "Denver Broncos".
         return entity.plural or kind is Kind.ORGANISATION or entity.text.endswith("s")

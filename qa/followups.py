@@ -193,6 +193,11 @@ class Reader:
                 if det == "the"
                 else None
             )
+        complement = self._complement_said(noun)
+        if complement and det != "those":
+            # "the cheapest average" after "what is the national average for a gallon of
+            # regular gas?": the average the chat spoke of.
+            return f"the {adjective}{noun} {complement}"
         if noun in EVENT_NOUNS or noun in RELATIONAL_NOUNS:
             topic = self.discourse.topic()
             if topic is None:
@@ -212,6 +217,17 @@ class Reader:
             # "the recall" after "which company recalled its swings?": what the chat was about.
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
+        return None
+
+    def _complement_said(self, noun: str) -> str | None:
+        """What the latest question that used the noun said it was of or for: "for a gallon of
+        regular gas" for "average" after "the AAA national average for a gallon of regular
+        gas"."""
+        said = re.compile(rf"\b{re.escape(noun)}\s+(?P<of>(?:of|for)\s+[^,?]*[^,?\s])", re.I)
+        for reading, _bindings in reversed(self._readings):
+            found = said.search(reading)
+            if found:
+                return found.group("of")
         return None
 
     def _said_before(self, noun: str) -> bool:

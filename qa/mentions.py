@@ -69,7 +69,7 @@ def is_person_like(text: str) -> bool:
     )
 
 
-def _plural(text: str) -> bool:
+def plural(text: str) -> bool:
     """ "The Normans", "Genoese traders", "Sweden and Finland"; not "LeBron James"."""
     words = text.split()
     last = words[-1].lower() if words else ""
@@ -180,7 +180,7 @@ def answer_mention(question: str, text: str) -> Mention | None:
     ):
         kind = Kind.TIME if kind is Kind.TIME else Kind.AMOUNT  # "about 260", "$5 million"
     text = text.strip().rstrip(".")
-    return Mention(text, kind, _plural(text), "answer", asked_noun(question), gender)
+    return Mention(text, kind, plural(text), "answer", asked_noun(question), gender)
 
 
 def _opening_name(sentence: str) -> str | None:
@@ -205,9 +205,7 @@ def _person_after_role(text: str) -> str | None:
 
 def _single_name(text: str) -> bool:
     """ "Rollo", "Creon": one capitalised word that is not an acronym ("BBC") or a plural."""
-    return (
-        len(text.split()) == 1 and text[:1].isupper() and not text.isupper() and not _plural(text)
-    )
+    return len(text.split()) == 1 and text[:1].isupper() and not text.isupper() and not plural(text)
 
 
 def names_in(question: str) -> list[Mention]:
@@ -248,7 +246,7 @@ def names_in(question: str) -> list[Mention]:
         # Whether a name is a person is left open ("Doctor Who", "Super Bowl"): "he" may take
         # any name that looks like one, "it" any that is not known to be one.
         kind = Kind.PLACE if role == "place" else Kind.THING
-        mentions.append(Mention(text, kind, _plural(text), role))
+        mentions.append(Mention(text, kind, plural(text), role))
         index = end
     return mentions
 
@@ -311,5 +309,5 @@ def topics_in(question: str) -> list[Mention]:
         text = " ".join(words)
         noun = words[-1].lower() if possessed else ""
         role = "owned" if possessed else "subject"
-        mentions.append(Mention(text, Kind.THING, _plural(text), role, noun))
+        mentions.append(Mention(text, Kind.THING, plural(text), role, noun))
     return mentions

@@ -78,3 +78,24 @@ def test_a_sentence_given_for_a_name_is_read_as_the_name_it_opens_with() -> None
     # A sentence for "how" or "why" names nothing to point at.
     assert answer_mention("How did the plague spread?", sentence) is None
     assert answer_mention("Which retailer was accused?", f"In May, {sentence}") is None
+
+
+def test_a_noun_said_before_keeps_what_it_was_of_and_is_then_it() -> None:
+    chat = chat_of(
+        ("What is the AAA national average for a gallon of regular gas?", answer("$4.52")),
+    )
+    assert chat.resolve("which state has the cheapest average?") == (
+        "which state has the cheapest average for a gallon of regular gas?"
+    )
+    chat.add("which state has the cheapest average?", answer("South Carolina"))
+    assert chat.resolve("what is it there?") == (
+        "what is the cheapest average for a gallon of regular gas in South Carolina?"
+    )
+    # "them" is never the description of one thing ("the model of General Motors").
+    chat = chat_of(
+        ("Which automaker is offering to buy back its electric SUVs?", answer("General Motors"))
+    )
+    chat.add("what's the model called?", Answer("q", False, message="Not found."))
+    assert chat.resolve("how much is the company offering them?") == (
+        "how much is General Motors offering SUVs?"
+    )
