@@ -164,10 +164,12 @@ class Discourse:
                 best = (score, entity.text)
         return best[1] if best else None
 
-    def best_of_kind(self, kind: Kind | None, noun: str) -> str | None:
+    def best_of_kind(self, kind: Kind | None, noun: str, headline: str = "") -> str | None:
         """What "the company", "the city" or "the edict" means: something of that kind, or
         whose name holds the noun ("the Edict of Nantes"), or that was introduced with it (the
-        answer to "which airline" for "the airline" or "the company")."""
+        answer to "which airline" for "the airline" or "the company"); else what the headline
+        of the last cited article calls one ("the group" under "Broncos sale to Walton group
+        unanimously OKed")."""
         named_best: tuple[float, str] | None = None
         best: tuple[float, str] | None = None
         for entity in self.entities:
@@ -189,6 +191,11 @@ class Discourse:
             score = entity.score - (1.5 if entity.noun else 0.0)
             if best is None or score > best[0]:
                 best = (score, entity.text)
+        if named_best is None and kind is not None:
+            # Nothing the chat named is one; the headline on screen may name it.
+            called = re.search(rf"\b((?:[A-Z][\w'’.&-]*\s+)+){re.escape(noun)}\b", headline)
+            if called:
+                return f"the {called.group(1)}{noun}"
         chosen = named_best or best
         return chosen[1] if chosen else None
 

@@ -21,6 +21,7 @@ from .fragments import (
     PREPOSITION,
     WH,
     ask_again,
+    asking_for,
     bare_question,
     fill_elided,
     fragment_of,
@@ -116,7 +117,7 @@ class Reader:
         if fragment is not None:
             replaced = substitute(reading, answer, fragment)
             if replaced:
-                return self._resolve(replaced)
+                return self._resolve(asking_for(replaced, fragment))
         return self._resolve(fill_elided(question, reading))
 
     def _resolve(self, question: str) -> tuple[str, dict[str, str]]:
@@ -209,7 +210,7 @@ class Reader:
             return self.discourse.best_of_kind(None, noun.rstrip("s"))
         if kind is not None:
             return (
-                self.discourse.best_of_kind(kind, noun)
+                self.discourse.best_of_kind(kind, noun, self._headline())
                 if kind is not Kind.DESCRIPTION and not adjective
                 else None
             )
@@ -218,6 +219,11 @@ class Reader:
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
         return None
+
+    def _headline(self) -> str:
+        """The title of the article the last answer cites: on screen under the answer."""
+        last = next((a for _, a in reversed(self.turns) if a.found and a.citations), None)
+        return last.citations[0].title if last else ""
 
     def _complement_said(self, noun: str) -> str | None:
         """What the latest question that used the noun said it was of or for: "for a gallon of

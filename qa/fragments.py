@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .answer import Answer
-from .nouns import AUXILIARIES, KIND_OF_NOUN, word_set
+from .nouns import AUXILIARIES, KIND_OF_NOUN, Kind, word_set
 
 LEAD = re.compile(r"^(?:and|but|so|ok|okay|also|then)\b[\s,]*", re.IGNORECASE)
 """What may open a follow-up before its question ("and where?")."""
@@ -121,7 +121,12 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
             return previous[: found.start()] + fragment + previous[found.end() :] + "?"
     last = fragment.split()[-1].lower()
     for phrase in phrases(previous):
-        if phrase.split()[-1].lower() == last:
+        same_head = phrase.split()[-1].lower() == last
+        # "year 13" for "year 12": the same noun, another number.
+        same_noun = phrase.split()[0].lower() == fragment.split()[0].lower() and len(
+            phrase.split()
+        ) == len(fragment.split())
+        if same_head or same_noun:
             return previous.replace(phrase, fragment, 1) + "?"
     if re.match(r"(?:the|its|his|her|their)\s", lower):
         for phrase in phrases(previous):
@@ -133,6 +138,15 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
     if len(words) > 2 and not re.match(WH, words[-1], re.I):
         return " ".join([*words[:-1], fragment]) + "?"
     return None
+
+
+def asking_for(question: str, fragment: str) -> str:
+    """The question asked with the word its new subject needs: "and the MVP?" after "what was
+    the final score of Super Bowl 50?" asks who, not what, was the MVP."""
+    last = fragment.split()[-1].lower() if fragment.split() else ""
+    if KIND_OF_NOUN.get(last) is Kind.PERSON:
+        return re.sub(r"^what(?=\s+(?:was|is|were|are)\b)", "who", question, flags=re.I)
+    return question
 
 
 def phrases(question: str) -> list[str]:

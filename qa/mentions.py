@@ -161,7 +161,7 @@ def answer_mention(question: str, text: str) -> Mention | None:
         if opening is None:
             return None
         text = opening
-    elif kind in (Kind.PERSON, Kind.DESCRIPTION, None) and not named:
+    elif kind is Kind.PERSON or (kind in (Kind.DESCRIPTION, None) and not named):
         person = _person_after_role(text)
         if person:
             text, kind = person, Kind.PERSON  # "Walmart heir Rob Walton": Rob Walton

@@ -32,7 +32,7 @@ _CATEGORY_NOUNS: dict[Kind, frozenset[str]] = {
     Kind.PERSON: word_set(
         "person man woman star singer poet player quarterback president chief ceo leader actor "
         "actress bidder heir king queen emperor duke author writer chair founder official "
-        "minister pilot teenager champion winner owner chemist scientist"
+        "minister pilot teenager champion winner owner chemist scientist mvp captain coach"
     ),
     Kind.ORGANISATION: word_set(
         "company companies firm airline airlines retailer automaker network chain team group "

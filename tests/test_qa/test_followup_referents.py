@@ -99,3 +99,24 @@ def test_a_noun_said_before_keeps_what_it_was_of_and_is_then_it() -> None:
     assert chat.resolve("how much is the company offering them?") == (
         "how much is General Motors offering SUVs?"
     )
+
+
+def test_the_group_nobody_named_is_the_one_the_cited_headline_names() -> None:
+    headline = "Broncos sale to Walton group unanimously OKed by NFL owners"
+    chat = chat_of(("Who bought the Denver Broncos?", answer("Bowlen", title=headline)))
+    assert chat.resolve("who heads the group?") == "who heads the Walton group?"
+    # A group the chat named comes first.
+    chat = chat_of(
+        ("Which group bought the Denver Broncos?", answer("Walton-Penner", title=headline))
+    )
+    assert chat.resolve("who heads the group?") == "who heads Walton-Penner?"
+
+
+def test_a_fragment_naming_a_person_asks_who() -> None:
+    chat = chat_of(
+        ("Who won Super Bowl 50?", answer("Denver Broncos")),
+        ("what was the final score?", answer("24–10")),
+    )
+    assert chat.resolve("and the MVP?") == "who was the MVP of Super Bowl 50?"
+    chat = chat_of(("What is another term for year 12?", answer("lower sixth")))
+    assert chat.resolve("and year 13?") == "What is another term for year 13?"
