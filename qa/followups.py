@@ -43,6 +43,7 @@ _NEXT_WORD = re.compile(r"(?P<word>[a-z][a-z-]*)(?P<after>['’]s\b|\s*[?.!,]|\s
 _NOT_AFTER = frozenset({"of", "against", "before", "after", "in", "for", "by"})
 _SAYING = word_set("announced said says claimed stated reported thinks believes hopes expects")
 _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|has|have|had|will|would)\b", re.I)
+_OWNED = re.compile(r"\b(?:its|their)\s+(?P<noun>[a-z]{3,})\b")
 _THEN_AS_TIME = re.compile(r"\bthen\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -155,6 +156,8 @@ class Reader:
         out = "".join(pieces)
         if out != question:
             out = LEAD.sub("", out)
+        elif not names_in(question) and (owned := self._owned_before(question)):
+            out = owned
         elif LEAD.match(question) and len(question.split()) <= 7 and not names_in(question):
             topic = self.discourse.topic()
             if topic:
@@ -218,6 +221,18 @@ class Reader:
             # "the recall" after "which company recalled its swings?": what the chat was about.
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
+        return None
+
+    def _owned_before(self, question: str) -> str | None:
+        """ "the price of one share" after "By what ratio did Alphabet split its shares?": a
+        thing an earlier question gave an owner, said again without one, is the owner's."""
+        for reading, _bindings in reversed(self._readings):
+            for owned in _OWNED.finditer(reading):
+                owners = [m.text for m in names_in(reading[: owned.start()]) if m.role != "place"]
+                stem = owned.group("noun").lower().removesuffix("s")
+                again = re.search(rf"\b(?:one|a|an|each|per|the)\s+(?={stem}s?\b)", question)
+                if owners and again:
+                    return f"{question[: again.end()]}{owners[-1]} {question[again.end() :]}"
         return None
 
     def _headline(self) -> str:

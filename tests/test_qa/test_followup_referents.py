@@ -120,3 +120,12 @@ def test_a_fragment_naming_a_person_asks_who() -> None:
     assert chat.resolve("and the MVP?") == "who was the MVP of Super Bowl 50?"
     chat = chat_of(("What is another term for year 12?", answer("lower sixth")))
     assert chat.resolve("and year 13?") == "What is another term for year 13?"
+
+
+def test_a_thing_an_earlier_question_gave_an_owner_is_still_the_owners() -> None:
+    chat = chat_of(("By what ratio did Alphabet split its shares?", answer("20-to-1")))
+    assert chat.resolve("what did the price of one share drop to?") == (
+        "what did the price of one Alphabet share drop to?"
+    )
+    # A question that names its own subject keeps it.
+    assert chat.resolve("what did one Tesla share cost?") == "what did one Tesla share cost?"
