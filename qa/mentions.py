@@ -300,7 +300,7 @@ def topics_in(question: str) -> list[Mention]:
             not words
             or words[-1] in STOPWORDS
             or words[-1].endswith(("ed", "ing", "ly", "est"))
-            or (words[-1] in KIND_OF_NOUN and not possessed)
+            or (words[-1] in KIND_OF_NOUN and not possessed and len(words) == 1)
             or words[0] in KIND_OF_NOUN
             or words[-1] in _ORDINALS
             or words[-1] in _PARTICIPLES

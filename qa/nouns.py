@@ -62,7 +62,7 @@ EVENT_NOUNS = word_set(
     "increase rise fall drop average"
 )
 """Things that happen to someone: "the deal" is read as "the <topic> deal", not replaced."""
-RELATIONAL_NOUNS = word_set("score result outcome population winner mvp model")
+RELATIONAL_NOUNS = word_set("score result outcome population winner mvp model high low peak")
 """Things that belong to something: "the final score" is read as "the final score of <topic>"."""
 BROADER = {
     "company": word_set(

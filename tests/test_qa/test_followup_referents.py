@@ -129,3 +129,14 @@ def test_a_thing_an_earlier_question_gave_an_owner_is_still_the_owners() -> None
     )
     # A question that names its own subject keeps it.
     assert chat.resolve("what did one Tesla share cost?") == "what did one Tesla share cost?"
+
+
+def test_the_record_high_is_of_what_the_chat_is_about() -> None:
+    chat = chat_of(
+        ("What is the AAA national average for a gallon of regular gas?", answer("$4.52")),
+        ("which state has the cheapest average?", answer("South Carolina")),
+    )
+    # "regular gas", not the name "AAA": a noun with a word before it is a subject too.
+    assert chat.resolve("what was the record high?") == "what was the record high of regular gas?"
+    chat = chat_of(("Which element has atomic number 8?", answer("oxygen")))
+    assert chat.resolve("what is the element's symbol?") == "what is oxygen's symbol?"
