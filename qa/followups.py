@@ -30,6 +30,7 @@ from .fragments import (
 )
 from .mentions import asked_noun, names_in
 from .nouns import AUXILIARIES, EVENT_NOUNS, KIND_OF_NOUN, RELATIONAL_NOUNS, Kind, word_set
+from .said_before import complement_of, headline, said_before, with_owner
 from .stopwords import STOPWORDS
 
 WINDOW = 12
@@ -43,7 +44,6 @@ _NEXT_WORD = re.compile(r"(?P<word>[a-z][a-z-]*)(?P<after>['’]s\b|\s*[?.!,]|\s
 _NOT_AFTER = frozenset({"of", "against", "before", "after", "in", "for", "by"})
 _SAYING = word_set("announced said says claimed stated reported thinks believes hopes expects")
 _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|has|have|had|will|would)\b", re.I)
-_OWNED = re.compile(r"\b(?:its|their)\s+(?P<noun>[a-z]{3,})\b")
 _THEN_AS_TIME = re.compile(r"\bthen\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -156,7 +156,7 @@ class Reader:
         out = "".join(pieces)
         if out != question:
             out = LEAD.sub("", out)
-        elif not names_in(question) and (owned := self._owned_before(question)):
+        elif not names_in(question) and (owned := with_owner(question, self._earlier)):
             out = owned
         elif LEAD.match(question) and len(question.split()) <= 7 and not names_in(question):
             topic = self.discourse.topic()
@@ -197,7 +197,7 @@ class Reader:
                 if det == "the"
                 else None
             )
-        complement = self._complement_said(noun)
+        complement = complement_of(noun, self._earlier)
         if complement and det != "those":
             # "the cheapest average" after "what is the national average for a gallon of
             # regular gas?": the average the chat spoke of.
@@ -213,52 +213,21 @@ class Reader:
             return self.discourse.best_of_kind(None, noun.rstrip("s"))
         if kind is not None:
             return (
-                self.discourse.best_of_kind(kind, noun, self._headline())
+                self.discourse.best_of_kind(kind, noun, headline(self.turns))
                 if kind is not Kind.DESCRIPTION and not adjective
                 else None
             )
-        if det == "the" and self._said_before(noun):  # not "schools that charge"
-            # "the recall" after "which company recalled its swings?": what the chat was about.
+        if det == "the" and said_before(noun, self.turns, self._earlier):
+            # "the recall" after "which company recalled its swings?": what the chat was about
+            # (not "the schools that charge", never said before).
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
         return None
 
-    def _owned_before(self, question: str) -> str | None:
-        """ "the price of one share" after "By what ratio did Alphabet split its shares?": a
-        thing an earlier question gave an owner, said again without one, is the owner's."""
-        for reading, _bindings in reversed(self._readings):
-            for owned in _OWNED.finditer(reading):
-                owners = [m.text for m in names_in(reading[: owned.start()]) if m.role != "place"]
-                stem = owned.group("noun").lower().removesuffix("s")
-                again = re.search(rf"\b(?:one|a|an|each|per|the)\s+(?={stem}s?\b)", question)
-                if owners and again:
-                    return f"{question[: again.end()]}{owners[-1]} {question[again.end() :]}"
-        return None
-
-    def _headline(self) -> str:
-        """The title of the article the last answer cites: on screen under the answer."""
-        last = next((a for _, a in reversed(self.turns) if a.found and a.citations), None)
-        return last.citations[0].title if last else ""
-
-    def _complement_said(self, noun: str) -> str | None:
-        """What the latest question that used the noun said it was of or for: "for a gallon of
-        regular gas" for "average" after "the AAA national average for a gallon of regular
-        gas"."""
-        said = re.compile(rf"\b{re.escape(noun)}\s+(?P<of>(?:of|for)\s+[^,?]*[^,?\s])", re.I)
-        for reading, _bindings in reversed(self._readings):
-            found = said.search(reading)
-            if found:
-                return found.group("of")
-        return None
-
-    def _said_before(self, noun: str) -> bool:
-        """Whether an earlier turn used the noun or a word of its family ("recalled")."""
-        stem = noun[: max(4, len(noun) - 3)]
-        for (_question, answer), (reading, _) in zip(self.turns, self._readings, strict=True):
-            words = re.findall(r"[a-z]+", f"{reading} {answer.text}".lower())
-            if any(word.startswith(stem) for word in words):
-                return True
-        return False
+    @property
+    def _earlier(self) -> list[str]:
+        """The earlier questions as they were read."""
+        return [reading for reading, _bindings in self._readings]
 
 
 def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str, int]]:
