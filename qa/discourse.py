@@ -92,8 +92,9 @@ class Discourse:
                 if said is not None:
                     # The answer to "which airline ...?" or "who ...?" (a person) is what the
                     # chat is now about; a place, time or organisation answering "where" or
-                    # "who" is less so than what the question was about.
-                    # The topic, though, is what "who bought the Broncos?" asked about.
+                    # "who" is less so than what the question was about. As a topic, though,
+                    # only the answer to "which airline" leads: "who bought the Broncos?" is
+                    # about the Broncos, whoever the answer (which may be wrong) says.
                     weight = 1.5 if named or said.kind is Kind.PERSON else 0.5
                     mentions.append((said, weight, 1.5 if named else 0.5))
             typed = question.lower()
@@ -103,7 +104,7 @@ class Discourse:
                     key, Entity(mention.text, mention.kind, mention.plural, first=index)
                 )
                 entity.score = max(entity.score, weight - 3.0 * age)
-                if mention.role != "answer" and key not in typed:
+                if mention.role != "answer" and not re.search(rf"\b{re.escape(key)}\b", typed):
                     # A name the reading put in place of "they" is not named again: the
                     # Broncos, answered once and pointed at once, are not what "Who won Super
                     # Bowl 50?" is about more than Super Bowl 50.
@@ -126,9 +127,15 @@ class Discourse:
                     # A description the reading spelled out ("the cheapest average for a
                     # gallon of regular gas") is something "it" can point at next; `cls` is
                     # its noun ("average").
-                    entities[key] = Entity(text, Kind.THING, plural(cls), first=index, noun=cls)
-                    entities[key].described = True
-                    entities[key].score = 1.0 - 3.0 * age
+                    entities[key] = Entity(
+                        text,
+                        Kind.THING,
+                        plural(cls),
+                        score=1.0 - 3.0 * age,
+                        noun=cls,
+                        first=index,
+                        described=True,
+                    )
                 if key not in entities:
                     continue
                 entity = entities[key]
@@ -208,9 +215,8 @@ class Discourse:
         ]
         if not entities:
             return None
-        # On a tie, what the chat opened with: a conversation keeps its first subject.
-        # Then the more central: "who bought the Denver Broncos?" is about the Broncos, whoever
-        # the answer (which may be wrong) says; "which airline ...?" is about the airline.
+        # On a tie, what the chat opened with: a conversation keeps its first subject; then
+        # the more central (what "who won Super Bowl 50?" asked about, not its answer).
         return max(entities, key=lambda e: (e.mentions, -e.first, e.actor, e.central, e.score)).text
 
     def pair(self) -> str | None:
@@ -234,10 +240,10 @@ def fits(entity: Entity, cls: str) -> bool:
         if entity.plural or not (entity.person or (kind is Kind.THING and named_like_one)):
             return False  # "what did Tillerson do?": a single name as the subject may be "he"
         return entity.gender != ("f" if cls == "he" else "m")
+    if entity.described:  # "the cheapest average for ...": a thing, or things
+        return cls == ("they" if entity.plural else "it")
     if cls == "it":
         return not entity.person and not entity.plural
-    if entity.described:
-        return cls == ("they" if entity.plural else "it")
     if cls == "they":
         # Teams are named like people: "Denver Broncos".
         return entity.plural or kind is Kind.ORGANISATION or entity.text.endswith("s")

@@ -119,14 +119,11 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
         )
         if found:
             return previous[: found.start()] + fragment + previous[found.end() :] + "?"
-    last = fragment.split()[-1].lower()
+    new = fragment.lower().split()
     for phrase in phrases(previous):
-        same_head = phrase.split()[-1].lower() == last
-        # "year 13" for "year 12": the same noun, another number.
-        same_noun = phrase.split()[0].lower() == fragment.split()[0].lower() and len(
-            phrase.split()
-        ) == len(fragment.split())
-        if same_head or same_noun:
+        old = phrase.lower().split()
+        # "the Rose Revolution" for "the Orange Revolution"; "year 13" for "year 12".
+        if old[-1] == new[-1] or (old[0] == new[0] and len(old) == len(new)):
             return previous.replace(phrase, fragment, 1) + "?"
     if re.match(r"(?:the|its|his|her|their)\s", lower):
         for phrase in phrases(previous):
