@@ -16,10 +16,12 @@ from .mentions import (
     gender_of,
     is_person_like,
     names_in,
+    plural,
     topics_in,
 )
 from .nouns import BROADER, Kind
 
+_PRONOUN_CLASSES = frozenset({"he", "she", "it", "they"})
 _CALLED_NOW = re.compile(r"\b(?:is|was|are|were)\s+it\s+(?:called|named)\s*[?.!]*$", re.IGNORECASE)
 
 
@@ -44,6 +46,12 @@ class Entity:
     """The turn that first named it."""
     actor: bool = False
     """Named as the subject after "did" or "is" ("did LeBron James sign")."""
+    described: bool = False
+    """A description the reading spelled out ("the cheapest average for ..."), not a name."""
+    central: float = -99.0
+    """How central to its turn it was named, however long ago: 1.5 for the answer to a question
+    that names what it asks for ("which airline"), 1.0 for what a question is about, 0.5 for
+    another answer (the Broncos answering "who won Super Bowl 50?")."""
 
 
 class Discourse:
@@ -60,37 +68,49 @@ class Discourse:
         """Everything the earlier turns named, each scored by how recent and how central."""
         entities: dict[str, Entity] = {}
         count = len(turns)
-        for index, ((_question, answer), (reading, bindings)) in enumerate(
+        for index, ((question, answer), (reading, bindings)) in enumerate(
             zip(turns, readings, strict=True)
         ):
             age = count - 1 - index
-            if reading == _question and not bindings:
+            if reading == question and not bindings:
                 # A question that stands on its own starts a new thread: what "it" meant
                 # before is no longer what "it" means.
                 for entity in entities.values():
                     entity.bound_by.clear()
             asked, named = asked_kind(reading)
-            mentions: list[tuple[Mention, float]] = []
+            # Each mention with how likely a pronoun points at it and how central it is to
+            # the chat's topic.
+            mentions: list[tuple[Mention, float, float]] = []
             for mention in names_in(reading) + topics_in(reading):
                 # A place the question is set in ("in California") is the least likely, and
                 # what a pronoun inside the question owns ("their inherent difficulty") is
                 # seldom what the next turn is about.
                 weight = {"place": -1.0, "owned": 0.25}.get(mention.role, 1.0)
-                mentions.append((mention, weight))
+                mentions.append((mention, weight, weight))
             if answer.found:
                 said = answer_mention(reading, answer.text)
                 if said is not None:
                     # The answer to "which airline ...?" or "who ...?" (a person) is what the
                     # chat is now about; a place, time or organisation answering "where" or
-                    # "who" is less so than what the question was about.
+                    # "who" is less so than what the question was about. As a topic, though,
+                    # only the answer to "which airline" leads: "who bought the Broncos?" is
+                    # about the Broncos, whoever the answer (which may be wrong) says.
                     weight = 1.5 if named or said.kind is Kind.PERSON else 0.5
-                    mentions.append((said, weight))
-            for mention, weight in mentions:
+                    mentions.append((said, weight, 1.5 if named else 0.5))
+            typed = question.lower()
+            for mention, weight, central in mentions:
                 key = mention.text.lower().removeprefix("the ")
                 entity = entities.setdefault(
                     key, Entity(mention.text, mention.kind, mention.plural, first=index)
                 )
+                entity.score = max(entity.score, weight - 3.0 * age)
+                if mention.role != "answer" and not re.search(rf"\b{re.escape(key)}\b", typed):
+                    # A name the reading put in place of "they" is not named again: the
+                    # Broncos, answered once and pointed at once, are not what "Who won Super
+                    # Bowl 50?" is about more than Super Bowl 50.
+                    continue
                 entity.mentions += 1
+                entity.central = max(entity.central, central)
                 entity.actor = entity.actor or mention.role == "actor"
                 entity.noun = mention.noun or entity.noun
                 if mention.role == "answer" and (
@@ -98,12 +118,24 @@ class Discourse:
                 ):
                     entity.person = mention.kind is Kind.PERSON
                     entity.kind = mention.kind
-                    entity.gender = entity.gender or gender_of(mention.text)
+                    entity.gender = entity.gender or mention.gender or gender_of(mention.text)
                 elif mention.role == "answer":
                     entity.kind = mention.kind
-                entity.score = max(entity.score, weight - 3.0 * age)
             for cls, text in bindings.items():
                 key = text.lower().removeprefix("the ")
+                if key not in entities and cls not in _PRONOUN_CLASSES:
+                    # A description the reading spelled out ("the cheapest average for a
+                    # gallon of regular gas") is something "it" can point at next; `cls` is
+                    # its noun ("average").
+                    entities[key] = Entity(
+                        text,
+                        Kind.THING,
+                        plural(cls),
+                        score=1.0 - 3.0 * age,
+                        noun=cls,
+                        first=index,
+                        described=True,
+                    )
                 if key not in entities:
                     continue
                 entity = entities[key]
@@ -139,10 +171,12 @@ class Discourse:
                 best = (score, entity.text)
         return best[1] if best else None
 
-    def best_of_kind(self, kind: Kind | None, noun: str) -> str | None:
+    def best_of_kind(self, kind: Kind | None, noun: str, headline: str = "") -> str | None:
         """What "the company", "the city" or "the edict" means: something of that kind, or
         whose name holds the noun ("the Edict of Nantes"), or that was introduced with it (the
-        answer to "which airline" for "the airline" or "the company")."""
+        answer to "which airline" for "the airline" or "the company"); else what the headline
+        of the last cited article calls one ("the group" under "Broncos sale to Walton group
+        unanimously OKed")."""
         named_best: tuple[float, str] | None = None
         best: tuple[float, str] | None = None
         for entity in self.entities:
@@ -164,6 +198,11 @@ class Discourse:
             score = entity.score - (1.5 if entity.noun else 0.0)
             if best is None or score > best[0]:
                 best = (score, entity.text)
+        if named_best is None and kind is not None:
+            # Nothing the chat named is one; the headline on screen may name it.
+            called = re.search(rf"\b((?:[A-Z][\w'’.&-]*\s+)+){re.escape(noun)}\b", headline)
+            if called:
+                return f"the {called.group(1)}{noun}"
         chosen = named_best or best
         return chosen[1] if chosen else None
 
@@ -176,8 +215,9 @@ class Discourse:
         ]
         if not entities:
             return None
-        # On a tie, what the chat opened with: a conversation keeps its first subject.
-        return max(entities, key=lambda e: (e.mentions, -e.first, e.actor, e.score)).text
+        # On a tie, what the chat opened with: a conversation keeps its first subject; then
+        # the more central (what "who won Super Bowl 50?" asked about, not its answer).
+        return max(entities, key=lambda e: (e.mentions, -e.first, e.actor, e.central, e.score)).text
 
     def pair(self) -> str | None:
         """ "they" for the two people the last turn named ("Tom Brady and Rob Gronkowski")."""
@@ -200,6 +240,8 @@ def fits(entity: Entity, cls: str) -> bool:
         if entity.plural or not (entity.person or (kind is Kind.THING and named_like_one)):
             return False  # "what did Tillerson do?": a single name as the subject may be "he"
         return entity.gender != ("f" if cls == "he" else "m")
+    if entity.described:  # "the cheapest average for ...": a thing, or things
+        return cls == ("they" if entity.plural else "it")
     if cls == "it":
         return not entity.person and not entity.plural
     if cls == "they":

@@ -21,6 +21,7 @@ from .fragments import (
     PREPOSITION,
     WH,
     ask_again,
+    asking_for,
     bare_question,
     fill_elided,
     fragment_of,
@@ -29,6 +30,7 @@ from .fragments import (
 )
 from .mentions import asked_noun, names_in
 from .nouns import AUXILIARIES, EVENT_NOUNS, KIND_OF_NOUN, RELATIONAL_NOUNS, Kind, word_set
+from .said_before import complement_of, headline, said_before, with_owner
 from .stopwords import STOPWORDS
 
 WINDOW = 12
@@ -116,7 +118,7 @@ class Reader:
         if fragment is not None:
             replaced = substitute(reading, answer, fragment)
             if replaced:
-                return self._resolve(replaced)
+                return self._resolve(asking_for(replaced, fragment))
         return self._resolve(fill_elided(question, reading))
 
     def _resolve(self, question: str) -> tuple[str, dict[str, str]]:
@@ -154,6 +156,8 @@ class Reader:
         out = "".join(pieces)
         if out != question:
             out = LEAD.sub("", out)
+        elif not names_in(question) and (owned := with_owner(question, self._earlier)):
+            out = owned
         elif LEAD.match(question) and len(question.split()) <= 7 and not names_in(question):
             topic = self.discourse.topic()
             if topic:
@@ -193,6 +197,11 @@ class Reader:
                 if det == "the"
                 else None
             )
+        complement = complement_of(noun, self._earlier)
+        if complement and det != "those":
+            # "the cheapest average" after "what is the national average for a gallon of
+            # regular gas?": the average the chat spoke of.
+            return f"the {adjective}{noun} {complement}"
         if noun in EVENT_NOUNS or noun in RELATIONAL_NOUNS:
             topic = self.discourse.topic()
             if topic is None:
@@ -204,24 +213,21 @@ class Reader:
             return self.discourse.best_of_kind(None, noun.rstrip("s"))
         if kind is not None:
             return (
-                self.discourse.best_of_kind(kind, noun)
+                self.discourse.best_of_kind(kind, noun, headline(self.turns))
                 if kind is not Kind.DESCRIPTION and not adjective
                 else None
             )
-        if det == "the" and self._said_before(noun):  # not "schools that charge"
-            # "the recall" after "which company recalled its swings?": what the chat was about.
+        if det == "the" and said_before(noun, self.turns, self._earlier):
+            # "the recall" after "which company recalled its swings?": what the chat was about
+            # (not "the schools that charge", never said before).
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
         return None
 
-    def _said_before(self, noun: str) -> bool:
-        """Whether an earlier turn used the noun or a word of its family ("recalled")."""
-        stem = noun[: max(4, len(noun) - 3)]
-        for (_question, answer), (reading, _) in zip(self.turns, self._readings, strict=True):
-            words = re.findall(r"[a-z]+", f"{reading} {answer.text}".lower())
-            if any(word.startswith(stem) for word in words):
-                return True
-        return False
+    @property
+    def _earlier(self) -> list[str]:
+        """The earlier questions as they were read."""
+        return [reading for reading, _bindings in self._readings]
 
 
 def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str, int]]:

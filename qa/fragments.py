@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .answer import Answer
-from .nouns import AUXILIARIES, KIND_OF_NOUN, word_set
+from .nouns import AUXILIARIES, KIND_OF_NOUN, Kind, word_set
 
 LEAD = re.compile(r"^(?:and|but|so|ok|okay|also|then)\b[\s,]*", re.IGNORECASE)
 """What may open a follow-up before its question ("and where?")."""
@@ -119,9 +119,11 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
         )
         if found:
             return previous[: found.start()] + fragment + previous[found.end() :] + "?"
-    last = fragment.split()[-1].lower()
+    new = fragment.lower().split()
     for phrase in phrases(previous):
-        if phrase.split()[-1].lower() == last:
+        old = phrase.lower().split()
+        # "the Rose Revolution" for "the Orange Revolution"; "year 13" for "year 12".
+        if old[-1] == new[-1] or (old[0] == new[0] and len(old) == len(new)):
             return previous.replace(phrase, fragment, 1) + "?"
     if re.match(r"(?:the|its|his|her|their)\s", lower):
         for phrase in phrases(previous):
@@ -133,6 +135,15 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
     if len(words) > 2 and not re.match(WH, words[-1], re.I):
         return " ".join([*words[:-1], fragment]) + "?"
     return None
+
+
+def asking_for(question: str, fragment: str) -> str:
+    """The question asked with the word its new subject needs: "and the MVP?" after "what was
+    the final score of Super Bowl 50?" asks who, not what, was the MVP."""
+    last = fragment.split()[-1].lower() if fragment.split() else ""
+    if KIND_OF_NOUN.get(last) is Kind.PERSON:
+        return re.sub(r"^what(?=\s+(?:was|is|were|are)\b)", "who", question, flags=re.I)
+    return question
 
 
 def phrases(question: str) -> list[str]:

@@ -36,6 +36,8 @@ class Mention:
     noun: str = ""
     """The noun it was introduced with: "airline" for the answer to "which airline ...?",
     "word" for "imperialism" in "the word imperialism"."""
+    gender: str = ""
+    """ "f" or "m" when the words around it say ("his older sister Zara Rutherford")."""
 
 
 _CONNECTORS = frozenset({"of", "upon", "de", "&", "and", "the", "on", "la", "le", "du"})
@@ -67,7 +69,7 @@ def is_person_like(text: str) -> bool:
     )
 
 
-def _plural(text: str) -> bool:
+def plural(text: str) -> bool:
     """ "The Normans", "Genoese traders", "Sweden and Finland"; not "LeBron James"."""
     words = text.split()
     last = words[-1].lower() if words else ""
@@ -146,11 +148,25 @@ _CALLED = re.compile(r"\bcalled\?*$|\bname of\b|\bnamed?\b", re.IGNORECASE)
 
 
 def answer_mention(question: str, text: str) -> Mention | None:
-    """The answer as something later turns can point at, if it is short enough to be a name."""
-    words = text.split()
-    if not words or len(words) > 6:
-        return None
+    """The answer as something later turns can point at, if it is short enough to be a name or
+    holds one where a reader would look: "Von Miller" in "Denver linebacker Von Miller", "Bed
+    Bath & Beyond" opening a sentence given to "which retailer ...?"."""
     kind, named = asked_kind(question)
+    gender = gender_of(text)
+    words = text.split()
+    if len(words) > 6:
+        # A sentence for an answer: the name it opens with is what was asked for, when the
+        # question names a kind of thing ("which retailer ...?").
+        opening = _opening_name(text) if named and kind is not Kind.DESCRIPTION else None
+        if opening is None:
+            return None
+        text = opening
+    elif kind is Kind.PERSON or (kind in (Kind.DESCRIPTION, None) and not named):
+        person = _person_after_role(text)
+        if person:
+            text, kind = person, Kind.PERSON  # "Walmart heir Rob Walton": Rob Walton
+    if not text.split():
+        return None
     if kind is Kind.PERSON and not (is_person_like(text) or _single_name(text)):
         kind = Kind.ORGANISATION  # "who broadcast it?" -> "CBS", "who introduced it?" -> traders
     if kind is None or (kind is Kind.DESCRIPTION and not named):
@@ -163,14 +179,33 @@ def answer_mention(question: str, text: str) -> Mention | None:
         re.I,
     ):
         kind = Kind.TIME if kind is Kind.TIME else Kind.AMOUNT  # "about 260", "$5 million"
-    return Mention(text.strip().rstrip("."), kind, _plural(text), "answer", asked_noun(question))
+    text = text.strip().rstrip(".")
+    return Mention(text, kind, plural(text), "answer", asked_noun(question), gender)
+
+
+def _opening_name(sentence: str) -> str | None:
+    """The name a sentence opens with, up to a bracket or comma: "Bed Bath & Beyond" in "Bed
+    Bath & Beyond (BBBY) is reportedly dealing with ..."."""
+    head = re.split(r"\s*[(,;:]", sentence, maxsplit=1)[0]
+    names = names_in(head)
+    if not names or not head.startswith(names[0].text):
+        return None
+    return names[0].text
+
+
+def _person_after_role(text: str) -> str | None:
+    """A person's name after the words that describe them: "Von Miller" in "Denver linebacker
+    Von Miller", "Zara Rutherford" in "his older sister Zara Rutherford"."""
+    words = text.split()
+    for start in range(1, len(words) - 1):
+        if words[start - 1][:1].islower() and is_person_like(" ".join(words[start:])):
+            return " ".join(words[start:])
+    return None
 
 
 def _single_name(text: str) -> bool:
     """ "Rollo", "Creon": one capitalised word that is not an acronym ("BBC") or a plural."""
-    return (
-        len(text.split()) == 1 and text[:1].isupper() and not text.isupper() and not _plural(text)
-    )
+    return len(text.split()) == 1 and text[:1].isupper() and not text.isupper() and not plural(text)
 
 
 def names_in(question: str) -> list[Mention]:
@@ -211,7 +246,7 @@ def names_in(question: str) -> list[Mention]:
         # Whether a name is a person is left open ("Doctor Who", "Super Bowl"): "he" may take
         # any name that looks like one, "it" any that is not known to be one.
         kind = Kind.PLACE if role == "place" else Kind.THING
-        mentions.append(Mention(text, kind, _plural(text), role))
+        mentions.append(Mention(text, kind, plural(text), role))
         index = end
     return mentions
 
@@ -265,7 +300,7 @@ def topics_in(question: str) -> list[Mention]:
             not words
             or words[-1] in STOPWORDS
             or words[-1].endswith(("ed", "ing", "ly", "est"))
-            or (words[-1] in KIND_OF_NOUN and not possessed)
+            or (words[-1] in KIND_OF_NOUN and not possessed and len(words) == 1)
             or words[0] in KIND_OF_NOUN
             or words[-1] in _ORDINALS
             or words[-1] in _PARTICIPLES
@@ -274,5 +309,5 @@ def topics_in(question: str) -> list[Mention]:
         text = " ".join(words)
         noun = words[-1].lower() if possessed else ""
         role = "owned" if possessed else "subject"
-        mentions.append(Mention(text, Kind.THING, _plural(text), role, noun))
+        mentions.append(Mention(text, Kind.THING, plural(text), role, noun))
     return mentions

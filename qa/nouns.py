@@ -32,7 +32,7 @@ _CATEGORY_NOUNS: dict[Kind, frozenset[str]] = {
     Kind.PERSON: word_set(
         "person man woman star singer poet player quarterback president chief ceo leader actor "
         "actress bidder heir king queen emperor duke author writer chair founder official "
-        "minister pilot teenager champion winner owner chemist scientist"
+        "minister pilot teenager champion winner owner chemist scientist mvp captain coach"
     ),
     Kind.ORGANISATION: word_set(
         "company companies firm airline airlines retailer automaker network chain team group "
@@ -62,7 +62,7 @@ EVENT_NOUNS = word_set(
     "increase rise fall drop average"
 )
 """Things that happen to someone: "the deal" is read as "the <topic> deal", not replaced."""
-RELATIONAL_NOUNS = word_set("score result outcome population winner mvp model")
+RELATIONAL_NOUNS = word_set("score result outcome population winner mvp model high low peak")
 """Things that belong to something: "the final score" is read as "the final score of <topic>"."""
 BROADER = {
     "company": word_set(
