@@ -1,11 +1,13 @@
 """How far the shown confidence can be trusted: `qa eval`'s trust figures and a reliability
 diagram (docs/reliability.png) for SQuAD dev's held-out half and the news questions.
 
-python -m benchmarks.reliability [--data ../shared/data] [--limit 1000]
+python -m benchmarks.reliability --news-pairs PAIRS [--data ../shared/data] [--limit 1000]
 
-Each row is exactly what `qa eval DATASET --config hybrid+reader [--half second] --json` prints
-(the same `evaluate`); the diagram bins every answered question by its confidence. Needs the
-`bench` extra (matplotlib).
+The SQuAD row is exactly what `qa eval DATASET --config hybrid+reader --half second --json`
+prints (the same `evaluate`). The shipped calibrator was fitted on the news questions too, so
+their curve comes from PAIRS, written by `python -m training.calibrate_confidence --news-pairs
+PAIRS`: each news question scored by a calibrator fitted without it. The diagram bins every
+answered question by its confidence. Needs the `bench` extra (matplotlib).
 """
 
 from __future__ import annotations
@@ -73,17 +75,19 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=1000, help="SQuAD questions (0: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.png")
     parser.add_argument("--pairs", type=Path, help="also write every (confidence, right) pair")
+    parser.add_argument(
+        "--news-pairs",
+        type=Path,
+        required=True,
+        help="the news questions' cross-fitted pairs from `python -m "
+        "training.calibrate_confidence --news-pairs`: the shipped calibrator was fitted on them",
+    )
     args = parser.parse_args()
     runs = {
         "SQuAD v1.1 dev, held-out half": (
             args.data / "squad-v1.1-dev.split-dev.json",
             "second",
             args.limit,
-        ),
-        "RealTime QA news": (
-            args.data / "news" / "realtimeqa-2022.split-dev.questions.jsonl",
-            None,
-            0,
         ),
     }
     curves = {}
@@ -96,6 +100,11 @@ def main() -> None:
         print(json.dumps({name: row}, indent=2), flush=True)
         answered = [(c, r) for c, r in shown if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
         curves[name] = reliability([c for c, _ in answered], [r for _, r in answered])
+    news = [(float(c), bool(r)) for c, r in json.loads(args.news_pairs.read_text())]
+    answered = [(c, r) for c, r in news if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
+    curves["RealTime QA news (cross-fitted)"] = reliability(
+        [c for c, _ in answered], [r for _, r in answered]
+    )
     draw(curves, args.out)
     print(f"written to {args.out}")
 

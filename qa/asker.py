@@ -99,7 +99,7 @@ class Asker:
         trained reader; for other readers, their own score corroborated across mentions)."""
         if self.calibrator is None:
             return corroborated(extractions)
-        return self.calibrator.probability(question, readings(extractions, hits))
+        return self.calibrator.probability(question, readings(question, extractions, hits))
 
     def retrieve(self, question: str, context: str = "") -> list[Hit]:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""

@@ -7,7 +7,7 @@ import math
 
 from ..evaluation.metrics import normalize_answer
 from ..retrieval import Hit
-from .confidence import Reading, same_answer
+from .confidence import Reading, same_answer, word_coverage
 from .sentence import Extraction
 
 IN_ARTICLES = 0.5
@@ -29,6 +29,11 @@ def text_of(extraction: Extraction) -> str:
     return text[extraction.answer.start : extraction.answer.end]
 
 
+def sentence_text(extraction: Extraction) -> str:
+    text = extraction.hit.passage.article.article.text
+    return text[extraction.sentence.start : extraction.sentence.end]
+
+
 def corroborated(extractions: list[Extraction]) -> float:
     """How likely the best candidate answers the question, counting every place that gives the
     same answer: the chance that not all of them are wrong, one vote per occurrence in an article
@@ -46,7 +51,7 @@ def corroborated(extractions: list[Extraction]) -> float:
     return max(extractions[0].answerable, 1.0 - all_wrong)
 
 
-def readings(extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
+def readings(question: str, extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
     """The extractions as the calibrator reads them: plain numbers and the answer's text."""
     ranks = {id(hit): number for number, hit in enumerate(hits)}
     return [
@@ -59,6 +64,10 @@ def readings(extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
             place=(e.hit.passage.article.id, e.answer.start),
             answerable=e.answerable,
             score=e.score,
+            coverage=word_coverage(question, sentence_text(e)),
+            passage_coverage=word_coverage(question, e.hit.passage.text),
+            both=e.hit.lexical_rank is not None and e.hit.dense_rank is not None,
+            dated=bool(e.hit.passage.article.article.date),
         )
         for e in extractions
     ]
