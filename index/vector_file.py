@@ -42,6 +42,15 @@ def for_search(folder: Path, manifest: Manifest, store: Store, dimension: int) -
     return from_store(store, dimension)
 
 
+def rebuild(folder: Path, store: Store, dimension: int) -> tuple[VectorIndex, int]:
+    """Write a fresh vector file of every vector the database holds (the compact tier in a
+    stream, a shard of codes at a time: `VectorIndex.write`); returns it, mapped, and its size."""
+    path = folder / VECTORS_NAME
+    _, passages = store.counts()
+    size = VectorIndex.write(dimension, store.iter_vectors(), passages, path)
+    return VectorIndex.load(path, dimension, mapped=True), size
+
+
 def follow(
     folder: Path,
     manifest: Manifest,
@@ -55,20 +64,22 @@ def follow(
     committed since generation `before` when the file matched it, else rebuilt; then the
     manifest. Both are replaced atomically."""
     path = folder / VECTORS_NAME
+    articles, passages = store.counts()
+    vectors: VectorIndex | None = None
     if file_matches(folder, manifest, before):
         vectors = VectorIndex.load(path, dimension)
         vectors.remove(removed)
         ids, batch = store.vectors_for(set(added) - set(removed))
         vectors.add(ids, batch)
         if vectors.tier != tier_for(len(vectors)):
-            vectors = from_store(store, dimension)  # grew past (or shrank below) a tier's size
+            vectors = None  # grew past (or shrank below) a tier's size
+        elif len(vectors) != passages:
+            # Never save a vector file that disagrees with the database, whatever the cause.
+            vectors = None
+    if vectors is None:
+        vectors, size = rebuild(folder, store, dimension)
     else:
-        vectors = from_store(store, dimension)
-    articles, passages = store.counts()
-    if len(vectors) != passages:
-        # Never save a vector file that disagrees with the database, whatever the cause.
-        vectors = from_store(store, dimension)
-    size = vectors.save(path)
+        size = vectors.save(path)
     manifest.generation = store.generation
     manifest.vectors_bytes = size
     manifest.vectors_count = len(vectors)
