@@ -55,8 +55,8 @@ class _Shards:
             size = int(sizes[number])
             codes = faiss.rev_swig_ptr(inverted.get_codes(int(number)), size * code_size)
             ids = faiss.rev_swig_ptr(inverted.get_ids(int(number)), size)
-            self.handle.write(memoryview(codes))
-            self.handle.write(memoryview(ids))
+            self.handle.write(codes.tobytes())
+            self.handle.write(ids.tobytes())
         self.sizes.append(sizes)
         index.reset()  # empties the lists; the trained centroids and codec stay
 
@@ -102,9 +102,9 @@ def write_compact(
     finish: Callable[[Any], None] | None = None,
 ) -> int:
     """Fill the trained, empty compact-tier `index` with `batches` of (ids, vectors) and write
-    it to `path` (atomically: a temporary file, then a rename), holding at most `shard`
-    passages' codes at once (SHARD unless given); returns the file's size in bytes. `finish` sets what the file
-    should say beyond its contents (the lists a search reads) once the index is filled, as an
+    it to `path` (atomically: a temporary file, then a rename), holding at most `shard` (else
+    SHARD) passages' codes at once; returns the file's size in bytes. `finish` sets what the
+    file says beyond its contents (the lists a search reads) once the index is filled, as an
     in-memory build would before saving. `index` is left empty."""
     import faiss
 

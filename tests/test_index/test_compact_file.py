@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from support import FakeEmbedder
 
-from index import Library
-from index import compact_file
+from index import Library, compact_file
 from index import vectors as vectors_module
 from index.vectors import VectorIndex
 
