@@ -60,13 +60,21 @@ def follow(
     added: list[int],
     removed: list[int],
 ) -> VectorIndex:
-    """Bring the FAISS file to what the database holds: edited in place with the passages
-    committed since generation `before` when the file matched it, else rebuilt; then the
-    manifest. Both are replaced atomically."""
+    """Bring the FAISS file to what the database holds: edited with the passages committed
+    since generation `before` when the file matched it (the compact tier a list at a time,
+    smaller tiers in memory), else rebuilt; then the manifest. Both are replaced atomically."""
     path = folder / VECTORS_NAME
     articles, passages = store.counts()
     vectors: VectorIndex | None = None
-    if file_matches(folder, manifest, before):
+    matches = file_matches(folder, manifest, before)
+    streamed = tier_for(manifest.vectors_count) == "compact" == tier_for(passages)
+    if matches and streamed:
+        # The compact tier is edited a list at a time: its file can be larger than memory.
+        size = VectorIndex.edit(path, store.vectors_for(set(added) - set(removed)), removed)
+        vectors = VectorIndex.load(path, dimension, mapped=True)
+        if len(vectors) != passages:
+            vectors, size = rebuild(folder, store, dimension)
+    elif matches:
         vectors = VectorIndex.load(path, dimension)
         vectors.remove(removed)
         ids, batch = store.vectors_for(set(added) - set(removed))
@@ -78,7 +86,7 @@ def follow(
             vectors = None
     if vectors is None:
         vectors, size = rebuild(folder, store, dimension)
-    else:
+    elif not streamed:
         size = vectors.save(path)
     manifest.generation = store.generation
     manifest.vectors_bytes = size

@@ -115,6 +115,21 @@ class VectorIndex:
         index, rest = _trained_compact(dimension, iter(batches), count)
         return write_compact(index, rest, path, finish=_probe_compact)
 
+    @classmethod
+    def edit(
+        cls,
+        path: Path,
+        added: tuple[np.ndarray, np.ndarray],
+        removed: Iterable[int],
+    ) -> int:
+        """Remove `removed` from, and add the (ids, vectors) `added` to, the compact-tier file at
+        `path`, rewriting it a list at a time (`edit_compact`) rather than reading it into
+        memory; returns its new size in bytes."""
+        from .compact_file import edit_compact
+
+        size, _ = edit_compact(path, added, removed, finish=_probe_compact)
+        return size
+
     @property
     def exact(self) -> bool:
         import faiss
