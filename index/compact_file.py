@@ -158,7 +158,7 @@ def write_compact(
             finish(index)
         # The header is FAISS's own, written for the empty index with the final count; only
         # the lists that follow it are ours.
-        temporary = path.with_name(path.name + ".tmp")
+        temporary = folder / path.name  # removed with the folder if anything fails
         with open(temporary, "wb") as target:
             target.write(_header(index, total))
             shards.write_lists(target, int(inverted.code_size))
@@ -241,11 +241,15 @@ def edit_compact(
 
         total = int(sizes.sum())
         temporary = path.with_name(path.name + ".tmp")
-        with open(temporary, "wb") as target:
-            target.write(_header(index, total))
-            _write_lists(target, code_size, sizes, entries)
-            target.flush()
-            os.fsync(target.fileno())
+        try:
+            with open(temporary, "wb") as target:
+                target.write(_header(index, total))
+                _write_lists(target, code_size, sizes, entries)
+                target.flush()
+                os.fsync(target.fileno())
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # the old file is untouched until the rename
+            raise
     os.replace(temporary, path)
     return path.stat().st_size, total
 

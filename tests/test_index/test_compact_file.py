@@ -101,6 +101,15 @@ def test_an_edit_rewrites_the_file_a_list_at_a_time_as_an_in_memory_edit_would(
     before = path.read_bytes()
     VectorIndex.edit(path, (np.zeros(0, np.int64), np.zeros((0, 32), np.float32)), [])
     assert path.read_bytes() == before
+
+    # An edit that fails half way leaves the file as it was and nothing beside it.
+    def broken(*arguments: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(compact_file, "_write_lists", broken)
+    with pytest.raises(OSError, match="disk full"):
+        VectorIndex.edit(path, (ids[:1] + 10_000, vectors[:1]), [])
+    assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.faiss"]
 
 
