@@ -11,6 +11,9 @@ mkdir "$work/base"
 git -C "$root" archive "$base" | tar -x -C "$work/base"
 export QA_HOME="$work/home"
 "$root/.venv/bin/qa" index add --library "$work/seeds" "$root/seeds" >/dev/null 2>&1
+# From outside both trees: `python -c` puts the current folder first on sys.path, so run from
+# the repository root every run would import the working tree's code, whatever PYTHONPATH says.
+cd "$work"
 for _ in 1 2 3 4 5; do
   for tree in "$work/base" "$root"; do
     began=$(date +%s.%N)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from .article import Article
-from .embedder import DEFAULT_MODEL, Embedder, MiniLMEmbedder, onnx_inputs, packaged_model_path
+from .embedder import (
+    BACKEND_NAMES,
+    BACKENDS,
+    DEFAULT_MODEL,
+    Embedder,
+    MiniLMEmbedder,
+    onnx_inputs,
+    packaged_model_path,
+)
 from .engine import Engine, LocalEngine
 from .errors import (
     ArticleError,
@@ -31,6 +39,8 @@ from .store import StoredArticle, StoredPassage
 from .writer import passage_input
 
 __all__ = [
+    "BACKENDS",
+    "BACKEND_NAMES",
     "DEFAULT_MODEL",
     "FORMAT_VERSION",
     "SUFFIXES",

@@ -20,6 +20,8 @@ bf16, fp32 and int8 ONNX as measured once on this machine (`index/encoder_choice
 a file to remember it in, else bf16 where the CPU has bf16 units and int8 ONNX elsewhere. SQuAD
 dev R@5 of bf16 and int8 is within 0.5 points of fp32 (`python -m benchmarks.encoder`,
 docs/performance.md)."""
+BACKEND_NAMES = {"torch": "fp32 torch", "bf16": "bf16 torch", "onnx": "int8 ONNX"}
+"""How progress and reports name each passage encoder."""
 ONNX_BATCH = 8
 """Texts per ONNX run: small batches were fastest on CPU (8: 76 passages/s, 64: 61, 128: 51)."""
 MAX_TOKENS = 256
@@ -91,6 +93,12 @@ class MiniLMEmbedder:
         if self._backend == "auto":
             self._backend = self._choose_backend()
         return self._backend
+
+    @property
+    def decided_backend(self) -> str | None:
+        """The passage encoder when it is already known (forced, or chosen at the first
+        `encode`), else None; unlike `backend`, never measures."""
+        return None if self._backend == "auto" else self._backend
 
     def _choose_backend(self) -> str:
         """On a CPU: the measured choice when there is a file to keep it in, else by CPU flags."""

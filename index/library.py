@@ -261,7 +261,21 @@ class Library:
     # -- reading ---------------------------------------------------------------------------
 
     def dense_search(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        return self.vectors.search(vector, limit)
+        """(passage id, cosine) of the nearest passages, best first; in the compact tier the
+        candidates are re-scored with the float vectors stored in SQLite, so the order and
+        the cosines are exact (`VectorIndex.search`)."""
+        return self.vectors.search(vector, limit, exact=self._stored_vectors)
+
+    def _stored_vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of `ids`, row for row (a vector file that matches the database
+        holds no other ids; a row missing all the same scores 0 rather than failing a search)."""
+        found, vectors = self.store.vectors_for(ids.tolist())
+        rows = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
+        where = {int(passage_id): row for row, passage_id in enumerate(found)}
+        for row, passage_id in enumerate(ids.tolist()):
+            if passage_id in where:
+                rows[row] = vectors[where[passage_id]]
+        return rows
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:
         return self.store.lexical_search(query, limit)

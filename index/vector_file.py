@@ -42,6 +42,15 @@ def for_search(folder: Path, manifest: Manifest, store: Store, dimension: int) -
     return from_store(store, dimension)
 
 
+def rebuild(folder: Path, store: Store, dimension: int) -> tuple[VectorIndex, int]:
+    """Write a fresh vector file of every vector the database holds (the compact tier in a
+    stream, a shard of codes at a time: `VectorIndex.write`); returns it, mapped, and its size."""
+    path = folder / VECTORS_NAME
+    _, passages = store.counts()
+    size = VectorIndex.write(dimension, store.iter_vectors(), passages, path)
+    return VectorIndex.load(path, dimension, mapped=True), size
+
+
 def follow(
     folder: Path,
     manifest: Manifest,
@@ -51,24 +60,34 @@ def follow(
     added: list[int],
     removed: list[int],
 ) -> VectorIndex:
-    """Bring the FAISS file to what the database holds: edited in place with the passages
-    committed since generation `before` when the file matched it, else rebuilt; then the
-    manifest. Both are replaced atomically."""
+    """Bring the FAISS file to what the database holds: edited with the passages committed
+    since generation `before` when the file matched it (the compact tier a list at a time,
+    smaller tiers in memory), else rebuilt; then the manifest. Both are replaced atomically."""
     path = folder / VECTORS_NAME
-    if file_matches(folder, manifest, before):
+    articles, passages = store.counts()
+    vectors: VectorIndex | None = None
+    matches = file_matches(folder, manifest, before)
+    streamed = tier_for(manifest.vectors_count) == "compact" == tier_for(passages)
+    if matches and streamed:
+        # The compact tier is edited a list at a time: its file can be larger than memory.
+        size = VectorIndex.edit(path, store.vectors_for(set(added) - set(removed)), removed)
+        vectors = VectorIndex.load(path, dimension, mapped=True)
+        if len(vectors) != passages:
+            vectors, size = rebuild(folder, store, dimension)
+    elif matches:
         vectors = VectorIndex.load(path, dimension)
         vectors.remove(removed)
         ids, batch = store.vectors_for(set(added) - set(removed))
         vectors.add(ids, batch)
         if vectors.tier != tier_for(len(vectors)):
-            vectors = from_store(store, dimension)  # grew past (or shrank below) a tier's size
-    else:
-        vectors = from_store(store, dimension)
-    articles, passages = store.counts()
-    if len(vectors) != passages:
-        # Never save a vector file that disagrees with the database, whatever the cause.
-        vectors = from_store(store, dimension)
-    size = vectors.save(path)
+            vectors = None  # grew past (or shrank below) a tier's size
+        elif len(vectors) != passages:
+            # Never save a vector file that disagrees with the database, whatever the cause.
+            vectors = None
+    if vectors is None:
+        vectors, size = rebuild(folder, store, dimension)
+    elif not streamed:
+        size = vectors.save(path)
     manifest.generation = store.generation
     manifest.vectors_bytes = size
     manifest.vectors_count = len(vectors)

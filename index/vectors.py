@@ -9,7 +9,6 @@ resident memory grows with the lists a search reads, not with the library."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -94,6 +93,42 @@ class VectorIndex:
         all_vectors = np.concatenate([batch for _, batch in parts])
         del parts
         return cls(dimension, _inverted_file(dimension, all_ids, all_vectors))
+
+    @classmethod
+    def write(
+        cls,
+        dimension: int,
+        batches: Iterable[tuple[np.ndarray, np.ndarray]],
+        count: int,
+        path: Path,
+        tier: str | None = None,
+    ) -> int:
+        """Build the index of `count` passages straight into `path` (atomically) and return
+        its size in bytes: the compact tier is filled a shard at a time (`write_compact`), so
+        its build holds neither the vectors nor all the codes; smaller tiers are built in
+        memory, then saved."""
+        tier = tier or tier_for(count)
+        if tier != "compact":
+            return cls.build(dimension, batches, count, tier).save(path)
+        from .compact_file import write_compact
+
+        index, rest = _trained_compact(dimension, iter(batches), count)
+        return write_compact(index, rest, path, finish=_probe_compact)
+
+    @classmethod
+    def edit(
+        cls,
+        path: Path,
+        added: tuple[np.ndarray, np.ndarray],
+        removed: Iterable[int],
+    ) -> int:
+        """Remove `removed` from, and add the (ids, vectors) `added` to, the compact-tier file at
+        `path`, rewriting it a list at a time (`edit_compact`) rather than reading it into
+        memory; returns its new size in bytes."""
+        from .compact_file import edit_compact
+
+        size, _ = edit_compact(path, added, removed, finish=_probe_compact)
+        return size
 
     @property
     def exact(self) -> bool:
@@ -245,8 +280,22 @@ def _lists(count: int) -> int:
 
 
 def _compact(dimension: int, batches: Iterator[tuple[np.ndarray, np.ndarray]], count: int) -> Any:
-    """An IVF index with 8-bit codes, trained on the first vectors and filled batch by batch:
-    only the training sample and one batch are ever held as floats."""
+    """An IVF index with 8-bit codes, trained on the first vectors and filled batch by batch
+    in memory (`write_compact` fills it into a file instead, holding a shard at a time)."""
+    index, rest = _trained_compact(dimension, batches, count)
+    for ids, batch in rest:
+        index.add_with_ids(
+            np.ascontiguousarray(batch, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+    _probe_compact(index)
+    return index
+
+
+def _trained_compact(
+    dimension: int, batches: Iterator[tuple[np.ndarray, np.ndarray]], count: int
+) -> tuple[Any, Iterator[tuple[np.ndarray, np.ndarray]]]:
+    """An empty compact-tier index trained on the first vectors, and every batch to fill it
+    with (the training batches again, then the rest): only the sample is held as floats."""
     import faiss
 
     lists = _lists(count)
@@ -269,13 +318,13 @@ def _compact(dimension: int, batches: Iterator[tuple[np.ndarray, np.ndarray]], c
     faiss.extract_index_ivf(index).cp.niter = 10  # lists need not be perfect, only balanced
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     del sample
-    for ids, batch in itertools.chain(held, batches):
-        index.add_with_ids(
-            np.ascontiguousarray(batch, dtype=np.float32), np.asarray(ids, dtype=np.int64)
-        )
-    held.clear()
-    _probe_compact(index)
-    return index
+
+    def refill() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        while held:
+            yield held.pop(0)  # let each training batch go once it is in the index
+        yield from batches
+
+    return index, refill()
 
 
 def _probe_compact(index: Any) -> None:

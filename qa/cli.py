@@ -13,11 +13,11 @@ from typing import IO, Any, TypeVar
 import click
 from rich.console import Console
 
-from index import SUFFIXES, Library, MiniLMEmbedder, QAError, SyncReport
+from index import BACKEND_NAMES, SUFFIXES, Engine, Library, MiniLMEmbedder, QAError, SyncReport
 
 from .asker import QuestionError, open_asker, open_library
 from .conversation import Conversation
-from .engines import engine_options, make_engine
+from .engines import encoder_option, engine_options, indexing_embedder, make_engine
 from .preferences import DEFAULT_MIN_CONFIDENCE
 from .progress import progress_bar
 from .render import counted, print_answer, safe, status_text, unwrapped
@@ -222,14 +222,20 @@ def index(library: str | None) -> None:
     """Build and update the index of your articles."""
 
 
-def _report(report: SyncReport, as_json: bool, library: Library) -> None:
+def _report(
+    report: SyncReport, as_json: bool, library: Library, encoder: str | None = None
+) -> None:
+    """The run's report; `encoder` names the passage encoder that embedded here (None when
+    nothing was embedded in this process)."""
     if as_json:
-        data = asdict(report)
+        data: dict[str, Any] = asdict(report)
         data.pop("added_ids")
         data.pop("removed_ids")
+        data["encoder"] = encoder
         click.echo(json.dumps(data, indent=2))
     else:
         rate = report.passages_embedded / report.seconds if report.seconds else 0.0
+        used = f" with {BACKEND_NAMES.get(encoder, encoder)}" if encoder else ""
         click.echo(
             f"{counted(report.files_seen, 'file')} ({report.files_unchanged} unchanged): "
             f"{counted(report.articles_added, 'article')} added, "
@@ -238,7 +244,7 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
             + (f", {counted(report.duplicates, 'duplicate')}" if report.duplicates else "")
             + "; "
             f"{counted(report.passages_embedded, 'passage')} embedded in {report.seconds:.1f} s"
-            + (f" ({rate:.0f}/s)" if report.passages_embedded else "")
+            + (f" ({rate:.0f}/s){used}" if report.passages_embedded else "")
             + "."
         )
         if not report.files_seen:
@@ -256,6 +262,20 @@ def _report(report: SyncReport, as_json: bool, library: Library) -> None:
         sys.exit(EXIT_ERROR)
 
 
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[], str | None]:
+    """What embeds this run's passages, once known: this process's encoder after its first
+    `encode` (when "auto" has measured or recalled it); on a cluster, the encoder forced on
+    its actors, else None (each actor goes by its own CPU)."""
+    if runner is not None:
+        forced = embedder.decided_backend
+        return lambda: forced
+    return lambda: embedder.decided_backend
+
+
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -267,12 +287,14 @@ def index_add(
     engine: str,
     ray_address: str | None,
     ray_gpus: float,
+    encoder: str,
     library: str | None,
 ) -> None:
     """Index the articles in PATHS (folders are searched recursively).
 
     Re-run it after adding, editing or deleting articles: only what changed is embedded.
-    With --engine ray, reading and embedding run on a Ray cluster.
+    With --engine ray, reading and embedding run on a Ray cluster. The passage encoder is
+    the one measured fastest on this machine unless --encoder names one.
 
     \b
     Examples:
@@ -280,11 +302,15 @@ def index_add(
       qa index add ~/archive --engine ray --ray-address auto
     """
     settings = make_settings(library)
-    shelf = open_library(settings)
-    runner = make_engine(engine, ray_address, ray_gpus, settings)
-    with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+    embedder = indexing_embedder(encoder)
+    shelf = open_library(settings, embedder)
+    runner = make_engine(engine, ray_address, ray_gpus, settings, encoder)
+    with (
+        interruptible(),
+        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
+    ):
         report = shelf.add(list(paths), progress, runner)
-    _report(report, as_json, shelf)
+    _report(report, as_json, shelf, encoder_name(embedder, runner)())
 
 
 @index.command("update")
@@ -292,15 +318,24 @@ def index_add(
 @engine_options
 @library_option
 def index_update(
-    as_json: bool, engine: str, ray_address: str | None, ray_gpus: float, library: str | None
+    as_json: bool,
+    engine: str,
+    ray_address: str | None,
+    ray_gpus: float,
+    encoder: str,
+    library: str | None,
 ) -> None:
     """Re-check every folder and file already in the library and index what changed."""
     settings = make_settings(library)
-    shelf = open_library(settings)
-    runner = make_engine(engine, ray_address, ray_gpus, settings)
-    with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as progress:
+    embedder = indexing_embedder(encoder)
+    shelf = open_library(settings, embedder)
+    runner = make_engine(engine, ray_address, ray_gpus, settings, encoder)
+    with (
+        interruptible(),
+        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
+    ):
         report = shelf.update(progress, runner)
-    _report(report, as_json, shelf)
+    _report(report, as_json, shelf, encoder_name(embedder, runner)())
 
 
 @index.command("remove")
@@ -339,17 +374,19 @@ def index_status(as_json: bool, library: str | None) -> None:
 
 @index.command("rebuild")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@encoder_option
 @library_option
-def index_rebuild(as_json: bool, library: str | None) -> None:
+def index_rebuild(as_json: bool, encoder: str, library: str | None) -> None:
     """Build the index again from scratch from the library's folders and files."""
     settings = make_settings(library)
-    shelf = open_library(settings)
+    embedder = indexing_embedder(encoder)
+    shelf = open_library(settings, embedder)
     with (
         interruptible("the previous index is untouched; run qa index rebuild again"),
-        progress_bar(Console(stderr=True), enabled=not as_json) as progress,
+        progress_bar(_stderr(), not as_json, encoder_name(embedder, None)) as progress,
     ):
         report = shelf.rebuild(progress)
-    _report(report, as_json, shelf)
+    _report(report, as_json, shelf, encoder_name(embedder, None)())
 
 
 @index.command("check")

@@ -1,4 +1,5 @@
-"""Where `qa index add` and `update` run their reading and embedding: here, or on Ray."""
+"""Where `qa index add` and `update` run their reading and embedding (here, or on Ray), and
+with which passage encoder."""
 
 from __future__ import annotations
 
@@ -8,17 +9,38 @@ from typing import Any, TypeVar
 
 import click
 
-from index import Engine, MiniLMEmbedder
+from index import BACKENDS, Engine, MiniLMEmbedder
 
-from .settings import Settings
+from .settings import Settings, encoder_choice_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ENGINES = ("local", "ray")
 
 
+def encoder_option(function: F) -> F:
+    """--encoder, for the commands that embed passages."""
+    return click.option(
+        "--encoder",
+        type=click.Choice(BACKENDS),
+        default="auto",
+        envvar="QA_ENCODER",
+        show_default=True,
+        help="The passage encoder: fp32 torch, bf16 torch, int8 ONNX, or auto: the fastest of "
+        "the three as measured once on this machine (about 20 s, then remembered).",
+    )(function)
+
+
+def indexing_embedder(backend: str) -> MiniLMEmbedder:
+    """The packaged model for indexing: `backend` when forced; with "auto", the passage encoder
+    measured fastest on this machine at the first passage to embed, remembered in the data
+    directory (questions never wait for it: `qa ask` builds its own embedder)."""
+    return MiniLMEmbedder(backend=backend, choice_file=encoder_choice_file())
+
+
 def engine_options(function: F) -> F:
-    """--engine, --ray-address and --ray-gpus, for the commands that index."""
+    """--engine, --ray-address, --ray-gpus and --encoder, for the commands that index."""
+    function = encoder_option(function)
     function = click.option(
         "--ray-gpus",
         "ray_gpus",
@@ -47,10 +69,14 @@ def engine_options(function: F) -> F:
     )(function)
 
 
-def make_engine(engine: str, address: str | None, gpus: float, settings: Settings) -> Engine | None:
+def make_engine(
+    engine: str, address: str | None, gpus: float, settings: Settings, backend: str = "auto"
+) -> Engine | None:
     """The engine named on the command line; None for the default, this process.
 
-    Ray is imported only here, and only for `--engine ray`."""
+    Ray is imported only here, and only for `--engine ray`. Its actors use `backend` when
+    forced; with "auto" each goes by its CPU's flags (a measurement per actor would cost each
+    one 20 s)."""
     if engine == "local":
         if address or gpus:
             raise click.UsageError("--ray-address and --ray-gpus need --engine ray")
@@ -58,5 +84,9 @@ def make_engine(engine: str, address: str | None, gpus: float, settings: Setting
     from index.cluster import RayEngine
 
     # The actors build the packaged model themselves; only this recipe travels.
-    recipe = partial(MiniLMEmbedder, device="cuda") if gpus else partial(MiniLMEmbedder)
+    recipe = (
+        partial(MiniLMEmbedder, device="cuda", backend=backend)
+        if gpus
+        else partial(MiniLMEmbedder, backend=backend)
+    )
     return RayEngine(recipe, settings.chunking, address=address, gpus_per_actor=gpus)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, Tex
 from rich.table import Column
 from rich.text import Text
 
-from index import ProgressCallback
+from index import BACKEND_NAMES, ProgressCallback
 
 _LABELS = {"reading": "Reading", "embedding": "Embedding"}
 _UNITS = {"embedding": "passages"}
@@ -128,8 +128,13 @@ class _Figures(ProgressColumn):
 
 
 @contextmanager
-def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCallback]:
-    """A callback for `Library.add` that draws one bar per phase while the block runs.
+def progress_bar(
+    console: Console,
+    enabled: bool = True,
+    encoder: Callable[[], str | None] | None = None,
+) -> Iterator[ProgressCallback]:
+    """A callback for `Library.add` that draws one bar per phase while the block runs; the
+    passage encoder is named once, above the bars, when `encoder` knows it ("onnx", "bf16"...).
 
     A phase's clock starts with its first report, or, when that report already counts work done
     (the first part of a batch embedded), at the last report of any phase: the work began after
@@ -147,6 +152,7 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
         tasks: dict[str, TaskID] = {}
         clocks: dict[str, PhaseClock] = {}
         last = [time.monotonic()]  # when anything was last heard of
+        told: list[str] = []  # the encoder, once named
 
         def start(phase: str, now: float, began: float) -> PhaseClock:
             clocks[phase] = PhaseClock(phase, began)
@@ -162,6 +168,12 @@ def progress_bar(console: Console, enabled: bool = True) -> Iterator[ProgressCal
                 clock.started = now  # a pending bar whose work starts only now
             clock.report(done, total, now)
             progress.update(tasks[phase], completed=done, total=total or None)
+            if phase == "embedding" and encoder is not None and not told and (used := encoder()):
+                # A line above the bars, once: in the bar's label it cut the figures at 80 columns.
+                progress.console.print(
+                    f"Passages are embedded with {BACKEND_NAMES.get(used, used)}."
+                )
+                told.append(used)
             if phase == "reading" and clock.finished is not None and "embedding" not in clocks:
                 start("embedding", now, now)
             last[0] = now

@@ -39,6 +39,12 @@ def data_home(environ: dict[str, str] | None = None) -> Path:
     return Path(user_data_dir("qa", appauthor=False))
 
 
+def encoder_choice_file(environ: dict[str, str] | None = None) -> Path:
+    """Where the passage encoder measured fastest on this machine is remembered
+    (`index/encoder_choice.py`): one file per data directory, keyed inside by machine."""
+    return data_home(environ) / "encoder-choice.json"
+
+
 def library_folder(name_or_path: str | None, environ: dict[str, str] | None = None) -> Path:
     """A library's folder: a path as given, or a bare name under `data_home()/libraries`."""
     value = name_or_path or DEFAULT_LIBRARY

@@ -14,9 +14,12 @@ from index import Library, MiniLMEmbedder
 
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own QA_HOME, so nothing touches the user's libraries."""
+    """Every test gets its own QA_HOME, so nothing touches the user's libraries; the passage
+    encoder is forced to int8 ONNX, so no test pays 20 s to measure the fastest (the tests of
+    that choice unset QA_ENCODER)."""
     home = tmp_path / "qa-home"
     monkeypatch.setenv("QA_HOME", str(home))
+    monkeypatch.setenv("QA_ENCODER", "onnx")
     monkeypatch.delenv("QA_LIBRARY", raising=False)
     return home
 

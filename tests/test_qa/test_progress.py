@@ -127,3 +127,22 @@ def test_the_bar_redraws_between_reports() -> None:
         update("embedding", 0, 1000)
         time.sleep(1.3)  # no report: the elapsed clock must still move on screen
     assert "0:00:01 elapsed" in out.getvalue()
+
+
+def test_the_encoder_is_named_once_when_it_is_known(clock: FakeTime) -> None:
+    out = io.StringIO()
+    chosen: list[str] = []
+    encoder = lambda: chosen[0] if chosen else None  # noqa: E731
+    with progress_bar(Console(file=out, width=80), encoder=encoder) as update:
+        update("reading", 0, 82_300_000)
+        clock.now += 3725
+        update("reading", 82_300_000, 82_300_000)
+        update("embedding", 0, 0)  # the encoder is chosen at the first passages embedded
+        chosen.append("onnx")
+        clock.now += 3600
+        update("embedding", 123_456, 1_234_567)
+        update("embedding", 123_457, 1_234_567)
+    named, reading, embedding = out.getvalue().splitlines()
+    assert named == "Passages are embedded with int8 ONNX."
+    assert reading.startswith("Reading ") and embedding.startswith("Embedding ")
+    assert embedding.endswith("1:00:00 elapsed  9:00:00 left") and len(embedding) <= 80
