@@ -244,7 +244,7 @@ def _report(
             + (f", {counted(report.duplicates, 'duplicate')}" if report.duplicates else "")
             + "; "
             f"{counted(report.passages_embedded, 'passage')} embedded in {report.seconds:.1f} s"
-            + (f" ({rate:.0f}/s){used}" if report.passages_embedded else "")
+            + (f" ({rate:.{0 if rate >= 10 else 1}f}/s){used}" if report.passages_embedded else "")
             + "."
         )
         if not report.files_seen:

@@ -43,6 +43,8 @@ NEWS_WEIGHT = 5.0
 """How many times each news question counts: 71 of them beside 3,103 SQuAD questions would
 hardly move the fit; at 5 they are about a tenth of it (1, 5 and 10 were compared, see
 docs/quality.md)."""
+LINES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
+COVERAGES = (1.0, 0.8, 0.6, 0.5, 0.4, 0.2)
 NEWS_FOLDS = 5
 SPLITS = 10
 
@@ -156,6 +158,7 @@ def two_fold(records: list[dict[str, object]], extra: Extra) -> dict[str, object
     articles = sorted({str(r["article"]) for r in records})
     folds = [[r for r in records if articles.index(str(r["article"])) % 2 == k] for k in (0, 1)]
     shown: list[float] = []
+    gated: list[float] = []
     old: list[float] = []
     right: list[bool] = []
     for k in (0, 1):
@@ -164,6 +167,7 @@ def two_fold(records: list[dict[str, object]], extra: Extra) -> dict[str, object
         fx, fy, fw = _with(x, y, extra)
         calibrator = fit(fx, fy, "fold", fw)
         shown += [calibrator.of_features(list(row)) for row in hx]
+        gated += shown_as_eval(calibrator, hx)
         old += list(1.0 / (1.0 + np.exp(-hx[:, FEATURES.index("agreement")])))
         right += [bool(v) for v in hy]
     return {
@@ -179,7 +183,20 @@ def two_fold(records: list[dict[str, object]], extra: Extra) -> dict[str, object
             },
         }
         for name, values in (("calibrated", shown), ("reader's old score", old))
-    }
+    } | {"lines, as qa eval answers": lines(gated, right)}
+
+
+def lines(shown: list[float], right: list[bool]) -> dict[str, dict[str, float]]:
+    """For each answer/decline line in LINES: the share of questions answered and the EM of
+    the answers kept (the table the default line and the chat's choices come from)."""
+    table = {}
+    for line in LINES:
+        kept = [r for c, r in zip(shown, right, strict=True) if c >= line and c > 0]
+        table[f"{line:g}"] = {
+            "answered": round(len(kept) / max(1, len(shown)), 3),
+            "EM kept": round(100 * sum(kept) / max(1, len(kept)), 1),
+        }
+    return table
 
 
 def _with(x: np.ndarray, y: np.ndarray, extra: Extra) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -219,8 +236,10 @@ def trust(calibrator: Calibrator, x: np.ndarray, y: np.ndarray) -> dict[str, obj
         "ece": round(answered_ece(shown, right), 4),
         "auroc": round(auroc(shown, right), 4),
         "EM at coverage": {
-            f"{c:.0%}": round(100 * a, 1) for c, (a, _) in risk_coverage(shown, right).items()
+            f"{c:.0%}": round(100 * a, 1)
+            for c, (a, _) in risk_coverage(shown, right, COVERAGES).items()
         },
+        "lines, as qa eval answers": lines(shown, right),
     }
 
 
@@ -238,6 +257,7 @@ def cross_fitted(
     reliability diagram (`python -m benchmarks.reliability --news-pairs`)."""
     eces: list[float] = []
     bias: list[float] = []
+    first_split: dict[str, dict[str, float]] = {}
     floors: list[float] = []
     draws = np.random.default_rng(0)
     for split in range(SPLITS):
@@ -253,6 +273,7 @@ def cross_fitted(
         shown = [round(float(s), 3) if c > 0 else 0.0 for s, c in zip(scores, shown, strict=True)]
         if split == 0:
             pairs.extend((c, bool(r)) for c, r in zip(shown, y, strict=True))
+            first_split = lines(shown, [bool(v) for v in y])
         kept = np.array([c >= DEFAULT_MIN_CONFIDENCE for c in shown])
         given = np.array(shown)[kept]
         eces.append(answered_ece(shown, [bool(v) for v in y]))
@@ -273,6 +294,7 @@ def cross_fitted(
             round(float(np.percentile(floors, 90)), 4),
         ],
         "the same, share at or under 0.10": round(float(np.mean(np.array(floors) <= 0.10)), 3),
+        "lines, as qa eval answers (first split)": first_split,
     }
 
 

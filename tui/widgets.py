@@ -161,8 +161,8 @@ def confidence_colour(confidence: float) -> str:
 
     The bands are fixed on the same scale as the person's answer line, not moved with it, so a
     colour means the same whatever the line: with the line at 0.5 an answer just above it is
-    yellow (right about half the time, not "sure"); under the default line 0.1, answers between
-    0.1 and 0.5 are shown but red, a warning that they are more likely guesses than facts; with
+    yellow (right about half the time, not "sure"); under the default line 0.05, answers between
+    0.05 and 0.5 are shown but red, a warning that they are more likely guesses than facts; with
     the line at 0.7 or above, every answer shown is green, which is what that person asked for.
     (The old 0.4 for red was set on the uncalibrated score, where most answers showed 90%+.)"""
     if confidence >= LIKELY_RIGHT:

@@ -81,7 +81,7 @@ async def test_a_line_typed_in_the_palette_declines_the_next_answer_under_it_and
     app = line_app()
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        assert label(app) == "Answer line: 10%"
+        assert label(app) == "Answer line: 5%"
         await ask(pilot, app, QUESTION)
         first = last_answer(app)
         assert first.found and first.confidence < 0.99
@@ -112,10 +112,10 @@ async def test_picking_a_measured_line_from_the_list(
         prompt = app.screen
         assert isinstance(prompt, AnswerLinePrompt)
         options = prompt.query_one(OptionList)
-        assert options.highlighted == 0  # the line now: the default 10%
-        text = str(options.get_option_at_index(3).prompt)
-        assert text.startswith(" 50%  answers 71% of questions, 78% of them right")
-        await pilot.press("down", "down", "down", "enter")
+        assert options.highlighted == 0  # the line now: the default 5%
+        text = str(options.get_option_at_index(4).prompt)
+        assert text.startswith(" 50%  answers 70% of questions, 78% of them right")
+        await pilot.press("down", "down", "down", "down", "enter")
         await pilot.pause()
         assert label(app) == "Answer line: 50%"
         assert line_asker.min_confidence == 0.5
@@ -143,7 +143,7 @@ async def test_a_bad_line_is_said_in_the_prompt_and_nothing_changes(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AnswerLinePrompt)
-        assert label(app) == "Answer line: 10%"
+        assert label(app) == "Answer line: 5%"
         assert not (line_asker.library.folder / PREFERENCES_NAME).exists()
 
 
@@ -157,7 +157,7 @@ async def test_the_chat_shows_the_library_s_saved_line(
         assert label(app) == "Answer line: 70%"
         await palette(pilot, "Answer line")
         options = app.screen.query_one(OptionList)
-        assert options.highlighted == 4  # the 70% row
+        assert options.highlighted == 5  # the 70% row
 
 
 async def test_an_unreadable_preferences_file_is_said_without_crashing(
@@ -210,7 +210,7 @@ def test_the_offered_lines_are_the_measured_rows_of_docs_quality() -> None:
     rows = {
         float(line): (float(answered), float(right) / 100)
         for line, answered, right in re.findall(
-            r"^\| (0\.\d)(?: \(default\))? \| ([\d.]+) \| ([\d.]+) \|", table, re.MULTILINE
+            r"^\| (0\.\d+)(?: \(default\))? \| ([\d.]+) \| ([\d.]+) \|", table, re.MULTILINE
         )
     }
     assert [choice.line for choice in CHOICES] == sorted(rows)
