@@ -13,7 +13,16 @@ from typing import IO, Any, TypeVar
 import click
 from rich.console import Console
 
-from index import BACKEND_NAMES, SUFFIXES, Engine, Library, MiniLMEmbedder, QAError, SyncReport
+from index import (
+    BACKEND_NAMES,
+    SUFFIXES,
+    Engine,
+    Library,
+    MiniLMEmbedder,
+    ProgressCallback,
+    QAError,
+    SyncReport,
+)
 
 from .asker import QuestionError, open_asker, open_library
 from .conversation import Conversation
@@ -266,6 +275,29 @@ def _stderr() -> Console:
     return Console(stderr=True)
 
 
+def _index(
+    library: str | None,
+    encoder: str,
+    as_json: bool,
+    work: Callable[[Library, ProgressCallback, Engine | None], SyncReport],
+    engine: tuple[str, str | None, float] | None = None,
+    kept: str = KEPT_SO_FAR,
+) -> None:
+    """Open the library with the indexing encoder and the chosen engine (`engine`: its name,
+    Ray address and GPUs; None: this process), run `work` with a progress display that Ctrl+C
+    ends with what was kept, and report."""
+    settings = make_settings(library)
+    embedder = indexing_embedder(encoder)
+    shelf = open_library(settings, embedder)
+    runner = make_engine(*engine, settings, encoder) if engine else None
+    with (
+        interruptible(kept),
+        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
+    ):
+        report = work(shelf, progress, runner)
+    _report(report, as_json, shelf, encoder_name(embedder, runner)())
+
+
 def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[], str | None]:
     """What embeds this run's passages, once known: this process's encoder after its first
     `encode` (when "auto" has measured or recalled it); on a cluster, the encoder forced on
@@ -301,16 +333,13 @@ def index_add(
       qa index add ~/news notes/summit.md
       qa index add ~/archive --engine ray --ray-address auto
     """
-    settings = make_settings(library)
-    embedder = indexing_embedder(encoder)
-    shelf = open_library(settings, embedder)
-    runner = make_engine(engine, ray_address, ray_gpus, settings, encoder)
-    with (
-        interruptible(),
-        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
-    ):
-        report = shelf.add(list(paths), progress, runner)
-    _report(report, as_json, shelf, encoder_name(embedder, runner)())
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner),
+        (engine, ray_address, ray_gpus),
+    )
 
 
 @index.command("update")
@@ -326,16 +355,13 @@ def index_update(
     library: str | None,
 ) -> None:
     """Re-check every folder and file already in the library and index what changed."""
-    settings = make_settings(library)
-    embedder = indexing_embedder(encoder)
-    shelf = open_library(settings, embedder)
-    runner = make_engine(engine, ray_address, ray_gpus, settings, encoder)
-    with (
-        interruptible(),
-        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
-    ):
-        report = shelf.update(progress, runner)
-    _report(report, as_json, shelf, encoder_name(embedder, runner)())
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, runner: shelf.update(progress, runner),
+        (engine, ray_address, ray_gpus),
+    )
 
 
 @index.command("remove")
@@ -378,15 +404,13 @@ def index_status(as_json: bool, library: str | None) -> None:
 @library_option
 def index_rebuild(as_json: bool, encoder: str, library: str | None) -> None:
     """Build the index again from scratch from the library's folders and files."""
-    settings = make_settings(library)
-    embedder = indexing_embedder(encoder)
-    shelf = open_library(settings, embedder)
-    with (
-        interruptible("the previous index is untouched; run qa index rebuild again"),
-        progress_bar(_stderr(), not as_json, encoder_name(embedder, None)) as progress,
-    ):
-        report = shelf.rebuild(progress)
-    _report(report, as_json, shelf, encoder_name(embedder, None)())
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, _: shelf.rebuild(progress),
+        kept="the previous index is untouched; run qa index rebuild again",
+    )
 
 
 @index.command("check")
