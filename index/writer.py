@@ -108,6 +108,8 @@ class Writer:
         if len(vectors) != len(texts):
             raise RuntimeError(f"{len(texts)} passages to embed, {len(vectors)} vectors came back")
         with self.transaction() as changes:
+            for decision in self._batch:
+                self._forget_stale_alias(decision)
             offset = 0
             for decision in self._batch:
                 offset += self._apply(decision, vectors[offset:], changes)
@@ -116,20 +118,29 @@ class Writer:
         self.passages_waiting = 0
         return len(texts)
 
+    def _forget_stale_alias(self, decision: Decision) -> None:
+        """A record that was a copy of another article and no longer is (gone, or changed)
+        stops being its copy before anything in the batch is deleted. Deleting an article hands
+        its place to a copy (`Store.delete_article`), so a copy left until its own turn could
+        inherit the article under the text it no longer has: a dump whose records 1 (X) and
+        2 (copy of 1) both became Y kept record 2 as X (found by tests/test_trust)."""
+        if isinstance(decision, ForgetRecord):
+            if decision.stored.is_alias:
+                self.store.remove_alias(decision.key)
+        elif not isinstance(decision, Unchanged) and decision.drops_alias:
+            self.store.remove_alias(decision.article.key)
+
     def _apply(self, decision: Decision, vectors: np.ndarray, changes: Changes) -> int:
-        """Apply one decision inside the open transaction; returns the vectors it used."""
+        """Apply one decision inside the open transaction (its stale alias already gone, see
+        `_forget_stale_alias`); returns the vectors it used."""
         store, report = self.store, self.report
         if isinstance(decision, ForgetRecord):
             report.articles_removed += 1
-            if decision.stored.is_alias:
-                store.remove_alias(decision.key)
-            else:
+            if not decision.stored.is_alias:
                 changes.removed.extend(store.delete_article(decision.stored.article_id))
             return 0
         if isinstance(decision, Unchanged):
             return 0
-        if decision.drops_alias:
-            store.remove_alias(decision.article.key)
         if decision.replaces is not None:
             changes.removed.extend(store.delete_article(decision.replaces))
         if isinstance(decision, EmptyArticle):

@@ -260,6 +260,36 @@ def test_an_edited_record_turned_copy_in_a_dump_that_then_breaks_keeps_sqlite_an
     assert reopened.status().unreadable_files
 
 
+def test_a_copy_whose_original_changes_with_it_keeps_no_stale_text(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    # Found by tests/test_trust: records 1 (X) and 2 (a copy of 1) both become Y in one edit.
+    # Deleting 1's old article handed its place to record 2's copy, under the old text X.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    dump = folder / "dump.jsonl"
+
+    def records(*texts: str) -> str:
+        return "".join(
+            json.dumps({"id": n, "title": "Harbour", "text": t}) + "\n"
+            for n, t in enumerate(texts, 1)
+        )
+
+    x, y = "The ferry sails at noon.", "The bridge opens in May."
+    dump.write_text(records(x, y))
+    library = Library(tmp_path / "lib", fake_embedder)
+    library.add([folder])
+    dump.write_text(records(x, x))
+    library.update()
+    dump.write_text(records(y, y))
+    report = library.update()
+    assert library.check() == []
+    assert report.duplicates == 1
+    assert library.status().passages == 1  # y, once
+    assert library.lexical_search('"ferry"', 10) == []  # x is gone
+    assert len(library.lexical_search('"bridge"', 10)) == 1
+
+
 def test_removing_a_file_inside_an_indexed_folder_sticks_until_it_is_added_again(
     tmp_path: Path, articles: Path, fake_embedder: FakeEmbedder
 ) -> None:
