@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -83,19 +84,45 @@ def same_answer(one: str, other: str) -> bool:
     return f" {one} " in f" {other} " or f" {other} " in f" {one} "
 
 
+@dataclass(frozen=True)
+class Corroboration:
+    """What the other candidates say about the best one (the first)."""
+
+    score: float
+    """The chance that not every place giving the best answer is wrong (one vote per place, its
+    highest answerable score), and never less than the best candidate's own score."""
+    agreeing: list[bool]
+    """For each candidate, whether it gives the best one's answer (`same_answer`)."""
+    places: int
+    """How many places (article, answer start) give the best answer."""
+
+
+def corroboration(
+    texts: Sequence[str], places: Sequence[tuple[int, int]], answerable: Sequence[float]
+) -> Corroboration:
+    """Candidates best first, as parallel lists: their answers, places and answerable scores.
+    Overlapping passages that read the same words in one place count once."""
+    said = normalize_answer(texts[0])
+    agreeing = [same_answer(normalize_answer(text), said) for text in texts]
+    votes: dict[tuple[int, int], float] = {}
+    for place, score, agrees in zip(places, answerable, agreeing, strict=True):
+        if agrees:
+            votes[place] = max(votes.get(place, 0.0), score)
+    all_wrong = math.prod(1.0 - vote for vote in votes.values())
+    return Corroboration(max(answerable[0], 1.0 - all_wrong), agreeing, len(votes))
+
+
 def features(question: str, readings: list[Reading]) -> list[float]:
     """The calibrator's inputs (FEATURES) for the best reading, readings[0]."""
     best = readings[0]
     said = normalize_answer(best.text)
-    votes: dict[tuple[int, int], float] = {}
-    rival = -math.inf
-    for reading in readings:
-        if same_answer(normalize_answer(reading.text), said):
-            votes[reading.place] = max(votes.get(reading.place, 0.0), reading.answerable)
-        else:
-            rival = max(rival, reading.score)
-    agreement = 1.0 - math.prod(1.0 - vote for vote in votes.values())
-    agreement = max(best.answerable, agreement)
+    corroborated = corroboration(
+        [r.text for r in readings], [r.place for r in readings], [r.answerable for r in readings]
+    )
+    rival = max(
+        (r.score for r, agrees in zip(readings, corroborated.agreeing, strict=True) if not agrees),
+        default=-math.inf,
+    )
     kind = question_kind(question)
     return [
         _clip(best.margin),
@@ -103,8 +130,8 @@ def features(question: str, readings: list[Reading]) -> list[float]:
         _clip(best.null),
         float(best.rank),
         _clip(best.score - rival) if rival > -math.inf else _CAP,
-        math.log(len(votes)),
-        _logit(agreement),
+        math.log(corroborated.places),
+        _logit(corroborated.score),
         math.log1p(len(best.text.split())),
         _echo(question, said),
         fits(kind, best.text),

@@ -3,11 +3,10 @@ answer likely enough to be right?"""
 
 from __future__ import annotations
 
-import math
+from index import Span
 
-from ..evaluation.metrics import normalize_answer
 from ..retrieval import Hit
-from .confidence import Reading, same_answer, word_coverage
+from .confidence import Reading, corroboration, word_coverage
 from .sentence import Extraction
 
 IN_ARTICLES = 0.5
@@ -25,13 +24,20 @@ def declined(extractions: list[Extraction], confidence: float, line: float) -> b
 
 
 def text_of(extraction: Extraction) -> str:
-    text = extraction.hit.passage.article.article.text
-    return text[extraction.answer.start : extraction.answer.end]
+    return _article_text(extraction, extraction.answer)
 
 
 def sentence_text(extraction: Extraction) -> str:
-    text = extraction.hit.passage.article.article.text
-    return text[extraction.sentence.start : extraction.sentence.end]
+    return _article_text(extraction, extraction.sentence)
+
+
+def _article_text(extraction: Extraction, span: Span) -> str:
+    return extraction.hit.passage.article.article.text[span.start : span.end]
+
+
+def place_of(extraction: Extraction) -> tuple[int, int]:
+    """(article id, answer start): two readings of one mention are one place."""
+    return (extraction.hit.passage.article.id, extraction.answer.start)
 
 
 def corroborated(extractions: list[Extraction]) -> float:
@@ -41,14 +47,11 @@ def corroborated(extractions: list[Extraction]) -> float:
     in three passages, each short of the line on its own, is answered, not declined."""
     if not extractions:
         return 0.0
-    best = normalize_answer(text_of(extractions[0]))
-    votes: dict[tuple[int, int], float] = {}
-    for extraction in extractions:
-        if same_answer(normalize_answer(text_of(extraction)), best):
-            place = (extraction.hit.passage.article.id, extraction.answer.start)
-            votes[place] = max(votes.get(place, 0.0), extraction.answerable)
-    all_wrong = math.prod(1.0 - vote for vote in votes.values())
-    return max(extractions[0].answerable, 1.0 - all_wrong)
+    return corroboration(
+        [text_of(e) for e in extractions],
+        [place_of(e) for e in extractions],
+        [e.answerable for e in extractions],
+    ).score
 
 
 def readings(question: str, extractions: list[Extraction], hits: list[Hit]) -> list[Reading]:
@@ -61,7 +64,7 @@ def readings(question: str, extractions: list[Extraction], hits: list[Hit]) -> l
             null=e.null,
             cosine=e.hit.cosine,
             rank=ranks.get(id(e.hit), len(hits)),
-            place=(e.hit.passage.article.id, e.answer.start),
+            place=place_of(e),
             answerable=e.answerable,
             score=e.score,
             coverage=word_coverage(question, sentence_text(e)),
