@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -175,12 +176,7 @@ def two_fold(records: list[dict[str, object]], extra: Extra) -> dict[str, object
             "ece": round(expected_calibration_error(values, right), 4),
             "auroc": round(auroc(values, right), 4),
             "coverage at 80% EM": round(coverage_at(values, right, 0.8), 3),
-            "EM at coverage": {
-                f"{c:.0%}": round(100 * a, 1)
-                for c, (a, _) in risk_coverage(
-                    values, right, (1.0, 0.8, 0.6, 0.5, 0.4, 0.2)
-                ).items()
-            },
+            "EM at coverage": em_at_coverage(values, right),
         }
         for name, values in (("calibrated", shown), ("reader's old score", old))
     } | {"lines, as qa eval answers": lines(gated, right)}
@@ -205,15 +201,28 @@ def _with(x: np.ndarray, y: np.ndarray, extra: Extra) -> tuple[np.ndarray, np.nd
 
 
 def shown_as_eval(calibrator: Calibrator, x: np.ndarray) -> list[float]:
-    """The confidence `qa eval` records for each question: the calibrated probability, rounded
-    as answers carry it, or 0 when the reader's corroborated score says the articles hold no
-    answer (`qa.readers.decline.IN_ARTICLES`, here as its logit in the `agreement` feature)."""
+    """The confidence `qa eval` records for each question (see `gated`)."""
+    return gated([calibrator.of_features(list(row)) for row in x], x)
+
+
+def gated(scores: Sequence[float], x: np.ndarray) -> list[float]:
+    """Each question's probability as `qa eval` records it: rounded as answers carry it, or 0
+    when the reader's corroborated score says the articles hold no answer
+    (`qa.readers.decline.IN_ARTICLES`, here as its logit in the `agreement` feature)."""
     agreement = x[:, FEATURES.index("agreement")]
     threshold = math.log(IN_ARTICLES / (1 - IN_ARTICLES))
     return [
-        round(calibrator.of_features(list(row)), 3) if found >= threshold else 0.0
-        for row, found in zip(x, agreement, strict=True)
+        round(float(score), 3) if found >= threshold else 0.0
+        for score, found in zip(scores, agreement, strict=True)
     ]
+
+
+def em_at_coverage(shown: list[float], right: list[bool]) -> dict[str, float]:
+    """EM of the most confident answers at each of COVERAGES, keyed "50%" and so on."""
+    return {
+        f"{c:.0%}": round(100 * a, 1)
+        for c, (a, _) in risk_coverage(shown, right, COVERAGES).items()
+    }
 
 
 def answered_ece(shown: list[float], right: list[bool]) -> float:
@@ -235,10 +244,7 @@ def trust(calibrator: Calibrator, x: np.ndarray, y: np.ndarray) -> dict[str, obj
         "answered": round(float(np.mean([c >= DEFAULT_MIN_CONFIDENCE for c in shown])), 3),
         "ece": round(answered_ece(shown, right), 4),
         "auroc": round(auroc(shown, right), 4),
-        "EM at coverage": {
-            f"{c:.0%}": round(100 * a, 1)
-            for c, (a, _) in risk_coverage(shown, right, COVERAGES).items()
-        },
+        "EM at coverage": em_at_coverage(shown, right),
         "lines, as qa eval answers": lines(shown, right),
     }
 
@@ -269,8 +275,7 @@ def cross_fitted(
             fx, fy, fw = _with(*squad, extra)
             calibrator = fit(fx, fy, "fold", fw)
             scores[~train] = [calibrator.of_features(list(row)) for row in x[~train]]
-        shown = shown_as_eval(Calibrator(), x)  # which questions the gate answers
-        shown = [round(float(s), 3) if c > 0 else 0.0 for s, c in zip(scores, shown, strict=True)]
+        shown = gated(list(scores), x)
         if split == 0:
             pairs.extend((c, bool(r)) for c, r in zip(shown, y, strict=True))
             first_split = lines(shown, [bool(v) for v in y])
