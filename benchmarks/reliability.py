@@ -69,6 +69,12 @@ def draw(curves: dict[str, list[tuple[float, float, int]]], out: Path) -> None:
     figure.savefig(out, dpi=110)
 
 
+def curve(shown: list[tuple[float, bool]]) -> list[tuple[float, float, int]]:
+    """The diagram's points for the questions answered at the default line."""
+    answered = [(c, r) for c, r in shown if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
+    return reliability([c for c, _ in answered], [r for _, r in answered])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -83,28 +89,13 @@ def main() -> None:
         "training.calibrate_confidence --news-pairs`: the shipped calibrator was fitted on them",
     )
     args = parser.parse_args()
-    runs = {
-        "SQuAD v1.1 dev, held-out half": (
-            args.data / "squad-v1.1-dev.split-dev.json",
-            "second",
-            args.limit,
-        ),
-    }
-    curves = {}
-    pairs = {}
-    for name, (path, half, limit) in runs.items():
-        row, shown = measure(path, half, limit)
-        pairs[name] = shown
-        if args.pairs:
-            args.pairs.write_text(json.dumps(pairs))
-        print(json.dumps({name: row}, indent=2), flush=True)
-        answered = [(c, r) for c, r in shown if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
-        curves[name] = reliability([c for c, _ in answered], [r for _, r in answered])
+    name = "SQuAD v1.1 dev, held-out half"
+    row, shown = measure(args.data / "squad-v1.1-dev.split-dev.json", "second", args.limit)
+    if args.pairs:
+        args.pairs.write_text(json.dumps({name: shown}))
+    print(json.dumps({name: row}, indent=2), flush=True)
     news = [(float(c), bool(r)) for c, r in json.loads(args.news_pairs.read_text())]
-    answered = [(c, r) for c, r in news if c >= DEFAULT_MIN_CONFIDENCE and c > 0]
-    curves["RealTime QA news (cross-fitted)"] = reliability(
-        [c for c, _ in answered], [r for _, r in answered]
-    )
+    curves = {name: curve(shown), "RealTime QA news (cross-fitted)": curve(news)}
     draw(curves, args.out)
     print(f"written to {args.out}")
 
