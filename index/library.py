@@ -269,12 +269,11 @@ class Library:
     def _stored_vectors(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of `ids`, row for row (a vector file that matches the database
         holds no other ids; a row missing all the same scores 0 rather than failing a search)."""
-        found, vectors = self.store.vectors_for(ids.tolist())
+        stored = self.passage_vectors(ids.tolist())
         rows = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
-        where = {int(passage_id): row for row, passage_id in enumerate(found)}
         for row, passage_id in enumerate(ids.tolist()):
-            if passage_id in where:
-                rows[row] = vectors[where[passage_id]]
+            if passage_id in stored:
+                rows[row] = stored[passage_id]
         return rows
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:
