@@ -15,7 +15,6 @@ Prints JSON.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import statistics
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from index import Library, MiniLMEmbedder
 
+from .corpus import bbc_folder
 from .encoder import passages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,11 +87,7 @@ def encoders(texts: list[str], rounds: int) -> dict[str, float]:
 
 def pipeline(work: Path, data: Path, articles: int, rounds: int) -> dict[str, float]:
     """The pipeline with the measured backend against the fp32 torch encoder, alternately."""
-    corpus = work / "bbc"
-    corpus.mkdir()
-    with gzip.open(data / "news" / "bbc-news-2225.jsonl.gz", "rt") as source:
-        lines = [line for _, line in zip(range(articles), source, strict=False)]
-    (corpus / "bbc.jsonl").write_text("".join(lines))
+    corpus = bbc_folder(work, data, articles)
     began = time.perf_counter()
     chosen = MiniLMEmbedder(choice_file=work / "encoder-choice.json")
     backend = chosen.backend  # measures here, once

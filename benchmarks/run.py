@@ -6,7 +6,6 @@ python -m benchmarks.run [--data ../shared/data] [--articles 300]
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from . import article_view
+from .corpus import bbc_folder
 from .encoder import compare, passages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,11 +54,7 @@ def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict
     """The whole pipeline's passages/s against its encoder alone on the same passages."""
     from index import Library, MiniLMEmbedder
 
-    corpus = work / "bbc"
-    corpus.mkdir()
-    with gzip.open(data / "news" / "bbc-news-2225.jsonl.gz", "rt") as source:
-        lines = [line for _, line in zip(range(articles), source, strict=False)]
-    (corpus / "bbc.jsonl").write_text("".join(lines))
+    corpus = bbc_folder(work, data, articles)
     embedder = MiniLMEmbedder()
     embedder.encode(["warm up"])
     library = Library(work / "bbc-library", embedder)
@@ -72,7 +68,7 @@ def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict
     library.add([corpus])
     recheck = time.perf_counter() - began
     # Edit one record of the dump: only that article may be embedded again.
-    records = [json.loads(line) for line in lines]
+    records = [json.loads(line) for line in (corpus / "bbc.jsonl").read_text().splitlines()]
     records[7]["body"] += " This sentence was added by the benchmark."
     (corpus / "bbc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     edited = library.add([corpus])
