@@ -17,8 +17,8 @@ import time
 
 from textual.app import App
 
-from qa.sources import ARTICLE_VIEW_CHARS, SourceView, window_around
-from tui.screens import ArticleScreen
+from qa.answering.sources import ARTICLE_VIEW_CHARS, SourceView, window_around
+from qa.tui.screens import ArticleScreen
 
 PARAGRAPH = (
     "The harbour council met on Thursday and discussed the budget for the coming year in "

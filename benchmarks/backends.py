@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from index import Library, MiniLMEmbedder
+from qa.index import Library, MiniLMEmbedder
 
 from .corpus import bbc_folder
 from .encoder import passages

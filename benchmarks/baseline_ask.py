@@ -10,7 +10,7 @@ import faiss
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-from index import packaged_model_path
+from qa.index import packaged_model_path
 
 folder, question = Path(sys.argv[1]), sys.argv[2]
 model = SentenceTransformer(str(packaged_model_path()))

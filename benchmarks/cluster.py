@@ -20,7 +20,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from index import ChunkSettings, Library, MiniLMEmbedder
+from qa.index import ChunkSettings, Library, MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def index_locally(dump: Path, folder: Path) -> dict[str, float]:
 def index_on_ray(dump: Path, folder: Path, cpus: int) -> dict[str, float]:
     import ray
 
-    from index.cluster import RayEngine
+    from qa.index.cluster import RayEngine
 
     started = time.perf_counter()
     # "local": a new cluster of its own, even when `ray start` left one running here.

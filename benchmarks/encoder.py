@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from index import Library, MiniLMEmbedder, Passage, passage_input
+from qa.config.settings import Settings
 from qa.evaluation.data import load_dataset
 from qa.evaluation.run import CONFIGS, build_library, evaluate
-from qa.settings import Settings
+from qa.index import Library, MiniLMEmbedder, Passage, passage_input
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,13 +16,13 @@ import argparse
 import json
 from pathlib import Path
 
-from index import MiniLMEmbedder
 from qa import Settings
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.config.settings import data_home
 from qa.evaluation.data import load_dataset
 from qa.evaluation.metrics import reliability
 from qa.evaluation.run import CONFIGS, build_library, evaluate
-from qa.preferences import DEFAULT_MIN_CONFIDENCE
-from qa.settings import data_home
+from qa.index import MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.schema import SCHEMA
-from index.store import Store
-from index.vectors import RERANK
+from qa.index.schema import SCHEMA
+from qa.index.store import Store
+from qa.index.vectors import RERANK
 
 DIMENSION = 384
 

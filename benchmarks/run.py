@@ -52,7 +52,7 @@ def cold_ask(work: Path, env: dict[str, str]) -> dict[str, float]:
 
 def indexing(work: Path, data: Path, articles: int, env: dict[str, str]) -> dict[str, float]:
     """The whole pipeline's passages/s against its encoder alone on the same passages."""
-    from index import Library, MiniLMEmbedder
+    from qa.index import Library, MiniLMEmbedder
 
     corpus = bbc_folder(work, data, articles)
     embedder = MiniLMEmbedder()

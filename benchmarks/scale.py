@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index import DEFAULT_MODEL, Library, MiniLMEmbedder
-from index.vectors import VectorIndex
-from qa.retrieval import retrieve
+from qa.answering.retrieval import retrieve
+from qa.index import DEFAULT_MODEL, Library, MiniLMEmbedder
+from qa.index.vectors import VectorIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 QA = str(Path(sys.executable).parent / "qa")

@@ -50,7 +50,7 @@ def pool(data: Path, work: Path) -> tuple[np.ndarray, np.ndarray]:
     if cached.exists():
         saved = np.load(cached)
         return saved["passages"], saved["questions"]
-    from index import Library, MiniLMEmbedder
+    from qa.index import Library, MiniLMEmbedder
 
     from .scale import questions
 
@@ -117,7 +117,7 @@ def build(work: Path, size: int, tier: str, codec: str, floats: bool = True) -> 
     written in a stream (`VectorIndex.write`), the others built in memory and saved. With
     `floats`, the float vectors also go to a file, standing in for the SQLite store the
     product re-scores from."""
-    from index import vectors as vectors_module
+    from qa.index import vectors as vectors_module
 
     vectors_module.COMPACT_CODEC = codec
     source, asked = pool(ROOT.parent / "shared" / "data", work)
@@ -166,7 +166,7 @@ def search(
 ) -> dict[str, float]:
     """Child: map the saved index and time the questions one by one, re-scoring the compact
     tier's candidates with the float vectors (read from a mapped file) when `rerank`."""
-    from index.vectors import VectorIndex
+    from qa.index.vectors import VectorIndex
 
     _, asked = pool(ROOT.parent / "shared" / "data", work)
     truth = np.load(work / f"{size}-truth.npy")

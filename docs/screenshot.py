@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from qa import History, Settings, open_asker
-from tui import make_app
+from qa.tui import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -27,13 +27,14 @@ from typing import Any
 
 import numpy as np
 
+from qa.index.read_json import articles_of_lines, damaged_gzip, line_blocks, read_line_block
+
 from .article import Article
 from .embedder import Embedder
 from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
-from .read_records import articles_of_lines, damaged_gzip, line_blocks, read_line_block
 from .reading import cannot_read, read_articles
 
 BLOCK_BYTES = 4 << 20

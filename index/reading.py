@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 
+from qa.index.read_json import read_records
+
 from .article import Article
 from .errors import ArticleError
 from .read_html import read_html
 from .read_pdf import read_pdf
 from .read_plain import read_markdown, read_plain
-from .read_records import read_records
 
 SUFFIXES = (
     ".txt",

@@ -1,23 +1,52 @@
-"""Question answering over a library: retrieval, extractive answers, citations, settings and CLI."""
+"""qa: question answering over your own articles, offline.
+
+One import root, in floors that import only downwards (checked by tests/test_layout.py):
+
+    qa.cli        the command line, the front door (qa/cli/)
+    qa.tui        the chat in the terminal (tui/)
+    qa.evaluation measuring answers (qa/evaluation/)
+    qa.display    answers and progress as people read them (qa/display/)
+    qa.workspace  saved chats and the libraries on this machine (qa/workspace/)
+    qa.followups  reading a question after the turns before it (qa/followups/)
+    qa.answering  retrieval, readers, answers with citations and confidence (qa/answering/)
+    qa.config     settings, where data lives, a library's preferences (qa/config/)
+    qa.index      articles, passages, embeddings and storage (index/)
+
+This module re-exports what a program that asks a library needs.
+"""
 
 from __future__ import annotations
 
-from index import QAError
-
-from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, clean_question, open_asker
-from .conversation import Conversation
-from .history import ChatSummary, History
-from .preferences import (
+from qa.answering import (
+    NOT_FOUND,
+    Answer,
+    Asker,
+    Candidate,
+    Citation,
+    Extraction,
+    Hit,
+    Mode,
+    QuestionError,
+    Reader,
+    SentenceReader,
+    Thresholds,
+    clean_question,
+    open_asker,
+    reciprocal_rank_fusion,
+    retrieve,
+)
+from qa.config import (
     DEFAULT_MIN_CONFIDENCE,
     PreferenceError,
+    Settings,
+    data_home,
+    library_folder,
     load_min_confidence,
     save_min_confidence,
 )
-from .readers.protocol import Reader
-from .readers.sentence import Extraction, SentenceReader, Thresholds
-from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
-from .settings import Settings, data_home, library_folder
+from qa.followups import Conversation
+from qa.index import QAError
+from qa.workspace import ChatSummary, History
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",

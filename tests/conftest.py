@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import FIXTURES, SEEDS, FakeEmbedder
 
-from index import Library, MiniLMEmbedder
+from qa.index import Library, MiniLMEmbedder
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import approximate_token_count
+from qa.index import approximate_token_count
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

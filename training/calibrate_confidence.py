@@ -4,8 +4,8 @@
 
 Indexes the dataset's articles (all of them, as `qa eval` does), sends every answerable question
 through the product's own path (retrieval, then the trained reader over the top passages) and
-records what the reader said about each candidate (`qa.readers.confidence.Reading`). A logistic
-regression over `qa.readers.confidence.FEATURES` is then fitted on the questions about the
+records what the reader said about each candidate (`CandidateSignals`). A logistic
+regression over `qa.answering.readers.confidence.FEATURES` is then fitted on the questions about the
 first half of the articles (their order in the file) and written to qa/models/confidence.json;
 the questions
 about the other half are left for `qa eval --half second` to report on. The readings are cached
@@ -23,17 +23,23 @@ from pathlib import Path
 
 import numpy as np
 
-from index import MiniLMEmbedder
 from qa import Settings
-from qa.asker import Asker
+from qa.answering.asker import Asker
+from qa.answering.readers.confidence import (
+    CONFIDENCE_PATH,
+    FEATURES,
+    Calibrator,
+    CandidateSignals,
+    features,
+)
+from qa.answering.readers.decline import IN_ARTICLES, candidate_signals
+from qa.answering.readers.span import SpanReader
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.config.settings import data_home
 from qa.evaluation.data import Dataset, load_dataset
 from qa.evaluation.metrics import auroc, exact_match, expected_calibration_error, risk_coverage
 from qa.evaluation.run import build_library
-from qa.preferences import DEFAULT_MIN_CONFIDENCE
-from qa.readers.confidence import CONFIDENCE_PATH, FEATURES, Calibrator, Reading, features
-from qa.readers.decline import IN_ARTICLES, readings
-from qa.readers.span import SpanReader
-from qa.settings import data_home
+from qa.index import MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -64,14 +70,14 @@ def read_questions(dataset: Dataset, out: Path, limit: int) -> None:
         for number, gold in enumerate(questions, 1):
             hits = asker.retrieve(gold.question)
             # The reader's next best spans in each passage too, for training.prefer_kind.
-            spans = reader.read_spans(gold.question, [h.passage.text for h in hits], 5)
+            spans = reader.top_spans(gold.question, [h.passage.text for h in hits], 5)
             found = reader.extractions(hits, library, [s[0] for s in spans])
             record = {
                 "id": gold.id,
                 "question": gold.question,
                 "article": gold.article_key,
                 "answers": list(gold.answers),
-                "readings": [asdict(r) for r in readings(gold.question, found, hits)],
+                "readings": [asdict(r) for r in candidate_signals(gold.question, found, hits)],
                 "spans": [
                     [[hit.passage.text[s.start : s.end], s.margin] for s in passage]
                     for hit, passage in zip(hits, spans, strict=True)
@@ -87,7 +93,7 @@ def load_readings(path: Path) -> list[dict[str, object]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         record["readings"] = [
-            Reading(**{**r, "place": tuple(r["place"])}) for r in record["readings"]
+            CandidateSignals(**{**r, "place": tuple(r["place"])}) for r in record["readings"]
         ]
         records.append(record)
     return records
@@ -97,7 +103,7 @@ def table(records: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray]:
     """Features and exact-match labels of the questions that have at least one reading."""
     rows, labels = [], []
     for record in records:
-        found: list[Reading] = record["readings"]  # type: ignore[assignment]
+        found: list[CandidateSignals] = record["readings"]  # type: ignore[assignment]
         if not found:
             continue
         rows.append(features(str(record["question"]), found))
@@ -208,7 +214,7 @@ def shown_as_eval(calibrator: Calibrator, x: np.ndarray) -> list[float]:
 def gated(scores: Sequence[float], x: np.ndarray) -> list[float]:
     """Each question's probability as `qa eval` records it: rounded as answers carry it, or 0
     when the reader's corroborated score says the articles hold no answer
-    (`qa.readers.decline.IN_ARTICLES`, here as its logit in the `agreement` feature)."""
+    (`qa.answering.readers.decline.IN_ARTICLES`, here as its logit in the `agreement` feature)."""
     agreement = x[:, FEATURES.index("agreement")]
     threshold = math.log(IN_ARTICLES / (1 - IN_ARTICLES))
     return [

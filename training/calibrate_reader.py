@@ -16,13 +16,13 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from index import MiniLMEmbedder
 from qa import Settings
+from qa.answering.readers.span import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
+from qa.answering.retrieval import retrieve
+from qa.config.settings import data_home
 from qa.evaluation.data import load_dataset
 from qa.evaluation.run import build_library, first_half_library
-from qa.readers.span import CALIBRATION_PATH, COSINE_WEIGHT, Calibration, SpanReader
-from qa.retrieval import retrieve
-from qa.settings import data_home
+from qa.index import MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -47,7 +47,7 @@ def features(dataset_path: Path, limit: int, half: bool) -> list[tuple[float, fl
     for gold in answerable + others:
         vector = embedder.encode_queries([gold.question])[0]
         hits = retrieve(library, gold.question, vector, limit=settings.top_k, depth=settings.depth)
-        spans = reader.read(gold.question, [hit.passage.text for hit in hits])
+        spans = reader.best_spans(gold.question, [hit.passage.text for hit in hits])
         best = max(
             (
                 (span.margin + COSINE_WEIGHT * hit.cosine, span.margin, hit.cosine)

@@ -26,7 +26,7 @@ def main(target: Path = ROOT / ".carry") -> None:
     import torch
     from transformers import AutoModel
 
-    from index import packaged_model_path
+    from qa.index import packaged_model_path
 
     source = packaged_model_path()
     model_folder = target / "minilm"

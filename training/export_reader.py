@@ -94,7 +94,7 @@ def main() -> None:
 
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    from index import packaged_model_path
+    from qa.index import packaged_model_path
 
     from .squad import held_out_examples
 

@@ -5,8 +5,8 @@
 Reads the readings cached by `python -m training.calibrate_confidence` (every answerable SQuAD
 dev question, the reader's best span in each of the top 5 passages) and re-picks the answer with
 a bonus added to the ranking score of candidates that fit the question's kind
-(`qa.readers.kinds`: an amount for "how much/how many", a time for "when", a name for "who" and
-"where"); prints EM on the questions about each half of the articles for each bonus.
+(`qa.answering.readers.kinds`: an amount for "how much/how many", a time for "when", a name for
+"who" and "where"); prints EM on the questions about each half of the articles for each bonus.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qa.answering.readers.confidence import CandidateSignals
+from qa.answering.readers.kinds import fits, question_kind
+from qa.answering.readers.span import COSINE_WEIGHT
+from qa.config.settings import data_home
 from qa.evaluation.data import load_dataset
 from qa.evaluation.metrics import exact_match
-from qa.readers.confidence import Reading
-from qa.readers.kinds import fits, question_kind
-from qa.readers.span import COSINE_WEIGHT
-from qa.settings import data_home
 from training.calibrate_confidence import DATA, load_readings
 
 CHECKED = ("amount", "time", "person", "place")
 BONUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-def pick(question: str, found: list[Reading], bonus: float, kinds: tuple[str, ...]) -> str:
+def pick(question: str, found: list[CandidateSignals], bonus: float, kinds: tuple[str, ...]) -> str:
     """Across passages: the best of the passages' best spans once those of the asked-for kind
     get `bonus` added to their ranking score."""
     kind = question_kind(question)
@@ -40,7 +40,7 @@ def pick(question: str, found: list[Reading], bonus: float, kinds: tuple[str, ..
 
 def pick_within(
     question: str,
-    found: list[Reading],
+    found: list[CandidateSignals],
     spans: list[list[list[float | str]]],
     bonus: float,
     kinds: tuple[str, ...],

@@ -136,7 +136,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if args.model is None:
-        from index import packaged_model_path
+        from qa.index import packaged_model_path
 
         args.model = packaged_model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(args.model))

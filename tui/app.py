@@ -17,11 +17,11 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from qa import Answer, Asker, Conversation, History, QAError, Settings, library_folder, open_asker
-from qa.export import chat_markdown
-from qa.libraries import is_library, library_names, library_stamp
-from qa.render import citation_line, counted
-from qa.sanitize import one_line
-from qa.sources import article_view, passage_view
+from qa.answering.sanitize import one_line
+from qa.answering.sources import article_view, passage_view
+from qa.display.export import chat_markdown
+from qa.display.render import citation_line, counted
+from qa.workspace.libraries import is_library, library_names, library_stamp
 
 from .answer_line import AnswerLineLabel, AnswerLinePrompt, percent
 from .chats import ChatItem, ChatList
@@ -261,7 +261,7 @@ class QAApp(App[None]):
         self.selected = item
         item.add_class("selected")
         try:
-            view = self.asker.read(lambda library: passage_view(library, item.citation))
+            view = self.asker.with_library(lambda library: passage_view(library, item.citation))
         except (QAError, KeyError) as error:
             self.tell(f"cannot show this source: {error}", "error")
             return
@@ -269,7 +269,7 @@ class QAApp(App[None]):
 
     def on_citation_item_opened(self, message: CitationItem.Opened) -> None:
         try:
-            view = self.asker.read(lambda library: article_view(library, message.citation))
+            view = self.asker.with_library(lambda library: article_view(library, message.citation))
         except (QAError, KeyError) as error:
             self.tell(f"cannot open this article: {error}", "error")
             return

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
 from qa import ChatSummary
-from qa.render import counted, safe
+from qa.display.render import counted, safe
 
 
 def when(seconds: float, now: float | None = None) -> str:

@@ -17,8 +17,8 @@ from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from qa import Asker, QAError
-from qa.libraries import Overview, add_folder, overview, remove_folder
-from qa.render import counted, safe
+from qa.display.render import counted, safe
+from qa.workspace.libraries import Overview, add_folder, overview, remove_folder
 
 from .screens import Confirm, TextPrompt
 

@@ -15,8 +15,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qa.render import beside_sentence, safe, safe_block
-from qa.sources import SourceView
+from qa.answering.sources import SourceView
+from qa.display.render import beside_sentence, safe, safe_block
 
 KEYS: list[tuple[str, str]] = [
     ("Enter", "ask the question typed in the box"),

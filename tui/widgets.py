@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from qa import Answer, Citation
-from qa.render import beside_sentence, quoted_answer, safe, safe_block
-from qa.sanitize import one_line
-from qa.sources import SourceView
+from qa.answering.sanitize import one_line
+from qa.answering.sources import SourceView
+from qa.display.render import beside_sentence, quoted_answer, safe, safe_block
 
 
 class QuestionInput(Input):

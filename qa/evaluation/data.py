@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import QAError
+from qa.index import QAError
 
 
 class DatasetError(QAError):

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import click
 
-from index import QAError
+from qa.answering.answer import Answer
+from qa.answering.asker import clean_question
+from qa.answering.normalize import normalize_answer
+from qa.followups.conversation import Conversation
+from qa.index import QAError
 
-from ..answer import Answer
-from ..asker import clean_question
-from ..conversation import Conversation
-from .metrics import exact_match, normalize_answer
+from .metrics import exact_match
 
 
 @dataclass(frozen=True)
@@ -226,11 +227,11 @@ def main(
     report how the follow-ups were read and answered (JSON)."""
     from rich.console import Console
 
-    from index import MiniLMEmbedder
+    from qa.answering.asker import Asker
+    from qa.config.settings import Settings, data_home
+    from qa.display.progress import progress_bar
+    from qa.index import MiniLMEmbedder
 
-    from ..asker import Asker
-    from ..progress import progress_bar
-    from ..settings import Settings, data_home
     from .data import load_dataset
     from .run import build_library, make_reader
 

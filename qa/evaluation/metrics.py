@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import collections
-import re
-import string
 import unicodedata
 from collections.abc import Sequence
 
-_PUNCTUATION = set(string.punctuation)
-
-
-def normalize_answer(text: str) -> str:
-    """Lower-case, drop punctuation, articles and extra spaces (the official SQuAD script)."""
-    text = "".join(ch for ch in text.lower() if ch not in _PUNCTUATION)
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
+from qa.answering.normalize import normalize_answer
 
 
 def exact_match(prediction: str, truths: Sequence[str]) -> float:

@@ -7,15 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
+from qa.answering.answer import Answer
+from qa.answering.asker import NOT_FOUND, Asker
+from qa.answering.readers.protocol import Reader
+from qa.answering.readers.sentence import SentenceReader
+from qa.answering.retrieval import Mode, retrieve
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.config.settings import Settings
+from qa.index import FORMAT_VERSION, Embedder, Library, StoredArticle, StoredPassage
 
-from ..answer import Answer
-from ..asker import NOT_FOUND, Asker
-from ..preferences import DEFAULT_MIN_CONFIDENCE
-from ..readers.protocol import Reader
-from ..readers.sentence import SentenceReader
-from ..retrieval import Mode, retrieve
-from ..settings import Settings
 from .data import Dataset, GoldQuestion
 from .metrics import (
     auroc,
@@ -55,7 +55,7 @@ CONFIGS = {
 
 def make_reader(name: str) -> Reader:
     if name == "reader":
-        from ..readers.span import SpanReader
+        from qa.answering.readers.span import SpanReader
 
         return SpanReader()
     return SentenceReader()

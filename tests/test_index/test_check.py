@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from support import FakeEmbedder
 
-from index import Library
-from index.library import DATABASE_NAME, VECTORS_NAME
-from index.vectors import VectorIndex
+from qa.index import Library
+from qa.index.library import DATABASE_NAME, VECTORS_NAME
+from qa.index.vectors import VectorIndex
 
 
 @pytest.fixture

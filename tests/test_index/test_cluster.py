@@ -22,9 +22,9 @@ import ray
 import support
 from support import FIXTURES, SEEDS, FakeEmbedder, SlowEmbedder, news_dump
 
-import index.sync
-from index import ChunkSettings, Library, MiniLMEmbedder
-from index.cluster import ClusterUnavailable, RayEngine
+import qa.index.sync
+from qa.index import ChunkSettings, Library, MiniLMEmbedder
+from qa.index.cluster import ClusterUnavailable, RayEngine
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -131,7 +131,7 @@ def test_unchanged_files_never_reach_the_cluster_and_an_edited_record_is_embedde
     assert engine.parts_sent == sent + 1  # the one changed file
     assert (edited.articles_updated, edited.articles_unchanged) == (1, 1)
     assert edited.passages_embedded == len(
-        index.make_passages(records[1]["text"], FakeEmbedder().count_tokens)
+        qa.index.make_passages(records[1]["text"], FakeEmbedder().count_tokens)
     )
     assert library.check() == []
 
@@ -155,7 +155,7 @@ def test_a_bad_line_in_a_split_dump_keeps_what_the_local_path_keeps(
 def test_a_killed_actor_is_replaced_and_its_batch_done_again(
     cluster: None, news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 200)
+    monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 200)
     engine = RayEngine(SlowEmbedder, ChunkSettings(), actors=1)
     try:
         victim = ray.get(engine.actors[0].pid.remote())
@@ -175,7 +175,7 @@ def test_a_killed_actor_is_replaced_and_its_batch_done_again(
 def test_an_interrupted_driver_keeps_its_batches_and_the_next_run_goes_on(
     engine: RayEngine, news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 100)
+    monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 100)
     library = Library(tmp_path / "lib", FakeEmbedder())
 
     def ctrl_c_after_two_batches(phase: str, done: int, total: int) -> None:
@@ -199,13 +199,13 @@ DRIVER = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     import ray, support
-    import index.sync
-    from index import ChunkSettings, Library
-    from index.cluster import RayEngine
+    import qa.index.sync
+    from qa.index import ChunkSettings, Library
+    from qa.index.cluster import RayEngine
 
     ray.init(address={address!r}, log_to_driver=False)
     ray.cloudpickle.register_pickle_by_value(support)
-    index.sync.COMMIT_EVERY_PASSAGES = 50
+    qa.index.sync.COMMIT_EVERY_PASSAGES = 50
     engine = RayEngine(support.SlowEmbedder, ChunkSettings(), actors=1)
     def told(phase, done, total):
         if phase == "embedding" and done:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import MiniLMEmbedder, encoder_choice
-from index.embedder import _nvidia_gpu
+from qa.index import MiniLMEmbedder, encoder_choice
+from qa.index.embedder import _nvidia_gpu
 
 TEXTS = [
     "Who raised the idea of new sanctions against Russia?",
@@ -105,7 +105,7 @@ def test_the_machine_key_names_the_cpu_and_the_libraries() -> None:
 
 
 def test_without_a_file_auto_goes_by_the_cpu_flags(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("index.embedder._nvidia_gpu", lambda: False)
+    monkeypatch.setattr("qa.index.embedder._nvidia_gpu", lambda: False)
     monkeypatch.setattr(encoder_choice, "cpu_flags", lambda: {"avx512f", "amx_bf16"})
     assert MiniLMEmbedder().backend == "bf16"
     monkeypatch.setattr(encoder_choice, "cpu_flags", lambda: {"avx512f", "avx512_vnni"})
@@ -117,7 +117,7 @@ def test_auto_uses_the_remembered_choice_and_bf16_matches_fp32(
 ) -> None:
     import torch
 
-    monkeypatch.setattr("index.embedder._nvidia_gpu", lambda: False)
+    monkeypatch.setattr("qa.index.embedder._nvidia_gpu", lambda: False)
     path = tmp_path / "encoder-choice.json"
     key = encoder_choice.machine_key(torch.get_num_threads())
     path.write_text(json.dumps({"key": key, "backend": "bf16"}))

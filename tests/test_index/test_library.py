@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from support import FakeEmbedder, news_dump
 
-import index.sync
-from index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
-from index.library import DATABASE_NAME, VECTORS_NAME
-from index.lock import LOCK_NAME
+import qa.index.sync
+from qa.index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
+from qa.index.library import DATABASE_NAME, VECTORS_NAME
+from qa.index.lock import LOCK_NAME
 
 
 def test_adding_a_folder_indexes_every_format(
@@ -216,7 +216,7 @@ def test_reading_a_large_dump_reports_its_progress_in_bytes(
 def test_a_dump_is_embedded_while_it_is_read_so_memory_holds_one_batch(
     tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 50)
+    monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 50)
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "dump.jsonl").write_text(news_dump(1000))

@@ -7,7 +7,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import ChunkSettings, approximate_token_count, make_passages, split_sentences
+from qa.index import ChunkSettings, approximate_token_count, make_passages, split_sentences
 
 WORDS = st.sampled_from(
     [

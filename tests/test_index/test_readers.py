@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index import ArticleError, find_article_files, read_articles
+from qa.index import ArticleError, find_article_files, read_articles
 
 
 def one(path: Path):  # type: ignore[no-untyped-def]

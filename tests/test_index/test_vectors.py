@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from support import FakeEmbedder
 
-from index import Library
-from index import vectors as vectors_module
-from index.vectors import VectorIndex
+from qa.index import Library
+from qa.index import vectors as vectors_module
+from qa.index.vectors import VectorIndex
 
 
 def unit_vectors(count: int, seed: int = 0) -> np.ndarray:

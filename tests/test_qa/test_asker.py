@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index import Article, Library, MiniLMEmbedder, Span, StoredArticle, StoredPassage
 from qa import NOT_FOUND, Asker, QuestionError, Settings, clean_question
-from qa.readers.decline import corroborated
-from qa.readers.sentence import Extraction
-from qa.retrieval import Hit
+from qa.answering.readers.decline import corroborated
+from qa.answering.readers.protocol import Extraction
+from qa.answering.retrieval import Hit
+from qa.index import Article, Library, MiniLMEmbedder, Span, StoredArticle, StoredPassage
 
 JOHNSON_SENTENCE = (
     "Alfano says the idea was raised at a meeting in Lucca, Italy, by British "

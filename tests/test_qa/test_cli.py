@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from support import SEEDS
 
-from index import Library, LibraryStatus
 from qa.cli import EXIT_NOT_FOUND, cli
-from qa.render import counted, status_text
-from qa.settings import data_home, library_folder
+from qa.config.settings import data_home, library_folder
+from qa.display.render import counted, status_text
+from qa.index import Library, LibraryStatus
 
 
 @pytest.fixture(scope="module")

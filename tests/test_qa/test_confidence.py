@@ -11,26 +11,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import FakeEmbedder
 
-from index import Library
 from qa import Asker, Settings
-from qa.evaluation.metrics import auroc, expected_calibration_error, reliability, risk_coverage
-from qa.preferences import (
+from qa.answering.readers.confidence import (
+    CONFIDENCE_PATH,
+    FEATURES,
+    Calibrator,
+    CandidateSignals,
+    features,
+    word_coverage,
+)
+from qa.answering.readers.kinds import fits, question_kind
+from qa.answering.readers.span import COSINE_WEIGHT, SpanReader
+from qa.config.preferences import (
     DEFAULT_MIN_CONFIDENCE,
     PREFERENCES_NAME,
     PreferenceError,
     load_min_confidence,
     save_min_confidence,
 )
-from qa.readers.confidence import (
-    CONFIDENCE_PATH,
-    FEATURES,
-    Calibrator,
-    Reading,
-    features,
-    word_coverage,
-)
-from qa.readers.kinds import fits, question_kind
-from qa.readers.span import COSINE_WEIGHT, SpanReader
+from qa.evaluation.metrics import auroc, expected_calibration_error, reliability, risk_coverage
+from qa.index import Library
 
 PACKAGED = Calibrator.load()
 READER = SpanReader()  # only its calibration is used: the ONNX model is never loaded
@@ -44,9 +44,9 @@ def _reading(
     at: int = 0,
     article: int = 1,
     dated: bool = True,
-) -> Reading:
+) -> CandidateSignals:
     """A candidate as the trained reader would report it, its scores derived as the reader's."""
-    return Reading(
+    return CandidateSignals(
         text=text,
         margin=margin,
         null=4.0,

@@ -13,7 +13,7 @@ from support import SEEDS
 from qa import Answer, Citation, Conversation, History
 from qa.cli import cli
 from qa.evaluation.followups import load_chats, readings_with_gold_answers
-from qa.followups import Reading
+from qa.followups.resolver import Resolution
 
 
 def answer(text: str, found: bool = True) -> Answer:
@@ -236,15 +236,15 @@ def test_questions_that_stand_alone_are_read_as_typed() -> None:
         "What was the plot against the House of Guise called?",
     ):
         assert chat.resolve(question) == question
-        assert chat.read(question).context == ""
+        assert chat.resolution(question).context == ""
 
 
 def test_a_follow_up_is_searched_with_the_last_answer_and_its_article_title() -> None:
     chat = chat_of(("who raised sanctions?", "Boris Johnson"))
-    reading = chat.read("what did he say?")
+    reading = chat.resolution("what did he say?")
     assert (reading.text, reading.follow_up) == ("what did Boris Johnson say?", True)
     assert reading.context == "Boris Johnson G7 meets"
-    assert chat.read("who won the cup?") == Reading("who won the cup?")
+    assert chat.resolution("who won the cup?") == Resolution("who won the cup?")
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from support import FIXTURES, SEEDS
 
-from index import encoder_choice
 from qa.cli import cli
+from qa.index import encoder_choice
 
 RATES = {"bf16": 5.0, "torch": 9.0, "onnx": 7.0}
 """Fake passages/s: fp32 torch is 'measured' fastest, which no CPU flag would have said."""
@@ -101,7 +101,7 @@ def test_asking_never_measures_nor_loads_the_chooser(
         "from qa.cli import main\n"
         f"sys.argv = ['qa', 'ask', 'who raised sanctions?', '--library', {library!r}]\n"
         "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code\n"
-        "print('exit', code, 'index.encoder_choice' in sys.modules, 'torch' in sys.modules)\n"
+        "print('exit', code, 'qa.index.encoder_choice' in sys.modules, 'torch' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "exit 0 False False", result.stdout + result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa import Answer, Citation, Conversation
-from qa.export import chat_markdown
+from qa.display.export import chat_markdown
 
 
 def test_each_answer_is_exported_with_its_confidence() -> None:

@@ -4,7 +4,7 @@ cases from asking `tests/fixtures/followups.jsonl` end to end (`qa ask --follow-
 from __future__ import annotations
 
 from qa import Answer, Citation, Conversation
-from qa.mentions import answer_mention
+from qa.followups.mentions import answer_mention
 
 
 def answer(text: str, confidence: float = 0.8, title: str = "An article") -> Answer:

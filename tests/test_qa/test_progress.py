@@ -8,8 +8,8 @@ import time
 import pytest
 from rich.console import Console
 
-from qa import progress as progress_module
-from qa.progress import PhaseClock, _amounts, progress_bar
+from qa.display import progress as progress_module
+from qa.display.progress import PhaseClock, _amounts, progress_bar
 
 
 class FakeTime:

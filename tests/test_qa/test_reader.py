@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.readers.furniture import is_furniture, tidy_edges
-from qa.readers.span import SpanReader, _best_spans
+from qa.answering.readers.furniture import is_furniture, tidy_edges
+from qa.answering.readers.span import SpanReader, _best_spans
 
 PAGE = (
     "Contrary to the fuss, the dress was not damaged.\n\n"
@@ -95,7 +95,7 @@ def _words(text: str) -> list[tuple[str, int]]:
 
 def test_real_reader_answers_from_the_sentence_not_the_heading() -> None:
     reader = SpanReader()
-    (span,) = reader.read("Which show did Netflix renew for a second season?", [PAGE])
+    (span,) = reader.best_spans("Which show did Netflix renew for a second season?", [PAGE])
     assert PAGE[span.start : span.end] == "Squid Game"
 
 
@@ -105,7 +105,7 @@ def test_real_reader_answers_from_the_sentence_not_the_dateline() -> None:
         "SAN FRANCISCO (AP) \u2014 The records of a billion people leaked this week, "
         "a hacker said on a forum in China.\n"
     )
-    (span,) = SpanReader().read("Where did the leak of a billion records happen?", [page])
+    (span,) = SpanReader().best_spans("Where did the leak of a billion records happen?", [page])
     assert page[span.start : span.end] == "China"
 
 

@@ -8,9 +8,10 @@ import shutil
 import pytest
 from support import FIXTURES, SEEDS
 
-from index import ChunkSettings, Library, MiniLMEmbedder
-from qa import Mode, reciprocal_rank_fusion, retrieval, retrieve
-from qa.retrieval import lexical_query, question_terms
+from qa import Mode, reciprocal_rank_fusion, retrieve
+from qa.answering import retrieval
+from qa.answering.retrieval import lexical_query, question_terms
+from qa.index import ChunkSettings, Library, MiniLMEmbedder
 
 
 def test_rrf_rewards_items_ranked_well_by_both() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from support import FakeEmbedder
 
-from index import Library
 from qa import Citation
-from qa.sources import article_view
+from qa.answering.sources import article_view
+from qa.index import Library
 
 PARAGRAPH = "The harbour council met on Thursday and talked about the budget for a long time. " * 5
 CITED = "The ferry strike ended when Nordline raised wages."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.readers.confidence import FEATURES
+from qa.answering.readers.confidence import FEATURES
 from training.calibrate_confidence import cross_fitted, fit
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from support import FIXTURES
 from transformers import AutoTokenizer
 
-from index import packaged_model_path
+from qa.index import packaged_model_path
 from training.negatives import make_negatives, without_answer_sentence
 from training.squad import Example, load_examples
 from training.train_reader import features, length_batches

@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfWriter
 from support import FakeEmbedder, news_dump
 
-import index.sync
-from index import ArticleError, Library, read_articles
-from index import reading as reading_module
+import qa.index.sync
+from qa.index import ArticleError, Library, read_articles
+from qa.index import reading as reading_module
 
 GOOD = "Harbour wall approved\n\nThe council approved a new harbour wall on Thursday."
 
@@ -202,7 +202,7 @@ def test_an_unreadable_file_is_remembered_until_it_changes(
 def test_a_dump_that_breaks_halfway_keeps_every_record_before_the_bad_line(
     tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 10)
+    monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 10)
     folder = tmp_path / "news"
     folder.mkdir()
     good = news_dump(105, "Ferry story {n} sails at noon.")

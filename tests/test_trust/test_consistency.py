@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import FakeEmbedder
 
-import index.sync
-from index import Library
+import qa.index.sync
+from qa.index import Library
 
 TEXTS = [
     "The ferry sails at noon. It returns at dusk.",
@@ -69,7 +69,7 @@ def write_dump(folder: Path, records: dict[int, str], bad_line: bool) -> None:
 def test_no_sequence_of_edits_and_interruptions_leaves_a_difference(
     steps: list[tuple[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.sync, "COMMIT_EVERY_PASSAGES", 2)  # many commits to stop between
+    monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 2)  # many commits to stop between
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         articles, folder = root / "articles", root / "lib"

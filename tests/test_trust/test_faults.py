@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from support import FakeEmbedder
 
-from index import IndexWriteError, Library, LibraryBusy
-from index.library import VECTORS_NAME
-from index.lock import LOCK_NAME
-from index.vectors import VectorIndex
+from qa.index import IndexWriteError, Library, LibraryBusy
+from qa.index.library import VECTORS_NAME
+from qa.index.lock import LOCK_NAME
+from qa.index.vectors import VectorIndex
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -30,8 +30,8 @@ WRITER = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from support import FakeEmbedder
-    import index.sync
-    from index import Library
+    import qa.index.sync
+    from qa.index import Library
 
     class Slow(FakeEmbedder):
         def encode(self, texts):
@@ -39,7 +39,7 @@ WRITER = textwrap.dedent("""
             time.sleep(0.2)
             return super().encode(texts)
 
-    index.sync.COMMIT_EVERY_PASSAGES = 4
+    qa.index.sync.COMMIT_EVERY_PASSAGES = 4
     Library(Path({library!r}), Slow()).add([Path({articles!r})])
     print("complete", flush=True)
 """)

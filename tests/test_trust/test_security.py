@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import SEEDS, FakeEmbedder
 
-from index import ArticleError, Library, read_articles
 from qa import QuestionError, clean_question
+from qa.answering.retrieval import lexical_query
 from qa.cli import cli
-from qa.render import answer_text, safe, safe_block
-from qa.retrieval import lexical_query
-from tui.widgets import answer_body
+from qa.display.render import answer_text, safe, safe_block
+from qa.index import ArticleError, Library, read_articles
+from qa.tui.widgets import answer_body
 
 ATTACK = (
     "Harbour news\n\nThe mayor \x1b[2J\x1b[H opened the \x1b]0;pwned title\x07 harbour "
@@ -153,7 +153,7 @@ def test_indexing_and_answering_work_with_the_network_disabled(tmp_path: Path) -
 
 
 def test_no_stray_space_beside_a_highlighted_sentence() -> None:
-    from qa.render import beside_sentence
+    from qa.display.render import beside_sentence
 
     assert beside_sentence("Before it.\xa0 ", "\xa0But after.\n\nNext") == (
         "Before it.",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index import Library
 from qa import Asker, History, Settings
-from tui import QAApp, make_app
+from qa.index import Library
+from qa.tui import QAApp, make_app
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,12 @@ from test_app import SIZE, ask, palette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from index import Library
 from qa import Answer, Asker, History, PreferenceError, Settings, save_min_confidence
-from qa.preferences import PREFERENCES_NAME, load_min_confidence
-from tui import QAApp, make_app
-from tui.answer_line import CHOICES, AnswerLineLabel, AnswerLinePrompt, parse_line, percent
-from tui.widgets import Turn, answer_body, confidence_colour
+from qa.config.preferences import PREFERENCES_NAME, load_min_confidence
+from qa.index import Library
+from qa.tui import QAApp, make_app
+from qa.tui.answer_line import CHOICES, AnswerLineLabel, AnswerLinePrompt, parse_line, percent
+from qa.tui.widgets import Turn, answer_body, confidence_colour
 
 QUESTION = "who raised sanctions?"
 

@@ -16,13 +16,13 @@ from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Static
 
-import tui.app
-from index import Library
+import qa.tui.app
 from qa import Answer, Asker, Citation, Conversation, History, Settings, open_asker
-from qa.sources import SourceView
-from tui import QAApp, make_app
-from tui.screens import ArticleScreen, Confirm, HelpScreen, TextPrompt
-from tui.widgets import CitationItem, SourcesPane, Turn
+from qa.answering.sources import SourceView
+from qa.index import Library
+from qa.tui import QAApp, make_app
+from qa.tui.screens import ArticleScreen, Confirm, HelpScreen, TextPrompt
+from qa.tui.widgets import CitationItem, SourcesPane, Turn
 
 SIZE = (110, 40)
 
@@ -435,13 +435,13 @@ async def test_citations_wait_for_a_refresh_that_is_swapping_the_library(
     swapping = threading.Event()
     read_while_swapping: list[bool] = []
     for name in ("passage_view", "article_view"):
-        real = getattr(tui.app, name)
+        real = getattr(qa.tui.app, name)
 
         def spy(library: Library, citation: Citation, real: Any = real) -> Any:
             read_while_swapping.append(swapping.is_set())
             return real(library, citation)
 
-        monkeypatch.setattr(tui.app, name, spy)
+        monkeypatch.setattr(qa.tui.app, name, spy)
 
     def swap_the_library() -> None:
         with asker._lock:  # as Asker.refresh does once the new index is written

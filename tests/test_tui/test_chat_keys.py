@@ -15,14 +15,14 @@ from textual import events
 from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast
 
-from index import Library
 from qa import History, Settings, open_asker
-from tui import QAApp, make_app
-from tui import app as app_module
-from tui.chats import ChatItem, when
-from tui.library_screen import LibraryScreen
-from tui.screens import Confirm, HelpScreen, TextPrompt
-from tui.widgets import MARK_STYLE, CitationItem, QuestionInput, Turn, fit_path
+from qa.index import Library
+from qa.tui import QAApp, make_app
+from qa.tui import app as app_module
+from qa.tui.chats import ChatItem, when
+from qa.tui.library_screen import LibraryScreen
+from qa.tui.screens import Confirm, HelpScreen, TextPrompt
+from qa.tui.widgets import MARK_STYLE, CitationItem, QuestionInput, Turn, fit_path
 
 
 async def test_typing_on_a_citation_goes_to_the_question_box(

@@ -9,8 +9,8 @@ from textual._xterm_parser import XTermParser
 from textual.drivers import linux_driver
 
 from qa import Settings
-from tui import make_app
-from tui.paste import PasteFilter, PasteSafeParser
+from qa.tui import make_app
+from qa.tui.paste import PasteFilter, PasteSafeParser
 
 RED_PASTE = "\x1b[200~Who bought \x1b[31mRED\x1b[0m the unit?\x1b[201~"
 

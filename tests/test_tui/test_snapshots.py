@@ -12,10 +12,10 @@ from support import SEEDS
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from index import Library, MiniLMEmbedder
 from qa import Asker, History, Settings
-from tui import QAApp, make_app
-from tui.widgets import CitationItem
+from qa.index import Library, MiniLMEmbedder
+from qa.tui import QAApp, make_app
+from qa.tui.widgets import CitationItem
 
 # Citations show article paths, so the snapshot library always lives at the same place.
 FIXED = Path(tempfile.gettempdir()) / "qa-snapshot"

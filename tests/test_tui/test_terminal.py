@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 from support import SEEDS
 
-from index import Library
+from qa.index import Library
 
 
 def test_qa_chat_answers_in_a_real_terminal(seeds_library: Library, tmp_path: Path) -> None:

@@ -1,0 +1,304 @@
+"""Answer a question from a library: retrieve passages, extract a verbatim answer, cite it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cached_property
+from typing import Protocol, TypeVar
+
+from qa.config.preferences import check_min_confidence, load_min_confidence, save_min_confidence
+from qa.config.settings import Settings
+from qa.index import (
+    Embedder,
+    Library,
+    LibraryStatus,
+    MiniLMEmbedder,
+    ProgressCallback,
+    QAError,
+    SyncReport,
+)
+
+from .answer import Answer, Candidate, Citation
+from .normalize import normalize_answer
+from .readers.confidence import Calibrator, same_answer
+from .readers.decline import candidate_signals, corroborated, declined, text_of
+from .readers.packaged import default_calibrator, default_reader
+from .readers.protocol import Extraction, Reader
+from .retrieval import Hit, Mode, retrieve
+from .sanitize import strip_controls
+
+T = TypeVar("T")
+
+
+class ResolvedQuestion(Protocol):
+    """A question as a conversation reads it (`qa.followups.Resolution` is one)."""
+
+    @property
+    def text(self) -> str:
+        """The question with what it points back at filled in."""
+        ...
+
+    @property
+    def context(self) -> str:
+        """Words from earlier turns that the search may add."""
+        ...
+
+
+class FollowUpContext(Protocol):
+    """What the asker needs of a conversation (`qa.followups.Conversation` is one): how a
+    question reads after the turns so far. A protocol, so that answering does not depend on
+    the follow-up engine that sits above it."""
+
+    def resolution(self, question: str) -> ResolvedQuestion:
+        """How `question` reads after the turns so far."""
+        ...
+
+
+NOT_FOUND = "Not found in your articles."
+
+
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(QAError):
+    """The question cannot be asked as typed."""
+
+
+def clean_question(question: str) -> str:
+    """The question without escape sequences or control characters, spaces collapsed."""
+    cleaned = " ".join(strip_controls(question, " ").split())
+    if not cleaned:
+        raise QuestionError(
+            'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'
+        )
+    return cleaned[:MAX_QUESTION_CHARS]
+
+
+class Asker:
+    """Turns questions into answers over one library; models load on first use."""
+
+    def __init__(
+        self,
+        library: Library,
+        settings: Settings,
+        reader: Reader | None = None,
+        mode: Mode = Mode.HYBRID,
+        calibrator: Calibrator | None = None,
+    ) -> None:
+        self.library = library
+        self.settings = settings
+        self.reader: Reader = reader or default_reader()
+        self.mode = mode
+        self.calibrator = calibrator or default_calibrator(self.reader)
+        """Turns the trained reader's signals into the chance of being right; None for other
+        readers, whose own corroborated score is shown."""
+        # One question at a time per library; a refresh swaps the index in between questions.
+        self._lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self.library.embedder
+
+    @property
+    def min_confidence(self) -> float:
+        """The answer/decline line: answers less likely than this to be right are declined
+        (`Settings.min_confidence` when given, else the library's saved line)."""
+        if self.settings.min_confidence is not None:
+            return self.settings.min_confidence
+        return load_min_confidence(self.library.folder)
+
+    def set_min_confidence(self, value: float, save: bool = True) -> None:
+        """Use `value` as the answer/decline line from the next question on; `save` keeps it
+        as this library's line (the chat's setting, `qa ask --min-confidence P --remember`)."""
+        check_min_confidence(value)
+        if save:
+            save_min_confidence(self.library.folder, value)
+        self.settings = replace(self.settings, min_confidence=value)
+
+    def confidence(self, question: str, extractions: list[Extraction], hits: list[Hit]) -> float:
+        """0..1: the chance that the best extraction is the right answer (calibrated for the
+        trained reader; for other readers, their own score corroborated across mentions)."""
+        if self.calibrator is None:
+            return corroborated(extractions)
+        return self.calibrator.probability(question, candidate_signals(question, extractions, hits))
+
+    def retrieve(self, question: str, context: str = "") -> list[Hit]:
+        """The passages to read, best first; `context` (earlier turns) shapes the search too."""
+        query = f"{question} {context}".strip() if context else question
+        vector = self.embedder.encode_queries([query])[0]
+        return retrieve(
+            self.library,
+            query,
+            vector,
+            limit=self.settings.top_k,
+            depth=self.settings.depth,
+            mode=self.mode,
+        )
+
+    def warm_up(self) -> None:
+        """Load the models and the index now rather than on the first question."""
+        with self._lock:
+            self.library.manifest()
+            self.embedder.encode_queries(["warm up"])
+            _ = self.library.vectors
+            self.reader.warm_up()
+
+    def status(self) -> LibraryStatus:
+        with self._lock:
+            return self.library.status()
+
+    def with_library(self, look: Callable[[Library], T]) -> T:
+        """Run `look` on the library under the asker's lock: a refresh in another thread closes
+        and swaps the library, so nothing may touch it from outside meanwhile."""
+        with self._lock:
+            return look(self.library)
+
+    def refresh(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Re-index the library's folders beside the open index, then switch to the new one."""
+        updater = Library(self.library.folder, self.embedder, self.library.chunking)
+        try:
+            report = updater.update(progress)
+        finally:
+            updater.close()
+        with self._lock:
+            self.library.close()  # reopened, now current, on the next question
+        return report
+
+    def ask(self, question: str, conversation: FollowUpContext | None = None) -> Answer:
+        """The answer to `question`, or a "not found" answer citing the closest passages.
+
+        With a `conversation`, follow-ups ("what did he say?") are read in its light."""
+        with self._lock:
+            return self._ask(question, conversation)
+
+    def _ask(self, question: str, conversation: FollowUpContext | None) -> Answer:
+        question = clean_question(question)
+        if conversation is None:
+            return self.answer_hits(question, self.retrieve(question), question)
+        # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
+        resolved = conversation.resolution(question)
+        hits = self.retrieve(resolved.text, resolved.context)
+        return self.answer_hits(question, hits, resolved.text)
+
+    def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
+        """The answer found in already retrieved passages (`read_as`: the question resolved)."""
+        read_as = read_as or question
+        resolved = read_as if read_as != question else ""
+        extractions = self.reader.extract(read_as, hits, self.library) if hits else []
+        citations, numbers = _citations(extractions, self.settings.citations)
+        confidence = self.confidence(read_as, extractions, hits)
+        if declined(extractions, confidence, self.min_confidence):
+            closest = citations or _passage_citations(hits, self.library, self.settings.citations)
+            return Answer(
+                question,
+                found=False,
+                citations=closest,
+                message=NOT_FOUND,
+                confidence=round(confidence, 3),
+                read_as=resolved,
+            )
+        best = extractions[0]
+        text = best.hit.passage.article.article.text
+        candidates: list[Candidate] = []
+        for extraction in extractions:
+            candidate = text_of(extraction)
+            if (
+                any(c.text == candidate for c in candidates)
+                or extraction_key(extraction) not in numbers
+            ):
+                continue
+            candidates.append(
+                Candidate(
+                    candidate,
+                    round(extraction.score, 4),
+                    numbers[extraction_key(extraction)],
+                    extraction.answer.start,
+                    extraction.answer.end,
+                )
+            )
+        answer_text = text[best.answer.start : best.answer.end]
+        same = normalize_answer(answer_text)
+        also_in = sorted(
+            {
+                numbers[extraction_key(e)]
+                for e in extractions[1:]
+                if extraction_key(e) in numbers
+                and numbers[extraction_key(e)] != 1
+                and same_answer(normalize_answer(text_of(e)), same)
+            }
+        )
+        return Answer(
+            question,
+            found=True,
+            text=answer_text,
+            also_in=also_in,
+            confidence=round(confidence, 3),
+            highlight=(
+                best.answer.start - best.sentence.start,
+                best.answer.end - best.sentence.start,
+            ),
+            citations=citations,
+            candidates=candidates,
+            read_as=resolved,
+        )
+
+
+def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
+    """The library that `settings` names, with the packaged model by default."""
+    return Library(settings.library, embedder or MiniLMEmbedder(), settings.chunking)
+
+
+def open_asker(settings: Settings, embedder: Embedder | None = None) -> Asker:
+    """An asker over the library that `settings` names."""
+    return Asker(open_library(settings, embedder), settings)
+
+
+def extraction_key(extraction: Extraction) -> tuple[int, int]:
+    return extraction.hit.passage.article.id, extraction.sentence.start
+
+
+def _citations(
+    extractions: list[Extraction], limit: int
+) -> tuple[list[Citation], dict[tuple[int, int], int]]:
+    """One citation per distinct sentence, in the extractions' order, numbered from 1."""
+    citations: list[Citation] = []
+    numbers: dict[tuple[int, int], int] = {}
+    for extraction in extractions:
+        key = extraction_key(extraction)
+        if key in numbers or len(citations) >= limit:
+            continue
+        numbers[key] = len(citations) + 1
+        citations.append(
+            _cite(numbers[key], extraction.hit, extraction.sentence.start, extraction.sentence.end)
+        )
+    return citations, numbers
+
+
+def _passage_citations(hits: list[Hit], library: Library, limit: int) -> list[Citation]:
+    """The first sentence of each of the closest passages, when no sentence matched at all."""
+    citations: list[Citation] = []
+    for hit in hits[:limit]:
+        sentences = library.sentences(hit.passage)
+        first = sentences[0] if sentences else None
+        start, end = (first.start, first.end) if first else (hit.passage.start, hit.passage.end)
+        citations.append(_cite(len(citations) + 1, hit, start, end))
+    return citations
+
+
+def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
+    stored = hit.passage.article
+    article = stored.article
+    return Citation(
+        number=number,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        sentence=article.text[start:end],
+        sentence_start=start,
+        sentence_end=end,
+        article_id=stored.id,
+        passage_id=hit.passage.id,
+        page=article.page_at(start),
+    )

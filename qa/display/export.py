@@ -1,0 +1,35 @@
+"""A chat as Markdown for the export: each answer in its sentence, cited, with its confidence."""
+
+from __future__ import annotations
+
+from qa.answering.answer import Answer
+from qa.followups.conversation import Conversation
+
+from .render import safe, sentence_parts
+
+
+def chat_markdown(conversation: Conversation) -> str:
+    """The whole chat as Markdown: each question, how a follow-up was read, the short answer
+    with its confidence, the sentence it came from with the answer in bold, and the citations."""
+    lines = ["# qa chat", ""]
+    for question, answer in conversation.turns:
+        lines += [f"## {safe(question)}", ""]
+        if answer.read_as:
+            lines += [f"_read as “{safe(answer.read_as)}”_", ""]
+        lines += _answer_lines(answer)
+        for citation in answer.citations:
+            where = " · ".join(p for p in (citation.title, citation.source, citation.date) if p)
+            lines.append(f"{citation.number}. {safe(where)}: “{safe(citation.sentence)}”")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _answer_lines(answer: Answer) -> list[str]:
+    confidence = f"(confidence {answer.confidence:.0%})"
+    if not answer.found:
+        return [f"_{answer.message}_ {confidence}", ""]
+    before, short, after = sentence_parts(answer)
+    lines = [f"**{safe(answer.text)}** {confidence}", "", f"> {before}**{short}**{after} [1]", ""]
+    if answer.also_said:
+        lines += [answer.also_said, ""]
+    return lines
