@@ -20,7 +20,7 @@ from .mentions import (
     plural,
     topics_in,
 )
-from .nouns import BROADER, Kind
+from .nouns import BROADER, KNOWN_PLACES, Kind
 
 _PRONOUN_CLASSES = frozenset({"he", "she", "it", "they"})
 _CALLED_NOW = re.compile(r"\b(?:is|was|are|were)\s+it\s+(?:called|named)\s*[?.!]*$", re.IGNORECASE)
@@ -263,7 +263,11 @@ def kind_fits(entity: Entity, kind: Kind) -> bool:
         return False  # an organisation has a name
     if entity.kind is kind:
         return True
-    # A name whose kind is unknown ("Alphabet", "Dartmouth") may be a company or a thing.
+    # A name whose kind is unknown ("Alphabet", "Dartmouth") may be a company or a thing; a
+    # country or a city is neither ("where is the firm based?" after a question on Canada).
     return (
-        kind in (Kind.ORGANISATION, Kind.THING) and entity.kind is Kind.THING and not entity.person
+        kind in (Kind.ORGANISATION, Kind.THING)
+        and entity.kind is Kind.THING
+        and not entity.person
+        and entity.text.lower().removeprefix("the ") not in KNOWN_PLACES
     )

@@ -88,3 +88,6 @@ FEMININE = word_set(
     "she her hers sister mother wife daughter queen woman girl lady ms mrs miss actress"
 )
 MASCULINE = word_set("he him his brother father husband son king man boy mr sir actor")
+KNOWN_PLACES = frozenset(name.replace("_", " ") for name in word_set(", ) for name in ("))
+"""Countries, regions and big cities: named like a company or a thing, but never "the firm".
+A name of several words is written with "_"."""

@@ -43,6 +43,24 @@ _PRONOUN = re.compile(
 _DEFINITE = re.compile(r"\b(?P<det>the|that|this|those|these)\s+", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"(?P<word>[a-z][a-z-]*)(?P<after>['’]s\b|\s*[?.!,]|\s+[a-z]+\b|$)")
 _NOT_AFTER = frozenset({"of", "against", "before", "after", "in", "for", "by"})
+# A definite noun phrase of up to four words and what restricts it: "the chief financial
+# officer of", "the firm that", "the company which".
+# The further from the noun, the likelier a preposition belongs to a verb ("the auction raise
+# money for"), so only "of" may come after four words.
+_NOUN_PHRASE = re.compile(
+    r"(?P<words>(?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)\s+of\b"
+    r"|(?P<pair>(?:[a-z][a-z-]*\s+)?[a-z][a-z-]*)\s+(?:against|in|for)\b"
+    r"|(?P<noun>[a-z][a-z-]*)\s+(?:that|which|who)\b",
+    re.IGNORECASE,
+)
+_NOT_NOUNS = word_set("worth based located headquartered founded run owned made")
+"""Words after "the <noun>" that end the noun phrase: "how much is the deal worth in ..."."""
+COMPOUND_HEADS = word_set(
+    "executive officer director secretary manager spokesman spokeswoman spokesperson "
+    "economist editor engineer analyst governor general justice commissioner adviser advisor "
+    "correspondent member members"
+)
+"""Nouns that make a compound with a noun before them: "the chief executive"."""
 _SAYING = word_set("announced said says claimed stated reported thinks believes hopes expects")
 _EXISTENTIAL = re.compile(r"\bthere\s+(?:is|are|was|were|has|have|had|will|would)\b", re.I)
 _THEN_AS_TIME = re.compile(r"\bthen\s*[?.!]*$", re.IGNORECASE)
@@ -235,6 +253,8 @@ def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str,
     """The nouns a "the"/"that" may point with, each with the adjective before it and where it
     ends, likeliest first: "the final score" -> ("final ", "score"); "the recall affect" ->
     ("", "recall"), ("recall ", "affect"). None for "the king of Thebes" (it names itself)."""
+    if _has_own_complement(question, match.end()):
+        return []
     options: list[tuple[str, str, int]] = []
     position = match.end()
     adjective = ""
@@ -244,6 +264,11 @@ def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str,
             break
         noun = word.group("word")
         following = word.group("after").strip().lower()
+        if following in COMPOUND_HEADS or following in KIND_OF_NOUN:
+            # "the chief executive": "chief" describes the head that follows, it is not one.
+            adjective = f"{adjective}{noun} "
+            position = word.end("word") + 1
+            continue
         known = (
             noun in KIND_OF_NOUN
             or noun in EVENT_NOUNS
@@ -259,6 +284,19 @@ def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str,
         adjective = f"{noun} "
         position = word.end("word") + 1
     return options
+
+
+def _has_own_complement(question: str, start: int) -> bool:
+    """Whether the definite noun phrase from `start` says itself which one it means: "the
+    chief executive of Qantas", "the king of Thebes", "the firm that bought Sky". Such a
+    phrase names its own referent and is never read as an earlier mention."""
+    phrase = _NOUN_PHRASE.match(question, start)
+    if phrase is None:
+        return False
+    words = (phrase.group("words") or phrase.group("pair") or phrase.group("noun")).lower().split()
+    if words[-1] in ("one", "ones"):
+        return False  # "the ones that charge no tuition": a pronoun, restricted or not
+    return not any(w in STOPWORDS or w in _NOT_NOUNS for w in words)
 
 
 def _in_after(question: str, start: int) -> bool:
