@@ -88,6 +88,49 @@ FEMININE = word_set(
     "she her hers sister mother wife daughter queen woman girl lady ms mrs miss actress"
 )
 MASCULINE = word_set("he him his brother father husband son king man boy mr sir actor")
-KNOWN_PLACES = frozenset(name.replace("_", " ") for name in word_set(", ) for name in ("))
+KNOWN_PLACES = frozenset(
+    name.replace("_", " ")
+    for name in word_set(
+        "afghanistan africa albania algeria america american_samoa amsterdam andorra angola "
+        "anguilla antarctica argentina armenia aruba asia athens australia austria azerbaijan "
+        "baghdad bahamas bahrain bangladesh barbados beijing belarus belfast belgium belize "
+        "benin berlin bermuda bhutan birmingham bolivia boston botswana brazil britain "
+        "british_virgin_islands brunei brussels budapest buenos_aires bulgaria burkina_faso "
+        "burma burundi cairo california cambodia cameroon canada canary_islands cape_verde "
+        "cardiff cayman_islands central_african_republic chad chicago chile china colombia "
+        "comoros congo cook_islands copenhagen costa_rica croatia cuba curaçao cyprus "
+        "czech_republic czechia côte_d’ivoire delhi denmark djibouti dominica "
+        "dominican_republic dubai dublin ecuador edinburgh egypt el_salvador england "
+        "equatorial_guinea eritrea estonia eswatini ethiopia europe falkland_islands "
+        "faroe_islands fiji finland florida france french_guiana french_polynesia gabon "
+        "gambia geneva georgia germany ghana gibraltar glasgow greece greenland grenada "
+        "guadeloupe guam guatemala guernsey guinea guinea-bissau guyana haiti helsinki "
+        "holland honduras hong_kong hungary iceland india indonesia iran iraq ireland "
+        "isle_of_man israel istanbul italy ivory_coast jamaica japan jersey jerusalem "
+        "johannesburg jordan kabul kazakhstan kenya kiev kiribati kosovo kuwait kyiv "
+        "kyrgyzstan lagos laos latin_america latvia lebanon lesotho liberia libya "
+        "liechtenstein lisbon lithuania liverpool london los_angeles luxembourg macau "
+        "madagascar madrid malawi malaysia maldives mali malta manchester marshall_islands "
+        "martinique mauritania mauritius mayotte melbourne mexico mexico_city michigan "
+        "micronesia middle_east moldova monaco mongolia montenegro montreal montserrat "
+        "morocco moscow mozambique mumbai myanmar nairobi namibia nauru nepal netherlands "
+        "new_caledonia new_delhi new_jersey new_york new_zealand nicaragua niger nigeria niue "
+        "north_america north_korea north_macedonia northern_mariana_islands norway oceania "
+        "ohio oman oslo ottawa pakistan palau palestinian_territories panama papua_new_guinea "
+        "paraguay paris peru philippines poland portugal prague puerto_rico qatar "
+        "rio_de_janeiro riyadh romania rome russia rwanda réunion samoa san_francisco "
+        "san_marino sao_paulo saudi_arabia scandinavia scotland senegal seoul serbia "
+        "seychelles shanghai sierra_leone singapore sint_maarten slovakia slovenia "
+        "solomon_islands somalia south_africa south_america south_korea south_sudan "
+        "soviet_union spain sri_lanka st._barthélemy st._lucia st._martin stockholm sudan "
+        "suriname sweden switzerland sydney syria taiwan tajikistan tanzania tehran tel_aviv "
+        "texas thailand the_gulf the_netherlands the_us timor-leste togo tokyo tonga toronto "
+        "tunisia turkey turkmenistan tuvalu türkiye u.s._virgin_islands uganda uk ukraine "
+        "ulster united_arab_emirates united_kingdom united_states united_states_of_america "
+        "uruguay us usa ussr uzbekistan vancouver vanuatu vatican_city venezuela vienna "
+        "vietnam wales warsaw washington western_sahara yemen zambia zimbabwe zurich "
+        "åland_islands"
+    )
+)
 """Countries, regions and big cities: named like a company or a thing, but never "the firm".
 A name of several words is written with "_"."""
