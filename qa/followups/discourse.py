@@ -20,7 +20,7 @@ from .mentions import (
     plural,
     topics_in,
 )
-from .nouns import BROADER, KNOWN_PLACES, Kind
+from .nouns import BROADER, GIVEN_NAMES, KNOWN_PLACES, Kind
 
 _PRONOUN_CLASSES = frozenset({"he", "she", "it", "they"})
 _CALLED_NOW = re.compile(r"\b(?:is|was|are|were)\s+it\s+(?:called|named)\s*[?.!]*$", re.IGNORECASE)
@@ -270,4 +270,5 @@ def kind_fits(entity: Entity, kind: Kind) -> bool:
         and entity.kind is Kind.THING
         and not entity.person
         and entity.text.lower().removeprefix("the ") not in KNOWN_PLACES
+        and entity.text.split()[0].lower() not in GIVEN_NAMES
     )

@@ -134,3 +134,19 @@ KNOWN_PLACES = frozenset(
 )
 """Countries, regions and big cities: named like a company or a thing, but never "the firm".
 A name of several words is written with "_"."""
+GIVEN_NAMES = word_set(
+    "aaron adam adrian alan albert alex alexander alexis alice alistair amanda amy andrew "
+    "andy angela angelino ann anna anne anthony antonio arnold arsene barack ben benjamin "
+    "bernard bill bob boris brian bruce carl carlos caroline catherine charles charlie "
+    "chris christine christopher chrystia claire colin daniel dave david deborah dennis "
+    "diana donald douglas ed edward elizabeth emily emma eric francois frank gary geoff "
+    "geoffrey george gerhard gordon graham harry helen henry hillary ian jack jacques james "
+    "jane janet jason jean jeff jennifer jeremy jerry jim joe john jonathan jose joseph "
+    "julia julie justin karen kate keith kelly ken kevin kofi larry laura lee linda lisa "
+    "liz margaret maria mark martin mary matthew mervyn michael michelle mike nancy "
+    "neil nicholas nick nicola nicolas oliver olivia pat patrick paul peter philip rachel "
+    "ralph richard rob robert rod roger roman ronald rupert ryan sam sarah scott sean "
+    "silvio simon stephen steve steven susan thomas tim timothy tom tony valerie victoria "
+    "vladimir walter wayne william xi yasser"
+)
+"""First names: a name that opens with one is a person's, never "the firm" or "the company"."""

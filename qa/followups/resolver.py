@@ -53,6 +53,8 @@ _NOUN_PHRASE = re.compile(
     r"|(?P<noun>[a-z][a-z-]*)\s+(?:that|which|who)\b",
     re.IGNORECASE,
 )
+_TITLES = word_set("ceo cfo coo cto mvp gdp mp mep pm md")
+"""Capitalised words that name a role or a measure, not something a question is about."""
 _NOT_NOUNS = word_set("worth based located headquartered founded run owned made")
 """Words after "the <noun>" that end the noun phrase: "how much is the deal worth in ..."."""
 COMPOUND_HEADS = word_set(
@@ -144,9 +146,11 @@ class Resolver:
         """Pronouns and definite descriptions that point back, replaced by what they mean."""
         bindings: dict[str, str] = {}
         out = question
+        named_only = self._names_new(question)
         for match in reversed(list(_DEFINITE.finditer(question))):
             for adjective, noun, end in _definite_nouns(question, match):
-                replacement = self._definite(match.group("det").lower(), adjective, noun)
+                det = match.group("det").lower()
+                replacement = self._definite(det, adjective, noun, named_only)
                 if replacement:
                     bindings[noun] = replacement
                     out = out[: match.start()] + replacement + out[end:]
@@ -207,9 +211,20 @@ class Resolver:
             return None
         return f"{meaning}'s" if lower in _POSSESSIVES else meaning
 
-    def _definite(self, det: str, adjective: str, noun: str) -> str | None:
-        """What "the company", "that deal", "those wars" or "the ones" mean, if anything."""
+    def _definite(
+        self, det: str, adjective: str, noun: str, named_only: bool = False
+    ) -> str | None:
+        """What "the company", "that deal", "those wars" or "the ones" mean, if anything.
+
+        With `named_only` (the question names something the chat never did, so it has a
+        subject of its own) only a mention that holds the noun or was introduced with it
+        counts: "the edict" is still the Edict of Nantes, but "After cancelling the show, what
+        did the BBC tell the public?" keeps its show."""
         kind = KIND_OF_NOUN.get(noun)
+        if named_only:
+            if kind is None or kind is Kind.DESCRIPTION or adjective or det != "the":
+                return None
+            return self.discourse.best_of_kind(None, noun)
         if noun in ("one", "ones"):
             return (
                 self.discourse.best("they" if noun == "ones" else "it", "")
@@ -242,6 +257,19 @@ class Resolver:
             topic = self.discourse.topic()
             return f"the {adjective}{topic} {noun}" if topic else None
         return None
+
+    def _names_new(self, question: str) -> bool:
+        """Whether the question names something that no earlier turn, question or answer,
+        named."""
+        said = " ".join([*(f"{q} {a.text}" for q, a in self.turns), *self._earlier])
+        stems = {_stem(word) for word in re.findall(r"[\w'’&+-]+", said.lower())}
+        for mention in names_in(question):
+            words = [_stem(w) for w in re.findall(r"[\w'’&+-]+", mention.text.lower())]
+            if " ".join(words) in _TITLES:
+                continue  # "CEO" names nobody
+            if not all(word in stems for word in words):
+                return True
+        return False
 
     @property
     def _earlier(self) -> list[str]:
@@ -297,6 +325,11 @@ def _has_own_complement(question: str, start: int) -> bool:
     if words[-1] in ("one", "ones"):
         return False  # "the ones that charge no tuition": a pronoun, restricted or not
     return not any(w in STOPWORDS or w in _NOT_NOUNS for w in words)
+
+
+def _stem(word: str) -> str:
+    """A word without its possessive or plural ending: "Huguenots" and "Huguenot's" are one."""
+    return re.sub(r"(?:['’]s|s|['’])$", "", word)
 
 
 def _in_after(question: str, start: int) -> bool:
