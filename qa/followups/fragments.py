@@ -7,7 +7,8 @@ import re
 
 from qa.answering.answer import Answer
 
-from .nouns import AUXILIARIES, KIND_OF_NOUN, Kind, word_set
+from .mentions import names_in
+from .nouns import AUXILIARIES, KIND_OF_NOUN, KNOWN_PLACES, Kind, word_set
 
 LEAD = re.compile(r"^(?:and|but|so|ok|okay|also|then)\b[\s,]*", re.IGNORECASE)
 """What may open a follow-up before its question ("and where?")."""
@@ -37,6 +38,7 @@ _DIRECTION = re.compile(
     r"\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+[\w ]+?(?=\s+is|\s+are|\?|$)", re.I
 )
 _DETERMINERS = word_set("the a an this that these those his her its their he she it they we you i")
+_COPULAS = word_set("is was are were be been become became")
 _PRONOUNS = word_set("he she him her his hers it its they them their")
 
 
@@ -120,6 +122,20 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
         )
         if found:
             return previous[: found.start()] + fragment + previous[found.end() :] + "?"
+        # No slot of its kind: "and in France?" after "when did he say it?" adds the place
+        # rather than overwrite a word that means something else.
+        return f"{previous} {fragment}?"
+    if fragment[:1].isupper():
+        # "and Airbus?" after "When will Boeing deliver the planes?": a name stands in for a
+        # name, a place for a place.
+        place = fragment.lower() in KNOWN_PLACES
+        for mention in names_in(previous):
+            if (mention.role == "place") == place and mention.text != answer.text:
+                return previous.replace(mention.text, fragment, 1) + "?"
+    counted = re.search(r"\bhow\s+many\s+(?P<noun>[a-z][\w-]*)", previous, re.I)
+    if counted and re.fullmatch(r"[a-z][\w-]*s", fragment):
+        # "and rockers?" after "how many swings did the recall affect?": what is counted.
+        return previous[: counted.start("noun")] + fragment + previous[counted.end("noun") :] + "?"
     new = fragment.lower().split()
     for phrase in phrases(previous):
         old = phrase.lower().split()
@@ -133,8 +149,14 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
     if answer.found and answer.text in previous:
         return previous.replace(answer.text, fragment, 1) + "?"
     words = previous.split()
-    if len(words) > 2 and not re.match(WH, words[-1], re.I):
+    if len(words) > 2 and words[-2].lower() in _COPULAS and not re.match(WH, words[-1], re.I):
+        # "and black?" after "what share of Fresno's population was Asian?": only what
+        # follows "was" is a slot a word can fill; any other last word is a verb or a noun's
+        # end, and overwriting it garbles the question.
         return " ".join([*words[:-1], fragment]) + "?"
+    if re.fullmatch(r"[a-z][\w-]*s", fragment):
+        # "what about studios?" with no slot for studios: the same question, for them.
+        return f"{previous} for {fragment}?"
     return None
 
 

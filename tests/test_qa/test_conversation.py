@@ -147,8 +147,8 @@ def test_the_follow_up_set_is_read_right_and_never_rewrites_a_question_that_stan
     chats = load_chats(FOLLOW_UPS)
     figures = readings_with_gold_answers(chats).figures()
     assert figures["turns"] >= 150
-    # 132 of 134 today; the target is 90%, this guards what was reached.
-    assert figures["follow-ups read right"] >= 0.97
+    # 132 of 134 today; the target is 95%, this guards what was reached.
+    assert figures["follow-ups read right"] >= 132 / 134
     assert figures["standalone rewritten"] == 0
 
 
