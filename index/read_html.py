@@ -31,10 +31,17 @@ def read_html(path: Path, data: bytes) -> Article:
     url = document.get("url") or ""
     return Article(
         key=str(path),
-        text=document["text"],
+        text=_blocks_apart(document["text"]),
         title=(document.get("title") or path.stem).strip(),
         source=url or str(path),
         path=str(path),
         date=document.get("date") or "",
         author=document.get("author") or "",
     )
+
+
+def _blocks_apart(text: str) -> str:
+    """The text with a blank line between blocks: trafilatura puts each block (headline,
+    paragraph, list item) on a line of its own, and a blank line is what tells the sentence
+    splitter that a headline is not the start of the first sentence."""
+    return "\n\n".join(line for line in text.split("\n") if line.strip())

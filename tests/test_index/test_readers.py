@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.index import ArticleError, find_article_files, read_articles
+from qa.index import ArticleError, find_article_files, read_articles, split_sentences
 
 
 def one(path: Path):  # type: ignore[no-untyped-def]
@@ -155,3 +155,18 @@ def test_finding_files_skips_hidden_and_unknown_and_survives_symlink_loops(tmp_p
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
     found = list(find_article_files(tmp_path))
     assert found == [tmp_path / "a" / "one.txt"]
+
+
+def test_html_blocks_are_apart_so_a_headline_is_its_own_sentence(tmp_path: Path) -> None:
+    page = tmp_path / "blog.html"
+    page.write_text(
+        "<html><body><article><h1>Iran jails blogger for 14 years</h1>"
+        "<p>A weblogger has been jailed.</p>"  # too short for the title rule of plain text
+        "<p>Human rights groups condemned the sentence and called for his release.</p>"
+        "<ul><li>Amnesty protested</li><li>The UN said nothing</li></ul>"
+        "</article></body></html>"
+    )
+    article = one(page)
+    sentences = [article.text[s.start : s.end] for s in split_sentences(article.text)]
+    assert sentences[:2] == ["Iran jails blogger for 14 years", "A weblogger has been jailed."]
+    assert sentences[-2:] == ["- Amnesty protested", "- The UN said nothing"]
