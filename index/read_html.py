@@ -62,10 +62,10 @@ def _blocks_apart(text: str) -> str:
 
 def _metadata_date(markup: str) -> str:
     """The publication date the page's metadata states, in ISO 8601, or "" when it states none.
-    htmldate alone also guesses from the text (22 of 49 BBC pages without metadata were dated
-    1995-2015 from a year in a sentence), so it only sees the metadata elements."""
+    htmldate alone also guesses from the text (it dated 36 of 49 BBC pages that had no date in
+    their metadata, from a year in a sentence), so it only sees the metadata elements."""
     import htmldate
-    import lxml.html
+    import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints
     from lxml import etree
 
     try:
