@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .article import Article
+from .dates import iso_date
 from .embedder import (
     BACKEND_NAMES,
     BACKENDS,
@@ -68,6 +69,7 @@ __all__ = [
     "SyncReport",
     "approximate_token_count",
     "find_article_files",
+    "iso_date",
     "make_passages",
     "onnx_inputs",
     "packaged_model_path",

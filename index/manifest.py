@@ -10,7 +10,10 @@ from typing import Any
 
 from .errors import IndexCorrupt, ModelMismatch
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+"""3: sentences end at block boundaries (a headline is no longer glued to the first sentence),
+HTML blocks are set a blank line apart and dated by their metadata only: what an index built by
+format 2 stores for the same files differs, so it is rebuilt."""
 MANIFEST_NAME = "manifest.json"
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .blocks import text_blocks
+
 TokenCounter = Callable[[Sequence[str]], list[int]]
 """Counts the embedder's word pieces in each text (without special tokens)."""
 
@@ -51,27 +53,19 @@ def _sentence_tokenizer() -> Any:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of `text`, trimmed of surrounding whitespace, in order, never empty."""
+    """Sentence spans of `text`, trimmed of surrounding whitespace, in order, never empty; no
+    sentence runs across a block (a headline, paragraph, list item: see `text_blocks`)."""
     spans: list[Span] = []
-    for start, end in _sentence_tokenizer().span_tokenize(text):
-        piece = text[start:end]
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        lead = len(piece) - len(piece.lstrip())
-        spans.extend(_split_lines_if_blank(text, start + lead, start + lead + len(stripped)))
+    tokenizer = _sentence_tokenizer()
+    for block_start, block_end in text_blocks(text):
+        block = text[block_start:block_end]
+        for start, end in tokenizer.span_tokenize(block):
+            piece = block[start:end]
+            stripped = piece.strip()
+            if stripped:
+                first = block_start + start + len(piece) - len(piece.lstrip())
+                spans.append(Span(first, first + len(stripped)))
     return spans
-
-
-def _split_lines_if_blank(text: str, start: int, end: int) -> list[Span]:
-    """Split a span at blank lines, in case the tokenizer joined two paragraphs."""
-    spans = []
-    cursor = start
-    for match in re.finditer(r"\n\s*\n", text[start:end]):
-        spans.append(Span(cursor, start + match.start()))
-        cursor = start + match.end()
-    spans.append(Span(cursor, end))
-    return [span for span in spans if text[span.start : span.end].strip()]
 
 
 def bound_sentences(

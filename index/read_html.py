@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from .article import Article
+from .dates import iso_date
 from .decoding import decode_text
 from .errors import ArticleError
+
+_METADATA = (
+    "//head/meta | //head/link[@rel='canonical'] | //script[@type='application/ld+json'] | "
+    "//time | //*[@itemprop][contains(translate(@itemprop, 'DP', 'dp'), 'date')] | "
+    "//abbr[contains(@class, 'published') or contains(@class, 'updated')]"
+)
+"""Where a page states its date: meta tags, the canonical URL, JSON-LD, <time> elements and
+microdata. Never the title, a heading or the text: "in 2004" there is no publication date."""
 
 
 def read_html(path: Path, data: bytes) -> Article:
@@ -21,7 +30,11 @@ def read_html(path: Path, data: bytes) -> Article:
     markup = decode_text(data, str(path))
     # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
     extracted = trafilatura.bare_extraction(
-        markup, with_metadata=True, include_comments=False, include_tables=True
+        markup,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     document = (
         extracted if isinstance(extracted, dict) or extracted is None else extracted.as_dict()
@@ -31,10 +44,38 @@ def read_html(path: Path, data: bytes) -> Article:
     url = document.get("url") or ""
     return Article(
         key=str(path),
-        text=document["text"],
+        text=_blocks_apart(document["text"]),
         title=(document.get("title") or path.stem).strip(),
         source=url or str(path),
         path=str(path),
-        date=document.get("date") or "",
+        date=_metadata_date(markup),
         author=document.get("author") or "",
     )
+
+
+def _blocks_apart(text: str) -> str:
+    """The text with a blank line between blocks: trafilatura puts each block (headline,
+    paragraph, list item) on a line of its own, and a blank line is what tells the sentence
+    splitter that a headline is not the start of the first sentence."""
+    return "\n\n".join(line for line in text.split("\n") if line.strip())
+
+
+def _metadata_date(markup: str) -> str:
+    """The publication date the page's metadata states, in ISO 8601, or "" when it states none.
+    htmldate alone also guesses from the text (it dated 36 of 49 BBC pages that had no date in
+    their metadata, from a year in a sentence), so it only sees the metadata elements."""
+    import htmldate
+    import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints
+    from lxml import etree
+
+    try:
+        page = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    metadata = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head, body = metadata.find("head"), metadata.find("body")
+    for element in page.xpath(_METADATA):
+        element.tail = None
+        (head if element.tag in ("meta", "link") else body).append(element)
+    found = htmldate.find_date(metadata, extensive_search=False, original_date=True)
+    return iso_date(found or "")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .article import Article
+from .dates import iso_date
 from .decoding import decode_text, normalise_newlines
 from .errors import ArticleError
 
@@ -175,7 +176,7 @@ def article_from_record(path: Path, record: Any, number: int) -> Article | None:
         title=" ".join(title.split()),
         source=url or f"{path}#{record_id}",
         path=str(path),
-        date=_first(record, DATE_FIELDS),
+        date=iso_date(_first(record, DATE_FIELDS)),
         author=_first(record, AUTHOR_FIELDS),
     )
 

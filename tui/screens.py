@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa.answering.sources import SourceView
+from qa.display.dates import shown_date
 from qa.display.render import beside_sentence, safe, safe_block
 
 KEYS: list[tuple[str, str]] = [
@@ -92,7 +93,8 @@ class ArticleScreen(ModalScreen[None]):
         view = self.view
         heading = Text(safe(view.title) + "\n", style="bold")
         heading.append(
-            " · ".join(p for p in (safe(view.source), safe(view.date)) if p), style="dim"
+            " · ".join(p for p in (safe(view.source), safe(shown_date(view.date))) if p),
+            style="dim",
         )
         with Vertical(id="article-box"):
             yield Static(heading, id="article-heading")

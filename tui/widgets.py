@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from qa import Answer, Citation
 from qa.answering.sanitize import one_line
 from qa.answering.sources import SourceView
+from qa.display.dates import shown_date
 from qa.display.render import beside_sentence, quoted_answer, safe, safe_block
 
 
@@ -123,7 +124,7 @@ class CitationItem(Static, can_focus=True):
     def text(self, width: int = 80) -> Text:
         """Title · date · page, the path, and the quoted sentence, marked by a find."""
         citation = self.citation
-        details = [safe(citation.title), safe(citation.date)]
+        details = [safe(citation.title), safe(shown_date(citation.date))]
         if citation.page:
             details.append(f"p. {citation.page}")
         line = Text(" · ".join(part for part in details if part))
@@ -316,7 +317,7 @@ class SourcesPane(VerticalScroll):
         width = max(20, self.size.width - 4)
         heading.append(fit_path(safe(view.source), width), style="dim")
         if view.date:
-            heading.append("\n" + safe(view.date), style="dim")
+            heading.append("\n" + safe(shown_date(view.date)), style="dim")
         self.query_one("#source-heading", Static).update(heading)
 
     def on_resize(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qa.answering.answer import Answer
 from qa.followups.conversation import Conversation
 
+from .dates import shown_date
 from .render import safe, sentence_parts
 
 
@@ -18,7 +19,8 @@ def chat_markdown(conversation: Conversation) -> str:
             lines += [f"_read as “{safe(answer.read_as)}”_", ""]
         lines += _answer_lines(answer)
         for citation in answer.citations:
-            where = " · ".join(p for p in (citation.title, citation.source, citation.date) if p)
+            date = shown_date(citation.date)
+            where = " · ".join(p for p in (citation.title, citation.source, date) if p)
             lines.append(f"{citation.number}. {safe(where)}: “{safe(citation.sentence)}”")
         lines.append("")
     return "\n".join(lines)

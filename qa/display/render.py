@@ -11,6 +11,8 @@ from qa.answering.answer import Answer, Citation
 from qa.answering.sanitize import same_width, strip_controls
 from qa.index import LibraryStatus
 
+from .dates import shown_date
+
 
 def counted(number: int, noun: str) -> str:
     """ "1 article", "2 articles", "1,024 files": a count with its noun in the right number."""
@@ -43,7 +45,7 @@ def citation_line(citation: Citation) -> str:
     """`title · source · date · p. N`, for one citation."""
     parts = [safe(citation.title), safe(citation.source)]
     if citation.date:
-        parts.append(safe(citation.date))
+        parts.append(safe(shown_date(citation.date)))
     if citation.page:
         parts.append(f"p. {citation.page}")
     return " · ".join(part for part in parts if part)

@@ -94,3 +94,56 @@ def test_headlines_and_paragraphs_are_separate_sentences() -> None:
         "Leaders met.",
         "They left.",
     ]
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def test_a_title_line_is_never_glued_to_the_first_sentence() -> None:
+    text = (
+        "Iran jails blogger for 14 years\n"
+        "An Iranian weblogger has been jailed for 14 years on charges of spying, his lawyer said."
+    )
+    assert _sentences(text) == [
+        "Iran jails blogger for 14 years",
+        "An Iranian weblogger has been jailed for 14 years on charges of spying, his lawyer said.",
+    ]
+
+
+def test_markdown_headings_list_items_and_table_rows_are_blocks() -> None:
+    text = (
+        "# Harbour wall approved\n"
+        "The council voted on Monday\n"
+        "## Costs\n"
+        "It will cost a lot:\n"
+        "- Stone from the quarry\n"
+        "- Labour for two years\n"
+        "| item | cost |\n"
+        "| wall | 4m |"
+    )
+    assert _sentences(text) == [
+        "# Harbour wall approved",
+        "The council voted on Monday",
+        "## Costs",
+        "It will cost a lot:",
+        "- Stone from the quarry",
+        "- Labour for two years",
+        "| item | cost |",
+        "| wall | 4m |",
+    ]
+
+
+def test_hard_wrapped_lines_stay_one_sentence() -> None:
+    # Lines of a wrapped paragraph are alike in length, and "- " after a wrap is no list item.
+    text = (
+        "Finance director Niall Fitzgerald added that while gearing\n"
+        "- debt to equity plus debt - rose to about 30 pct, it would fall again next year.\n"
+        "Short line without a stop\n"
+        "but it goes on in lower case."
+    )
+    assert _sentences(text) == [
+        "Finance director Niall Fitzgerald added that while gearing\n"
+        "- debt to equity plus debt - rose to about 30 pct, it would fall again next year.",
+        "Short line without a stop\nbut it goes on in lower case.",
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.index import ArticleError, find_article_files, read_articles
+from qa.index import ArticleError, find_article_files, read_articles, split_sentences
 
 
 def one(path: Path):  # type: ignore[no-untyped-def]
@@ -155,3 +155,65 @@ def test_finding_files_skips_hidden_and_unknown_and_survives_symlink_loops(tmp_p
     (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
     found = list(find_article_files(tmp_path))
     assert found == [tmp_path / "a" / "one.txt"]
+
+
+def test_html_blocks_are_apart_so_a_headline_is_its_own_sentence(tmp_path: Path) -> None:
+    page = tmp_path / "blog.html"
+    page.write_text(
+        "<html><body><article><h1>Iran jails blogger for 14 years</h1>"
+        "<p>A weblogger has been jailed.</p>"  # too short for the title rule of plain text
+        "<p>Human rights groups condemned the sentence and called for his release.</p>"
+        "<ul><li>Amnesty protested</li><li>The UN said nothing</li></ul>"
+        "</article></body></html>"
+    )
+    article = one(page)
+    sentences = [article.text[s.start : s.end] for s in split_sentences(article.text)]
+    assert sentences[:2] == ["Iran jails blogger for 14 years", "A weblogger has been jailed."]
+    assert sentences[-2:] == ["- Amnesty protested", "- The UN said nothing"]
+
+
+_BODY = (
+    "<h1>Jobs growth still slow in the US</h1><p>The US created fewer jobs than expected in "
+    "January 2005, the worst month since 2003, a report published on 3 February 2005 said. "
+    "Economists had forecast that 150,000 jobs would be created in the month.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "inside", "date"),
+    [
+        (
+            '<meta property="article:published_time" content="2005-02-04T10:00:00Z">',
+            "",
+            "2005-02-04",
+        ),
+        ('<meta name="date" content="2005/02/04">', "", "2005-02-04"),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"datePublished": "2005-02-04"}</script>',
+            "",
+            "2005-02-04",
+        ),
+        ("", '<time datetime="2005-02-04">4 Feb</time>', "2005-02-04"),
+        # No date in the metadata: none, though the text and title mention years and dates.
+        ("<title>Jobs report of 3 February 2005</title>", "", ""),
+        ("", "<p>Posted 2005-02-04 by the desk.</p>", ""),
+    ],
+)
+def test_an_html_page_is_dated_by_its_metadata_only(
+    tmp_path: Path, head: str, inside: str, date: str
+) -> None:
+    page = tmp_path / "jobs.html"
+    page.write_text(
+        f"<html><head>{head}</head><body><article>{inside}{_BODY}</article></body></html>"
+    )
+    assert one(page).date == date
+
+
+def test_json_record_dates_are_stored_as_iso_8601(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text(
+        json.dumps({"title": "Cocoa", "body": "Showers fell.", "date": "26-FEB-1987 15:01:01.79"})
+        + "\n"
+    )
+    assert one(feed).date == "1987-02-26"

@@ -43,6 +43,6 @@ def test_markdown_export_quotes_answers_in_their_sentences_with_citations() -> N
     text = chat_markdown(chat)
     assert "## who raised sanctions?\n\n**Boris Johnson** (confidence 80%)" in text
     assert "> The idea was raised by **Boris Johnson**. [1]" in text
-    assert "1. G7 meets · seeds/g7.txt · 2017-04-11: “The idea was raised by Boris" in text
+    assert "1. G7 meets · seeds/g7.txt · 11 Apr 2017: “The idea was raised by Boris" in text
     assert "_Not found in your articles._ (confidence 80%)" in text
     assert "## what did he say?\n\n_read as “what did BJ say?”_\n\n**no consensus**" in text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa.answering.readers.furniture import is_furniture, tidy_edges
+from qa.answering.readers.furniture import is_furniture, tidy_edges, whole_amount
 from qa.answering.readers.span import SpanReader, _best_spans
 
 PAGE = (
@@ -129,3 +129,51 @@ def test_answers_lose_half_pairs_and_trailing_punctuation_at_their_edges(
     start = text.index(answer)
     span = tidy_edges(text, start, start + len(answer))
     assert text[span.start : span.end] == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "picked", "shown"),
+    [
+        ("The deal was worth A$245m in cash.", "$245m", "A$245m"),
+        ("The deal was worth A$245m in cash.", "245", "A$245m"),
+        ("It raised HK$1.2bn last year.", "$1.2bn", "HK$1.2bn"),
+        ("It raised HK$1.2bn last year.", "2bn", "HK$1.2bn"),  # a number cut inside
+        ("Shares fell C$3 on Monday.", "3", "C$3"),
+        ("A fine of NZ$50,000 was paid.", "$50", "NZ$50,000"),
+        ("Sales hit S$9m.", "$9m", "S$9m"),
+        ("It cost US$4bn, he said.", "4", "US$4bn"),
+        ("Tickets cost Rs 500 each.", "500", "Rs 500"),
+        ("Tickets cost Rs.500 each.", "500", "Rs.500"),
+        ("Rents rose to €5m.", "5", "€5m"),
+        ("The yen deal was ¥300bn.", "300", "¥300bn"),
+        ("Profit was £600m.", "600", "£600m"),
+        ("Prices rose 12% in May.", "12", "12%"),
+        ("Prices rose 12% in May.", "rose 12", "rose 12%"),
+        ("A pint costs 50p here.", "50", "50p"),
+        # Left as they are: no amount at an edge, or nothing glued to it.
+        ("He met Mrs 500 times.", "500", "500"),
+        ("In 2004, 15 people came.", "2004", "2004"),
+        ("It ended at 3pm sharp.", "3", "3"),
+        ("The US$ was weak.", "weak", "weak"),
+        ("Version 2 shipped.", "Version 2", "Version 2"),
+        ("He paid $5 for it.", "$5", "$5"),
+    ],
+)
+def test_an_amount_at_a_span_edge_keeps_its_currency_and_unit(
+    text: str, picked: str, shown: str
+) -> None:
+    start = text.index(picked)
+    span = whole_amount(text, start, start + len(picked))
+    assert text[span.start : span.end] == shown
+    # tidy_edges, through which every answer passes, gives the same
+    tidied = tidy_edges(text, start, start + len(picked))
+    assert text[tidied.start : tidied.end] == shown
+
+
+def test_real_reader_keeps_the_currency_of_an_amount() -> None:
+    page = (
+        "Qantas said on Thursday that it had bought a stake in the regional airline for "
+        "A$245m, its biggest purchase in a decade.\n"
+    )
+    (span,) = SpanReader().best_spans("How much did Qantas pay for the stake?", [page])
+    assert page[span.start : span.end] == "A$245m"

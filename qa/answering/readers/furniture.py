@@ -27,6 +27,48 @@ _CREDIT_WORD = re.compile(
 )
 
 
+_SYMBOLS = "$€£¥₹₩₽₪₦₱฿₺¢"
+_CURRENCY_BEFORE_AMOUNT = re.compile(rf"(?<![\w$])(?:Rs\.? ?|[A-Z]{{0,3}}[{_SYMBOLS}])$")
+"""A currency glued before an amount: "A$", "HK$", "US$", "€", "£", "Rs 500", "Rs.500"."""
+_LETTERS_BEFORE_SYMBOL = re.compile(r"(?<![\w$])[A-Z]{1,3}$")
+"""The country glued before a currency symbol: the "A" of "A$", the "HK" of "HK$"."""
+_UNIT_AFTER_AMOUNT = re.compile(r"%|(?:bn|mn|m|tn|trn|k|K|M|B|p|pc|crore|lakh)\b")
+"""A unit glued after an amount: "245m", "1.2bn", "12%", "50p"."""
+_MORE_DIGITS = re.compile(r"(?:[.,]?\d)+")
+"""The rest of a number cut inside: "2bn" of "1.2bn", "000" of "5,000"."""
+
+
+def whole_amount(text: str, start: int, end: int) -> Span:
+    """The span widened so that an amount at either edge is whole: its currency ("A$245m", not
+    "$245m": Australian dollars are not US dollars), all its digits ("1.2bn", not "2bn") and a
+    unit glued after it ("245m", "12%"). A span without an amount at an edge is left as it was."""
+    first, last = start, end
+    if first >= last:
+        return Span(start, end)
+    if text[first].isdigit():
+        # Walk back over a number the start cut, "1.|2bn" or "5,|000", then over its currency.
+        while first > 0 and (
+            text[first - 1].isdigit()
+            or (first > 1 and text[first - 1] in ".," and text[first - 2].isdigit())
+        ):
+            first -= 1
+        currency = _CURRENCY_BEFORE_AMOUNT.search(text, max(0, first - 6), first)
+        if currency is not None:
+            first = currency.start()
+    elif text[first] in _SYMBOLS:
+        country = _LETTERS_BEFORE_SYMBOL.search(text, max(0, first - 3), first)
+        if country is not None:
+            first = country.start()
+    if text[last - 1].isdigit():
+        rest = _MORE_DIGITS.match(text, last)
+        if rest is not None:
+            last = rest.end()
+        unit = _UNIT_AFTER_AMOUNT.match(text, last)
+        if unit is not None:
+            last = unit.end()
+    return Span(first, last)
+
+
 _PAIRS = {"“": "”", "‘": "’", '"': '"', "(": ")", "[": "]", "«": "»"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items() if close != "’"}
 """A closing ’ is left alone: it is also the apostrophe of a plural possessive ("the Smiths’")."""
@@ -50,7 +92,7 @@ def tidy_edges(text: str, start: int, end: int) -> Span:
         elif closer in _CLOSERS and _CLOSERS[closer] not in text[first : last - 1]:
             last -= 1
         else:
-            return Span(first, last)
+            return whole_amount(text, first, last)
 
 
 def is_furniture(text: str, start: int, end: int) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from qa.index import Library, ModelUnavailable, Span, onnx_inputs, packaged_model_path
 
 from ..retrieval import Hit
-from .furniture import is_furniture, tidy_edges
+from .furniture import is_furniture, tidy_edges, whole_amount
 from .protocol import Extraction
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "reader.onnx"
@@ -212,8 +212,10 @@ def _best_spans(
     )
     found: list[SpanScore] = []
     for score, s, e in pairs:
-        if not is_furniture(passage, offsets[s][0], offsets[e][1]):
-            found.append(SpanScore(score, 0.0, offsets[s][0], offsets[e][1]))
+        # Word pieces can cut an amount ("A" "$" "245" "m"): the span takes all of it.
+        span = whole_amount(passage, offsets[s][0], offsets[e][1])
+        if not is_furniture(passage, span.start, span.end):
+            found.append(SpanScore(score, 0.0, span.start, span.end))
             if len(found) == count:
                 break
     return found
