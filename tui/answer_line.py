@@ -4,7 +4,7 @@ shown in the status bar and chosen from measured choices or typed (saved per lib
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import events
@@ -15,7 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qa import DEFAULT_MIN_CONFIDENCE, PreferenceError
+from qa import DEFAULT_MIN_CONFIDENCE, PreferenceError, QAError
+
+if TYPE_CHECKING:
+    from .app import QAApp
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,43 @@ class AnswerLineLabel(Static):
     async def on_click(self, event: events.Click) -> None:
         event.stop()
         await self.app.run_action("answer_line")
+
+    @property
+    def chat(self) -> QAApp:
+        return cast("QAApp", self.app)
+
+    def read(self) -> float | None:
+        """The library's answer line, or None (said in a toast) when its preferences.json
+        cannot be read: the chat still opens, and asking says the same error."""
+        try:
+            return self.chat.asker.min_confidence
+        except QAError as error:
+            self.chat.tell(f"⚠ {error}", "error")
+            return None
+
+    def show_current(self) -> None:
+        """Show the library's line as it is now."""
+        self.show(self.read())
+
+    def choose(self) -> None:
+        """Open the prompt that picks or types a new line."""
+        prompt = AnswerLinePrompt(self.read(), self.chat.library_name)
+        self.app.push_screen(prompt, self.set_line)
+
+    def set_line(self, line: float | None) -> None:
+        """Answer the next question with `line` and keep it for this library (None: cancelled)."""
+        if line is None:
+            return
+        try:
+            self.chat.asker.set_min_confidence(line, save=True)
+        except QAError as error:
+            self.chat.tell(f"⚠ {error}", "error")
+            return
+        self.show_current()
+        self.chat.tell(
+            f"Answer line: {percent(line)}. From the next question, answers less likely than "
+            f"that to be right are declined (kept for {self.chat.library_name})."
+        )
 
 
 class AnswerLinePrompt(ModalScreen[float | None]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -13,6 +13,11 @@ from textual.widgets import Label, ListItem, ListView
 
 from qa import ChatSummary
 from qa.display.render import counted, safe
+
+from .screens import Confirm, TextPrompt
+
+if TYPE_CHECKING:
+    from .app import QAApp
 
 
 def when(seconds: float, now: float | None = None) -> str:
@@ -84,3 +89,45 @@ class ChatList(ListView):
         chat = self._chosen()
         if chat is not None:
             self.post_message(self.Delete(chat))
+
+    # -- what the keys and the palette do to a saved chat -------------------------------------
+
+    @property
+    def chat(self) -> QAApp:
+        return cast("QAApp", self.app)
+
+    def reload(self) -> None:
+        """List the library's saved chats again (after one was added, renamed or deleted)."""
+        self.show(self.chat.history.chats())
+
+    def rename_chat(self, chat_id: int, title: str) -> None:
+        """Ask for a new title for a saved chat, and keep it."""
+
+        def renamed(new_title: str | None) -> None:
+            if new_title:
+                self.chat.history.rename(chat_id, new_title)
+                self.reload()
+                self.chat.set_status(f"Renamed the chat to “{new_title}”.")
+
+        self.app.push_screen(TextPrompt("New title for this chat:", title), renamed)
+
+    def delete_chat(self, chat_id: int, title: str) -> None:
+        """Forget a saved chat and its answers, once confirmed."""
+
+        def deleted(sure: bool | None) -> None:
+            if sure:
+                self.chat.history.delete(chat_id)
+                if chat_id == self.chat.chat_id:
+                    self.chat.action_new_chat()
+                self.reload()
+                self.chat.set_status(f"Deleted the chat “{title}”.")
+
+        self.app.push_screen(Confirm(f"Delete the chat “{title}” and its answers?"), deleted)
+
+    def open_one(self) -> tuple[int, str] | None:
+        """The saved chat that is open (its id and title), else None, said in a toast."""
+        chat = next((c for c in self.chat.history.chats() if c.id == self.chat.chat_id), None)
+        if chat is None:
+            self.chat.tell("No saved chat is open: ask a question first.", "warning")
+            return None
+        return chat.id, chat.title

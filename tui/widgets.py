@@ -1,4 +1,4 @@
-"""The chat's building blocks: the question box, one question-and-answer turn, the sources pane."""
+"""The chat's building blocks: the question box, a citation, one question-and-answer turn."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from qa import Answer, Citation
 from qa.answering.sanitize import one_line
-from qa.answering.sources import SourceView
 from qa.display.dates import shown_date
-from qa.display.render import beside_sentence, quoted_answer, safe, safe_block
+from qa.display.render import quoted_answer, safe
 
 
 class QuestionInput(Input):
@@ -280,67 +279,3 @@ def fit_path(path: str, width: int) -> str:
             break
         tail = f"{part}/{tail}"
     return f"…/{tail}"
-
-
-class ChatLog(VerticalScroll, can_focus=False):
-    """The scrolling conversation; focus goes to its citations, not to the log itself."""
-
-
-EMPTY_SOURCES = Text(
-    "Sources\n\nSelect a citation to see its passage here; Enter opens the whole article.",
-    style="dim",
-)
-
-
-class SourcesPane(VerticalScroll):
-    """The selected citation's passage, scrolled to the cited sentence, which is highlighted."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(EMPTY_SOURCES, id="source-heading")
-        yield Static(id="source-before")
-        yield Static(id="source-sentence")
-        yield Static(id="source-after")
-
-    @property
-    def text(self) -> str:
-        """Everything the pane shows, as plain text."""
-        return "".join(str(widget.render()) for widget in self.query(Static))
-
-    view: SourceView | None = None
-
-    def _draw_heading(self) -> None:
-        """Title, path (shortened to the pane's width, less room for a scrollbar) and date."""
-        view = self.view
-        if view is None:
-            return
-        heading = Text(safe(view.title) + "\n", style="bold")
-        width = max(20, self.size.width - 4)
-        heading.append(fit_path(safe(view.source), width), style="dim")
-        if view.date:
-            heading.append("\n" + safe(shown_date(view.date)), style="dim")
-        self.query_one("#source-heading", Static).update(heading)
-
-    def on_resize(self) -> None:
-        self._draw_heading()  # the sidebar opened or the terminal changed size: fit the path
-
-    def clear(self) -> None:
-        """Back to the empty pane (a new chat, another library)."""
-        self.view = None
-        self.query_one("#source-heading", Static).update(EMPTY_SOURCES)
-        for part in ("#source-before", "#source-sentence", "#source-after"):
-            self.query_one(part, Static).update("")
-
-    def show(self, view: SourceView) -> None:
-        self.view = view
-        self._draw_heading()
-        before, after = beside_sentence(safe_block(view.before), safe_block(view.after))
-        self.query_one("#source-before", Static).update(Text(before))
-        self.query_one("#source-sentence", Static).update(
-            Text(safe_block(view.sentence), style="bold reverse")
-        )
-        self.query_one("#source-after", Static).update(Text(after))
-        self.call_after_refresh(self._scroll_to_sentence)
-
-    def _scroll_to_sentence(self) -> None:
-        sentence = self.query_one("#source-sentence")
-        self.scroll_to(y=max(0, sentence.virtual_region.y - 2), animate=False)

@@ -16,13 +16,14 @@ from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Static
 
-import qa.tui.app
+import qa.tui.sources
 from qa import Answer, Asker, Citation, Conversation, History, Settings, open_asker
 from qa.answering.sources import SourceView
 from qa.index import Library
 from qa.tui import QAApp, make_app
 from qa.tui.screens import ArticleScreen, Confirm, HelpScreen, TextPrompt
-from qa.tui.widgets import CitationItem, SourcesPane, Turn
+from qa.tui.sources import SourcesPane
+from qa.tui.widgets import CitationItem, Turn
 
 SIZE = (110, 40)
 
@@ -435,13 +436,13 @@ async def test_citations_wait_for_a_refresh_that_is_swapping_the_library(
     swapping = threading.Event()
     read_while_swapping: list[bool] = []
     for name in ("passage_view", "article_view"):
-        real = getattr(qa.tui.app, name)
+        real = getattr(qa.tui.sources, name)
 
         def spy(library: Library, citation: Citation, real: Any = real) -> Any:
             read_while_swapping.append(swapping.is_set())
             return real(library, citation)
 
-        monkeypatch.setattr(qa.tui.app, name, spy)
+        monkeypatch.setattr(qa.tui.sources, name, spy)
 
     def swap_the_library() -> None:
         with asker._lock:  # as Asker.refresh does once the new index is written
@@ -456,7 +457,7 @@ async def test_citations_wait_for_a_refresh_that_is_swapping_the_library(
             swapper = threading.Thread(target=swap_the_library)
             swapper.start()
             swapping.wait()
-            app._select(item)
+            app.query_one(SourcesPane).select(item)
             assert item.citation.sentence in app.query_one(SourcesPane).text
             swapper.join()
             swapper = threading.Thread(target=swap_the_library)

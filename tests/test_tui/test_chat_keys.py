@@ -17,8 +17,7 @@ from textual.widgets._toast import Toast
 
 from qa import History, Settings, open_asker
 from qa.index import Library
-from qa.tui import QAApp, make_app
-from qa.tui import app as app_module
+from qa.tui import QAApp, make_app, status_bar
 from qa.tui.chats import ChatItem, when
 from qa.tui.library_screen import LibraryScreen
 from qa.tui.screens import Confirm, HelpScreen, TextPrompt
@@ -195,7 +194,7 @@ def test_long_paths_are_cut_at_a_folder_not_in_a_name() -> None:
 async def test_the_header_follows_the_library_on_disk(
     seeds_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "WATCH_SECONDS", 0.2)
+    monkeypatch.setattr(status_bar, "WATCH_SECONDS", 0.2)
     articles = tmp_path / "articles"
     shutil.copytree(SEEDS, articles)
     library = Library(tmp_path / "lib", seeds_library.embedder)

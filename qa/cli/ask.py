@@ -1,0 +1,133 @@
+"""`qa ask`: answer a question, or a batch of them from standard input, from the articles."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+
+from qa.answering.asker import QuestionError, open_asker
+from qa.answering.retrieval import Mode
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.display.render import counted, print_answer, safe
+from qa.followups.conversation import Conversation
+from qa.index import MiniLMEmbedder
+
+from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--follow-ups",
+    "follow_ups",
+    is_flag=True,
+    help="With '-': the lines are one conversation, each read after the ones before it, as in "
+    "the chat; an empty line starts a new conversation.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.HYBRID.value,
+    show_default=True,
+    help="Which rankings retrieval uses.",
+)
+@click.option(
+    "--min-confidence",
+    type=float,
+    metavar="P",
+    envvar="QA_MIN_CONFIDENCE",
+    help="Decline answers less likely than P (0 to 1) to be right "
+    f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
+)
+@click.option(
+    "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
+)
+@library_option
+def ask(
+    question: tuple[str, ...],
+    as_json: bool,
+    follow_ups: bool,
+    mode: str,
+    min_confidence: float | None,
+    remember: bool,
+    library: str | None,
+) -> None:
+    """Answer QUESTION from your articles, quoting the sentence it comes from.
+
+    QUESTION "-" reads questions from standard input, one per line, and answers each in turn
+    (with --json, one JSON object per line, whose "found" says whether it was answered). With
+    --follow-ups they are a conversation: "what did he say?" is read after the question before
+    it, and `read_as` says how; an empty line starts a new conversation.
+
+    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
+    has gone through every line, whatever the answers, and with 3 only when not one question
+    was answered (a library that does not cover them); a count goes to stderr.
+
+    \b
+    Examples:
+      qa ask "who raised sanctions?"
+      qa ask --json - < questions.txt > answers.jsonl
+      printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
+      qa ask --min-confidence 0.6 --remember "who raised sanctions?"
+    """
+    settings = make_settings(library)
+    if remember and min_confidence is None:
+        raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
+    many = question == ("-",)
+    if follow_ups and not many:
+        raise click.UsageError(
+            "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
+        )
+    conversation = Conversation() if follow_ups else None
+    questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
+    answered = declined = skipped = 0
+    # One question: load the question encoder fast rather than optimised (a batch of
+    # questions repays the optimisation).
+    asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
+    asker.mode = Mode(mode)
+    if min_confidence is not None:
+        asker.set_min_confidence(min_confidence, save=remember)
+    for number, text in enumerate(questions, 1):
+        if many and not text:
+            conversation = Conversation() if follow_ups else None  # a new conversation
+            continue
+        try:
+            answer = asker.ask(text, conversation)
+        except QuestionError as error:
+            if not many:
+                raise
+            click.echo(f"qa: line {number} skipped: {error}", err=True)
+            skipped += 1
+            continue
+        answered += answer.found
+        declined += not answer.found
+        if conversation is not None:
+            conversation.add(text, answer)
+        if as_json:
+            indent = None if many else 2
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+        else:
+            if many:
+                click.echo(f"› {safe(text)}")
+            if answer.read_as:
+                click.echo(f"  read as “{safe(answer.read_as)}”")
+            print_answer(Console(), answer)
+            if many:
+                click.echo()
+    if many:
+        click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
+    if declined and (not many or not answered):
+        sys.exit(EXIT_NOT_FOUND)
+
+
+def batch_summary(answered: int, declined: int, skipped: int) -> str:
+    """ "3 questions: 2 answered, 1 not in your articles, 1 line skipped." for `qa ask -`."""
+    summary = (
+        f"{counted(answered + declined, 'question')}: {answered} answered, "
+        f"{declined} not in your articles"
+    )
+    return summary + (f", {counted(skipped, 'line')} skipped." if skipped else ".")

@@ -1,0 +1,89 @@
+"""The `qa` command group and what its commands share: the library option, settings, errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TypeVar
+
+import click
+
+from qa.config.settings import Settings, library_folder
+from qa.index import QAError
+
+EXIT_ERROR = 1
+EXIT_NOT_FOUND = 3
+"""`qa ask` exits with this code when the articles do not hold the answer."""
+EXIT_INTERRUPTED = 130
+"""As a shell reports a command stopped by Ctrl+C."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+LIBRARY_HELP = "The library's folder, or the name of one under $QA_HOME (default: 'default')."
+
+
+def library_option(function: F) -> F:
+    """`--library` on a command or group; $QA_LIBRARY is read once, by the top-level group, so
+    that `qa --library work index status` and `qa index status --library work` agree."""
+    return click.option("--library", "library", metavar="PATH|NAME", help=LIBRARY_HELP)(function)
+
+
+def make_settings(library: str | None) -> Settings:
+    """Settings for the library given to the command itself, else to a group before it
+    (`qa --library work index status`), else $QA_LIBRARY, else the default library."""
+    context = click.get_current_context(silent=True)
+    while library is None and context is not None:
+        library = context.params.get("library")
+        context = context.parent
+    return Settings(library=library_folder(library))
+
+
+class UserError(click.ClickException):
+    """A mistake or a problem the user can fix: one line on stderr, exit 1, no traceback."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"qa: error: {self.format_message()}", err=True)
+
+
+class QAGroup(click.Group):
+    """The `qa` command group: every QAError a command raises becomes one UserError here, so
+    no command handles them itself."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QAError as error:
+            raise UserError(str(error)) from error
+
+
+KEPT_SO_FAR = (
+    "the index keeps every batch committed so far and stays usable; run the same command "
+    "again to go on"
+)
+
+
+@contextmanager
+def interruptible(kept: str = KEPT_SO_FAR) -> Iterator[None]:
+    """Ctrl+C during indexing says what is kept and how to go on, instead of "Aborted!"."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(f"\nqa: interrupted: {kept}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=QAGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qa")
+@click.option("--library", "library", envvar="QA_LIBRARY", metavar="PATH|NAME", help=LIBRARY_HELP)
+def cli(library: str | None) -> None:
+    """Ask questions of your own articles, offline; every answer is quoted and cited.
+
+    \b
+    qa index add ~/news          index a folder of articles (re-run after changes)
+    qa ask "who raised sanctions?"
+    qa chat                      the chat in the terminal
+    """

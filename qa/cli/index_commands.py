@@ -1,0 +1,269 @@
+"""`qa index`: add, update, remove, rebuild and check the library's articles, and its status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from qa.answering.asker import open_library
+from qa.cli.engines import encoder_option, engine_options, indexing_embedder, make_engine
+from qa.display.progress import progress_bar
+from qa.display.render import counted, safe, status_text, unwrapped
+from qa.index import (
+    BACKEND_NAMES,
+    SUFFIXES,
+    Engine,
+    Library,
+    MiniLMEmbedder,
+    ProgressCallback,
+    SyncReport,
+)
+
+from .group import EXIT_ERROR, KEPT_SO_FAR, cli, interruptible, library_option, make_settings
+
+
+@cli.group()
+@library_option
+def index(library: str | None) -> None:
+    """Build and update the index of your articles."""
+
+
+def _report(
+    report: SyncReport, as_json: bool, library: Library, encoder: str | None = None
+) -> None:
+    """The run's report; `encoder` names the passage encoder that embedded here (None when
+    nothing was embedded in this process)."""
+    if as_json:
+        data: dict[str, Any] = asdict(report)
+        data.pop("added_ids")
+        data.pop("removed_ids")
+        data["encoder"] = encoder
+        click.echo(json.dumps(data, indent=2))
+    else:
+        rate = report.passages_embedded / report.seconds if report.seconds else 0.0
+        used = f" with {BACKEND_NAMES.get(encoder, encoder)}" if encoder else ""
+        click.echo(
+            f"{counted(report.files_seen, 'file')} ({report.files_unchanged} unchanged): "
+            f"{counted(report.articles_added, 'article')} added, "
+            f"{report.articles_updated} updated, {report.articles_removed} removed, "
+            f"{report.articles_unchanged} unchanged"
+            + (f", {counted(report.duplicates, 'duplicate')}" if report.duplicates else "")
+            + "; "
+            f"{counted(report.passages_embedded, 'passage')} embedded in {report.seconds:.1f} s"
+            + (f" ({rate:.{0 if rate >= 10 else 1}f}/s){used}" if report.passages_embedded else "")
+            + "."
+        )
+        if not report.files_seen:
+            click.echo(
+                "No article files there; qa reads files ending in "
+                + " ".join(SUFFIXES)
+                + " (folders are searched recursively).",
+                err=True,
+            )
+        if report.failures:
+            click.echo(f"Skipped {counted(len(report.failures), 'file')}:", err=True)
+            for failure in report.failures:
+                click.echo(f"  {safe(failure)}", err=True)
+    if report.failures:
+        sys.exit(EXIT_ERROR)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+def _index(
+    library: str | None,
+    encoder: str,
+    as_json: bool,
+    work: Callable[[Library, ProgressCallback, Engine | None], SyncReport],
+    engine: tuple[str, str | None, float] | None = None,
+    kept: str = KEPT_SO_FAR,
+) -> None:
+    """Open the library with the indexing encoder and the chosen engine (`engine`: its name,
+    Ray address and GPUs; None: this process), run `work` with a progress display that Ctrl+C
+    ends with what was kept, and report."""
+    settings = make_settings(library)
+    embedder = indexing_embedder(encoder)
+    shelf = open_library(settings, embedder)
+    runner = make_engine(*engine, settings, encoder) if engine else None
+    with (
+        interruptible(kept),
+        progress_bar(_stderr(), not as_json, encoder_name(embedder, runner)) as progress,
+    ):
+        report = work(shelf, progress, runner)
+    _report(report, as_json, shelf, encoder_name(embedder, runner)())
+
+
+def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[], str | None]:
+    """What embeds this run's passages, once known: this process's encoder after its first
+    `encode` (when "auto" has measured or recalled it); on a cluster, the encoder forced on
+    its actors, else None (each actor goes by its own CPU)."""
+    if runner is not None:
+        forced = embedder.decided_backend
+        return lambda: forced
+    return lambda: embedder.decided_backend
+
+
+@index.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@engine_options
+@library_option
+def index_add(
+    paths: tuple[Path, ...],
+    as_json: bool,
+    engine: str,
+    ray_address: str | None,
+    ray_gpus: float,
+    encoder: str,
+    library: str | None,
+) -> None:
+    """Index the articles in PATHS (folders are searched recursively).
+
+    Re-run it after adding, editing or deleting articles: only what changed is embedded.
+    With --engine ray, reading and embedding run on a Ray cluster. The passage encoder is
+    the one measured fastest on this machine unless --encoder names one.
+
+    \b
+    Examples:
+      qa index add ~/news notes/summit.md
+      qa index add ~/archive --engine ray --ray-address auto
+    """
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner),
+        (engine, ray_address, ray_gpus),
+    )
+
+
+@index.command("update")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@engine_options
+@library_option
+def index_update(
+    as_json: bool,
+    engine: str,
+    ray_address: str | None,
+    ray_gpus: float,
+    encoder: str,
+    library: str | None,
+) -> None:
+    """Re-check every folder and file already in the library and index what changed."""
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, runner: shelf.update(progress, runner),
+        (engine, ray_address, ray_gpus),
+    )
+
+
+@index.command("remove")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the count removed as JSON.")
+@library_option
+def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
+    """Forget the articles read from PATHS (files or folders); the files are left alone."""
+    settings = make_settings(library)
+    removed = open_library(settings).remove(list(paths))
+    if as_json:
+        data = {"library": str(settings.library), "articles_removed": removed}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
+    if not removed:
+        click.echo(
+            "No article in the library was read from there; `qa index status` lists its folders.",
+            err=True,
+        )
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@library_option
+def index_status(as_json: bool, library: str | None) -> None:
+    """Articles, passages, model, size, last update and files changed since then."""
+    settings = make_settings(library)
+    status = open_library(settings).status()
+    if as_json:
+        click.echo(json.dumps(asdict(status), indent=2))
+    else:
+        console = Console()
+        console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
+
+
+@index.command("rebuild")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@encoder_option
+@library_option
+def index_rebuild(as_json: bool, encoder: str, library: str | None) -> None:
+    """Build the index again from scratch from the library's folders and files."""
+    _index(
+        library,
+        encoder,
+        as_json,
+        lambda shelf, progress, _: shelf.rebuild(progress),
+        kept="the previous index is untouched; run qa index rebuild again",
+    )
+
+
+@index.command("check")
+@click.option(
+    "--repair", is_flag=True, help="Rebuild what differs from the database, re-read files."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@library_option
+def index_check(repair: bool, as_json: bool, library: str | None) -> None:
+    """Check that the files, the database and the vector file agree; one line per difference.
+
+    Exits with 1 when something differs. --repair rebuilds the search tables and the vector
+    file from the database (the source of truth) and reads files changed since the last update.
+
+    \b
+    Example:
+      qa index check && echo "all agree"
+    """
+    settings = make_settings(library)
+    shelf = open_library(settings)
+    found = shelf.check()
+    if repair and found:
+        with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as bar:
+            shelf.repair(bar)
+        remaining = shelf.check()
+    else:
+        remaining = found
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not remaining,
+                    "differences": [asdict(d) for d in found],
+                    "repaired": repair and bool(found),
+                    "remaining": [asdict(d) for d in remaining],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for difference in found:
+            click.echo(safe(str(difference)))
+        if repair and found:
+            click.echo(
+                f"Repaired; {counted(len(remaining), 'difference')} left."
+                if remaining
+                else f"Repaired {counted(len(found), 'difference')}; everything agrees now."
+            )
+        elif not found:
+            click.echo("The files, the database and the vector file agree.")
+    if remaining:
+        sys.exit(EXIT_ERROR)

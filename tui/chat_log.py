@@ -1,0 +1,134 @@
+"""The conversation pane: asking in a worker (Esc cancels), a saved chat, its citations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.containers import VerticalScroll
+from textual.worker import get_current_worker
+
+from qa import Answer, Conversation, QAError
+from qa.display.render import citation_line
+
+from .sources import SourcesPane
+from .widgets import CitationItem, Turn
+
+if TYPE_CHECKING:
+    from .app import QAApp
+
+
+class ChatLog(VerticalScroll, can_focus=False):
+    """The scrolling conversation; focus goes to its citations, not to the log itself."""
+
+    pending: Turn | None = None
+    """The turn being answered, until its answer (or error) arrives or Esc cancels it."""
+
+    @property
+    def chat(self) -> QAApp:
+        return cast("QAApp", self.app)
+
+    # -- asking -------------------------------------------------------------------------------
+
+    def ask(self, question: str) -> None:
+        """Add a turn for `question` at the end and answer it in a worker."""
+        turn = Turn(question)
+        self.anchor(False)
+        self.mount(turn)
+        turn.scroll_visible(animate=False)
+        self.pending = turn
+        self.chat.set_status("Answering…  (Esc cancels)")
+        self._answer(question, turn)
+
+    @work(thread=True, exclusive=True, group="answer")
+    def _answer(self, question: str, turn: Turn) -> None:
+        worker = get_current_worker()
+        app = self.chat
+        try:
+            answer = app.asker.ask(question, app.conversation)
+        except QAError as error:
+            if not worker.is_cancelled:
+                app.call_from_thread(self._failed, turn, str(error))
+            return
+        if not worker.is_cancelled:
+            app.call_from_thread(self._answered, question, turn, answer)
+
+    def _failed(self, turn: Turn, message: str) -> None:
+        turn.show_message(f"⚠ {message}")
+        self.pending = None
+        self.chat.set_status("Ready.")
+
+    def _answered(self, question: str, turn: Turn, answer: Answer) -> None:
+        turn.show_answer(answer)
+        app = self.chat
+        app.conversation.add(question, answer)
+        app.record_turn(question, answer)
+        self.pending = None
+        app.set_status("Ready.")
+        items = list(turn.query(CitationItem))
+        if items:
+            app.query_one(SourcesPane).select(items[0])
+        self.call_after_refresh(turn.scroll_visible, animate=False)
+
+    def cancel(self) -> bool:
+        """Stop answering the pending question, if any; whether there was one."""
+        if self.pending is None:
+            return False
+        self.workers.cancel_group(self, "answer")
+        self.pending.show_message("Cancelled.")
+        self.pending = None
+        return True
+
+    def show_chat(self, conversation: Conversation) -> None:
+        """Draw a saved chat's turns, held at its last answer."""
+        self.mount_all(Turn(question, answer) for question, answer in conversation.turns)
+        # Held at the end while the answers are laid out (a scroll after one refresh could come
+        # before they had their height), until the next question or the user scrolls.
+        self.anchor()
+
+    # -- citations ----------------------------------------------------------------------------
+
+    def move_citation(self, step: int) -> None:
+        """From the focused citation to the previous or next one, through every answer; past
+        the last one, back to the question box."""
+        items = list(self.query(CitationItem))
+        focused = self.app.focused
+        if not isinstance(focused, CitationItem) or focused not in items:
+            return
+        index = items.index(focused) + step
+        if index >= len(items):
+            self.app.query_one("#question").focus()
+            return
+        target = items[max(0, index)]
+        target.focus()
+        target.scroll_visible(animate=False)
+
+    def focus_citations(self, selected: CitationItem | None) -> None:
+        """From the question box to the selected citation (else the last answer's first)."""
+        if selected is not None and selected.is_attached:
+            selected.focus()
+            return
+        items = list(self.query(CitationItem))
+        if items:
+            first_of_last = next(i for i in items if i.parent is items[-1].parent)
+            first_of_last.focus()
+
+    def current_turn(self, selected: CitationItem | None) -> Turn | None:
+        """The turn of the selected citation, else the last answered one."""
+        if selected is not None and isinstance(selected.parent, Turn):
+            return selected.parent
+        answered = [turn for turn in self.query(Turn) if turn.answer is not None]
+        return answered[-1] if answered else None
+
+    def copy_answer(self, selected: CitationItem | None) -> None:
+        """Copy the current answer and its first citation to the clipboard."""
+        turn = self.current_turn(selected)
+        if turn is None or turn.answer is None:
+            self.chat.tell("Nothing to copy yet.", "warning")
+            return
+        answer = turn.answer
+        lines = [answer.text or answer.message]
+        for citation in answer.citations[:1]:
+            lines.append(f"“{citation.sentence}” — {citation_line(citation)}")
+        self.app.copy_to_clipboard("\n".join(lines))
+        self.chat.tell("Copied the answer and its citation.")

@@ -1,0 +1,158 @@
+"""The status bar and the header's library line: loading, counting, watching, refreshing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from qa import QAError
+from qa.display.render import counted
+from qa.workspace.libraries import library_stamp
+
+from .answer_line import AnswerLineLabel
+
+if TYPE_CHECKING:
+    from .app import QAApp
+
+LOADING = "Loading models…"
+WATCH_SECONDS = 3.0
+"""How often the chat looks whether the library changed on disk (`qa index add` elsewhere)."""
+
+
+class StatusBar(Horizontal):
+    """What the chat is doing, a refresh's progress, and the answer line."""
+
+    _stamp = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(LOADING, id="status")
+        yield ProgressBar(id="progress", show_eta=True)
+        yield AnswerLineLabel(id="answer-line")
+
+    @property
+    def chat(self) -> QAApp:
+        return cast("QAApp", self.app)
+
+    def say(self, text: str) -> None:
+        """Show `text` as the chat's status."""
+        self.query_one("#status", Static).update(text)
+
+    @property
+    def text(self) -> str:
+        """The status shown now."""
+        return str(self.query_one("#status", Static).render())
+
+    # -- loading and the library line -------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the library's models in a worker, noting its index's time to watch it."""
+        self._stamp = library_stamp(self.chat.settings.library)
+        self._warm_up()
+
+    def watch_library(self) -> None:
+        """From now on, look every few seconds whether the library changed on disk."""
+        self.set_interval(WATCH_SECONDS, self._watch_library)
+
+    def _watch_library(self) -> None:
+        """Refresh the header when the index changed on disk (`qa index add` in another
+        shell): the manifest is replaced on every update, so its time is enough to look at."""
+        stamp = library_stamp(self.chat.settings.library)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._recount()
+
+    @work(thread=True, exclusive=True, group="status")
+    def _recount(self) -> None:
+        self._library_status()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _warm_up(self) -> None:
+        app = self.chat
+        try:
+            app.asker.warm_up()
+        except QAError as error:
+            app.call_from_thread(self.say, f"⚠ {error}")
+            app.call_from_thread(
+                self._set_subtitle, f"{app.library_name} · cannot answer: see below"
+            )
+            return
+        app.call_from_thread(self._say_ready)
+        self._library_status()
+
+    def _say_ready(self) -> None:
+        """Say "Ready." unless something more useful (a reopened chat) is said already."""
+        if self.text == LOADING:
+            self.say("Ready.")
+
+    def _library_status(self) -> None:
+        """Count articles and look for changed files (in a worker: it touches the disk)."""
+        app = self.chat
+        try:
+            status = app.asker.status()
+        except QAError:
+            return
+        changed = len(status.stale_files)
+        freshness = (
+            f"{counted(changed, 'file')} changed: Ctrl+R refreshes" if changed else "index current"
+        )
+        if status.unreadable_files:  # `qa index status` names them and their problems
+            freshness += f" · {counted(len(status.unreadable_files), 'unreadable file')}"
+        app.call_from_thread(
+            self._set_subtitle,
+            f"{app.library_name} · {counted(status.articles, 'article')} · {freshness}",
+        )
+
+    def show_library(self) -> None:
+        """The header names the library, still loading."""
+        self._set_subtitle(f"{self.chat.library_name} · loading…")
+
+    def _set_subtitle(self, text: str) -> None:
+        self.app.sub_title = text
+
+    # -- refreshing the index -----------------------------------------------------------------
+
+    def refresh_index(self) -> None:
+        """Index new and changed articles in a worker, with a progress bar."""
+        self.say("Refreshing the index…")
+        self.query_one("#progress", ProgressBar).display = True
+        self._refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self) -> None:
+        app = self.chat
+
+        def progress(phase: str, done: int, total: int) -> None:
+            app.call_from_thread(self._progress, phase, done, total)
+
+        try:
+            report = app.asker.refresh(progress)
+        except QAError as error:
+            app.call_from_thread(self._refreshed, f"⚠ {error}", "error")
+            return
+        summary = (
+            f"Index refreshed: {report.articles_added} added, {report.articles_updated} "
+            f"updated, {report.articles_removed} removed."
+        )
+        if report.failures:
+            summary += f" {counted(len(report.failures), 'file')} skipped."
+        app.call_from_thread(
+            self._refreshed, summary, "warning" if report.failures else "information"
+        )
+        self._library_status()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        if phase == "embedding" and not total:
+            return  # embedding while reading: the reading bar's time left covers both
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total or None, progress=done)
+        self.say("Reading articles…" if phase == "reading" else "Embedding passages…")
+
+    def _refreshed(self, message: str, severity: str) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.say(message)
+        if severity != "information":
+            self.chat.tell(message, severity)
