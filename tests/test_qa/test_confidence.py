@@ -4,6 +4,7 @@ ask for, the trust metrics of `qa eval`, and the per-library answer/decline line
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,18 @@ def test_the_confidence_is_a_probability(
 ) -> None:
     found = [_reading("Nordline", margin, cosine, rank)]
     found += [_reading(text, m, at=n + 1) for n, (m, text) in enumerate(others)]
-    assert 0.0 <= PACKAGED.probability(question, found) <= 1.0
+    values = features(question, found)
+    # A NaN or infinite feature would hide behind the clamp below; none may arise.
+    assert len(values) == len(FEATURES) and all(math.isfinite(v) for v in values), values
+    z = PACKAGED.bias + sum(
+        w * (v - m) / s
+        for w, v, m, s in zip(
+            PACKAGED.weights, values, PACKAGED.means, PACKAGED.scales, strict=True
+        )
+    )
+    shown = PACKAGED.probability(question, found)
+    assert shown == pytest.approx(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), abs=1e-12)
+    assert 0.0 <= shown <= 1.0
     assert PACKAGED.probability(question, []) == 0.0
 
 
