@@ -39,8 +39,11 @@ def articles(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> MiniLMEmbedder:
-    """The packaged all-MiniLM-L6-v2, loaded once for the whole run."""
-    return MiniLMEmbedder()
+    """The packaged all-MiniLM-L6-v2, loaded once for the whole run, its passage encoder
+    forced to int8 ONNX (as QA_ENCODER does for the CLI): left to `auto`, a CPU with bf16 units
+    would embed with bf16 and the figures tests compare would move with the machine. Both
+    encoders are tested on their own (test_embedder.py, test_encoder_option.py)."""
+    return MiniLMEmbedder(backend="onnx")
 
 
 @pytest.fixture(scope="session")

@@ -114,30 +114,26 @@ def table(records: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray]:
 def fit(
     x: np.ndarray, y: np.ndarray, fitted_on: str, weights: np.ndarray | None = None
 ) -> Calibrator:
-    """Ridge logistic regression by Newton's method on standardised features; `weights` count
-    some questions more than others (the few news questions against many SQuAD ones)."""
+    """Ridge logistic regression on standardised features; `weights` count some questions more
+    than others (the few news questions against many SQuAD ones)."""
+    # Imported here: scikit-learn takes seconds to import, and only fitting needs it.
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
     w_rows = np.ones(len(y)) if weights is None else weights
     means = np.average(x, axis=0, weights=w_rows)
     scales = np.sqrt(np.average((x - means) ** 2, axis=0, weights=w_rows))
     scales[scales == 0] = 1.0
-    z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
-    w = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], L2)
-    penalty[0] = 0.0  # the intercept is not shrunk
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(z @ w)))
-        gradient = z.T @ (w_rows * (p - y)) + penalty * w
-        hessian = (z * (w_rows * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    # scikit-learn minimises C * (weighted log-loss) + ||w||^2 / 2, so C = 1 / L2 is the ridge
+    # penalty L2 * ||w||^2 / 2 on the weighted log-loss; its Newton solvers leave the intercept
+    # unpenalised, as the hand-written Newton's method did.
+    model = LogisticRegression(C=1.0 / L2, solver="newton-cholesky", tol=1e-10, max_iter=100)
+    model.fit((x - means) / scales, y, sample_weight=w_rows)
     return Calibrator(
         names=list(FEATURES),
         means=[float(v) for v in means],
         scales=[float(v) for v in scales],
-        weights=[float(v) for v in w[1:]],
-        bias=float(w[0]),
+        weights=[float(v) for v in model.coef_[0]],
+        bias=float(model.intercept_[0]),
         fitted_on=fitted_on,
     )
 

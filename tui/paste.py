@@ -4,7 +4,12 @@ Textual's input parser (8.2) treats an escape sequence inside a bracketed paste 
 what it collects: `Who bought \\e[31mRED\\e[0m the unit?` reached the question box as the keys
 "^[31mRED^[0m the unit?" and then a paste of "Who bought " (reordered, escape bytes typed as
 "^["). The escape sequences between the paste's start and end markers are dropped here, before
-the parser sees them, so a paste arrives whole as one `Paste` event."""
+the parser sees them, so a paste arrives whole as one `Paste` event.
+
+Textual offers no public hook on raw terminal input (its drivers build the parser themselves), so
+this replaces the private `textual._xterm_parser.XTermParser` that `textual.drivers.linux_driver`
+builds; pyproject.toml pins textual to the versions this was checked on, and
+tests/test_tui/test_paste.py fails where a new Textual moves what it patches."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from qa.index import MiniLMEmbedder, encoder_choice
-from qa.index.embedder import _nvidia_gpu
 
 TEXTS = [
     "Who raised the idea of new sanctions against Russia?",
@@ -40,9 +39,30 @@ def test_onnx_batches_keep_the_order_of_the_texts() -> None:
     assert np.allclose(together, alone, atol=1e-4)
 
 
-def test_on_a_cpu_passages_are_embedded_by_the_onnx_model() -> None:
-    assert MiniLMEmbedder().backend == ("torch" if _nvidia_gpu() else "onnx")
+@pytest.mark.parametrize("gpu", [False, True])
+def test_auto_embeds_passages_with_torch_on_a_gpu_and_int8_onnx_on_a_cpu_without_bf16(
+    monkeypatch: pytest.MonkeyPatch, gpu: bool
+) -> None:
+    # What this machine has (a GPU, bf16 units) is faked: the choice is tested, not the machine.
+    monkeypatch.setattr("qa.index.embedder._nvidia_gpu", lambda: gpu)
+    monkeypatch.setattr(encoder_choice, "cpu_flags", lambda: {"avx512f", "avx512_vnni"})
+    assert MiniLMEmbedder().backend == ("torch" if gpu else "onnx")
     assert MiniLMEmbedder(device="cuda").backend == "torch"
+    assert MiniLMEmbedder(backend="bf16").backend == "bf16"  # forced: GPU or not
+
+
+@pytest.mark.parametrize(("backend", "closest"), [("onnx", 0.995), ("bf16", 0.99)])
+def test_each_cpu_encoder_embeds_passages_like_fp32_torch(backend: str, closest: float) -> None:
+    # Both CPU encoders run on every machine (bf16 without hardware units too, only slower),
+    # whichever one `auto` would measure fastest here.
+    forced = MiniLMEmbedder(backend=backend)
+    vectors = forced.encode(TEXTS)
+    assert forced.backend == backend
+    assert vectors.shape == (len(TEXTS), 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cosines = (vectors * MiniLMEmbedder(backend="torch").encode(TEXTS)).sum(axis=1)
+    assert cosines.min() >= closest, cosines
+    assert not np.allclose(vectors, MiniLMEmbedder(backend="torch").encode(TEXTS), atol=1e-6)
 
 
 def test_an_unknown_backend_is_refused() -> None:

@@ -13,9 +13,17 @@ import pytest
 from support import FakeEmbedder, news_dump
 
 import qa.index.sync
-from qa.index import ChunkSettings, IndexCorrupt, IndexNotFound, Library, LibraryBusy, ModelMismatch
+from qa.index import (
+    ChunkSettings,
+    IndexCorrupt,
+    IndexNotFound,
+    IndexWriteError,
+    Library,
+    LibraryBusy,
+    ModelMismatch,
+)
 from qa.index.library import DATABASE_NAME, VECTORS_NAME
-from qa.index.lock import LOCK_NAME
+from qa.index.lock import LOCK_NAME, update_lock
 
 
 def test_adding_a_folder_indexes_every_format(
@@ -163,8 +171,24 @@ def test_a_second_writer_is_told_the_library_is_busy(
     folder.mkdir()
     with open(folder / LOCK_NAME, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        with pytest.raises(LibraryBusy, match="wait"):
+        with pytest.raises(LibraryBusy) as refused:
             Library(folder, fake_embedder).add([articles])
+    assert str(refused.value) == (
+        f"another qa process is updating {folder}; wait for it to finish, then try again"
+    )
+
+
+def test_the_update_lock_is_one_writer_at_a_time_and_let_go_after_a_failure(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lib"
+    with update_lock(folder), pytest.raises(LibraryBusy), update_lock(folder):
+        pass  # a second writer in the same process is turned away too
+    with pytest.raises(IndexWriteError, match="disk full"), update_lock(folder):
+        raise OSError("disk full")
+    with update_lock(folder):  # the failed writer let the lock go
+        pass
+    assert (folder / LOCK_NAME).exists()  # kept, as before: deleting it would race a waiter
 
 
 def test_bad_files_are_reported_and_the_rest_indexed(

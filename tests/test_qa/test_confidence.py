@@ -4,6 +4,7 @@ ask for, the trust metrics of `qa eval`, and the per-library answer/decline line
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,18 @@ def test_the_confidence_is_a_probability(
 ) -> None:
     found = [_reading("Nordline", margin, cosine, rank)]
     found += [_reading(text, m, at=n + 1) for n, (m, text) in enumerate(others)]
-    assert 0.0 <= PACKAGED.probability(question, found) <= 1.0
+    values = features(question, found)
+    # A NaN or infinite feature would hide behind the clamp below; none may arise.
+    assert len(values) == len(FEATURES) and all(math.isfinite(v) for v in values), values
+    z = PACKAGED.bias + sum(
+        w * (v - m) / s
+        for w, v, m, s in zip(
+            PACKAGED.weights, values, PACKAGED.means, PACKAGED.scales, strict=True
+        )
+    )
+    shown = PACKAGED.probability(question, found)
+    assert shown == pytest.approx(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), abs=1e-12)
+    assert 0.0 <= shown <= 1.0
     assert PACKAGED.probability(question, []) == 0.0
 
 
@@ -185,6 +197,52 @@ def test_auroc_counts_right_answers_ranked_above_wrong_ones() -> None:
     assert auroc([0.5, 0.5], [True, False]) == 0.5  # a tie counts half
     assert auroc([0.2, 0.9], [False, True]) == 1.0
     assert auroc([0.2, 0.9], [True, True]) == 0.5  # nothing to tell apart
+
+
+# Forty answers with confidences rounded to hundredths, so that ties and bin edges (0.3, 0.5,
+# 0.8, 1.0) occur; the figures below were computed by the hand-written rank sum and binning
+# before auroc moved to scikit-learn, and must not move.
+PINNED_CONFIDENCES = [
+    0.63, 0.9, 0.78, 0.23, 0.3, 0.87, 0.01, 0.82, 0.8, 0.47, 0.3, 0.28, 0.25, 0.45, 0.5, 0.55,
+    1.0, 0.79, 0.62, 0.99, 0.22, 0.16, 0.61, 0.04, 0.04, 0.51, 0.47, 0.92, 0.63, 0.51, 0.5, 0.25,
+    0.01, 0.19, 0.69, 0.2, 0.37, 0.0, 0.83, 0.15,
+]  # fmt: skip
+PINNED_RIGHT = [bool(int(c)) for c in "1110010110001111110100000111010000100011"]
+
+
+def test_trust_figures_on_fixed_answers_are_pinned() -> None:
+    assert auroc(PINNED_CONFIDENCES, PINNED_RIGHT) == pytest.approx(0.8825, abs=1e-12)
+    assert expected_calibration_error(PINNED_CONFIDENCES, PINNED_RIGHT) == pytest.approx(
+        0.163, abs=1e-12
+    )
+    # Bins are closed on the left: both 0.3s count in the 0.3-0.4 bin, both 0.5s in 0.5-0.6, and
+    # 1.0 in the last bin.
+    points = reliability(PINNED_CONFIDENCES, PINNED_RIGHT)
+    assert [n for _, _, n in points] == [5, 3, 6, 3, 3, 5, 5, 2, 4, 4]
+    assert [value for point in points for value in point] == pytest.approx(
+        [
+            value
+            for point in [
+                (0.02, 0.0, 5),
+                (1 / 6, 1 / 3, 3),
+                (1.43 / 6, 1 / 6, 6),
+                (0.97 / 3, 0.0, 3),
+                (1.39 / 3, 2 / 3, 3),
+                (0.514, 0.8, 5),
+                (0.636, 0.4, 5),
+                (0.785, 1.0, 2),
+                (0.83, 1.0, 4),
+                (0.9525, 1.0, 4),
+            ]
+            for value in point
+        ],
+        abs=1e-12,
+    )
+
+
+def test_auroc_refuses_confidences_and_answers_that_do_not_pair() -> None:
+    with pytest.raises(ValueError):
+        auroc([0.2, 0.9, 0.5], [True, False])
 
 
 def test_risk_coverage_keeps_the_most_confident_answers() -> None:

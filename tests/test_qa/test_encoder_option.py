@@ -83,6 +83,22 @@ def test_a_forced_encoder_is_used_without_measuring(
     assert not (private_home / "encoder-choice.json").exists()
 
 
+@pytest.mark.parametrize("encoder", ["onnx", "bf16"])
+def test_either_cpu_encoder_indexes_a_library_that_answers_alike(
+    tmp_path: Path, encoder: str
+) -> None:
+    # CI exercises both passage encoders on any machine, whichever this one measures fastest.
+    library = str(tmp_path / "lib")
+    report = add("--encoder", encoder, "--library", library, str(SEEDS))
+    assert report["encoder"] == encoder and report["passages_embedded"]
+    result = CliRunner().invoke(
+        cli, ["ask", "--json", "who raised sanctions?", "--library", library]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["found"] and answer["text"] == "Boris Johnson"
+
+
 def test_an_unknown_encoder_is_a_one_line_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["index", "add", "--encoder", "int4", "--library", str(tmp_path), str(SEEDS)]

@@ -11,6 +11,7 @@ from support import FIXTURES, SEEDS
 from qa import Mode, reciprocal_rank_fusion, retrieve
 from qa.answering import retrieval
 from qa.answering.retrieval import lexical_query, question_terms
+from qa.answering.stopwords import STOPWORDS
 from qa.index import ChunkSettings, Library, MiniLMEmbedder
 
 
@@ -92,3 +93,10 @@ def test_every_hit_carries_a_cosine_even_when_found_only_lexically(fine_library:
     vector = fine_library.embedder.encode(["seahorses breakwater"])[0]
     hits = retrieve(fine_library, "seahorses breakwater", vector, limit=5, mode=Mode.LEXICAL)
     assert hits and all(-1.0 <= hit.cosine <= 1.0 and hit.cosine != 0.0 for hit in hits)
+
+
+def test_the_stopwords_are_nltks_list_without_contractions_and_keep_words_questions_need() -> None:
+    # The module's docstring says where the list comes from and why it is not spaCy's.
+    assert {"the", "of", "which", "said", "according", "could"} <= STOPWORDS
+    assert not {"won", "first", "five", "name", "amount", "don't"} & STOPWORDS
+    assert len(STOPWORDS) == 137

@@ -104,6 +104,9 @@ async def test_a_line_typed_in_the_palette_declines_the_next_answer_under_it_and
 async def test_picking_a_measured_line_from_the_list(
     line_app: Callable[[], QAApp], line_asker: Asker
 ) -> None:
+    # The answer's confidence under the default 5% line says which side of 50% it falls.
+    before = line_asker.ask(QUESTION)
+    assert before.found and before.confidence != 0.5
     app = line_app()
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -122,7 +125,10 @@ async def test_picking_a_measured_line_from_the_list(
         assert saved_line(line_asker) == 0.5
         await ask(pilot, app, QUESTION)
         answer = last_answer(app)
-        assert not answer.found or answer.confidence >= 0.5
+        assert answer.found == (before.confidence > 0.5)
+        assert answer.confidence == pytest.approx(before.confidence)
+        if not answer.found:
+            assert answer.message == "Not found in your articles."
 
 
 async def test_a_bad_line_is_said_in_the_prompt_and_nothing_changes(

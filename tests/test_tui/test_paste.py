@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from textual import events
@@ -34,3 +35,16 @@ def test_keys_outside_a_paste_are_left_alone_and_a_sequence_cut_between_reads_is
 def test_the_chat_reads_the_terminal_through_the_paste_safe_parser(tmp_path: Path) -> None:
     make_app(Settings(library=tmp_path / "library"))
     assert linux_driver.XTermParser is PasteSafeParser
+
+
+def test_the_private_textual_api_the_patch_replaces_is_still_there() -> None:
+    # paste.py patches private Textual (no public hook filters raw input); pyproject.toml pins
+    # textual to the versions it was checked on. This fails loudly where a new Textual moves it.
+    source = inspect.getsource(linux_driver.LinuxDriver)
+    assert "parser = XTermParser(self._debug)" in source, (
+        "Textual's Linux driver no longer builds its parser from linux_driver.XTermParser, so "
+        "qa/tui/paste.py's install() would do nothing: check the patch against this Textual "
+        "and move the textual pin in pyproject.toml"
+    )
+    assert list(inspect.signature(XTermParser.__init__).parameters) == ["self", "debug"]
+    assert list(inspect.signature(XTermParser.feed).parameters) == ["self", "data"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from support import SEEDS
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from qa import Asker, History, Settings
+from qa import Answer, Asker, Citation, Conversation, History, Settings
+from qa.answering.answer import Candidate
 from qa.index import Library, MiniLMEmbedder
 from qa.tui import QAApp, make_app
 from qa.tui.widgets import CitationItem
@@ -20,6 +22,78 @@ from qa.tui.widgets import CitationItem
 # Citations show article paths, so the snapshot library always lives at the same place.
 FIXED = Path(tempfile.gettempdir()) / "qa-snapshot"
 SIZE = (80, 24)
+SEED = str(FIXED / "seeds" / "000_be1cfe4c88351585.txt")
+TITLE = "G7 group meets with Middle East officials to discuss way forward in Syria"
+
+
+def _cited(number: int, sentence: str, start: int, passage: int) -> Citation:
+    """A sentence of the seed article (offsets in its text), as a citation numbered `number`."""
+    return Citation(number, TITLE, SEED, "", sentence, start, start + len(sentence), 1, passage)
+
+
+FREELAND = _cited(
+    2,
+    "Foreign Affairs Minister Chrystia Freeland, at the G7 meeting in Italy, said Canada is "
+    "looking very carefully at whether to impose additional sanctions on Russia.",
+    353,
+    2,
+)
+ANSWERS = {
+    answer.question: answer
+    for answer in [
+        Answer(
+            question="who raised sanctions?",
+            found=True,
+            text="Boris Johnson",
+            confidence=0.45,
+            highlight=(91, 104),
+            citations=[
+                _cited(
+                    1,
+                    "Alfano says the idea was raised at a meeting in Lucca, Italy, by British "
+                    "Foreign Secretary Boris Johnson.",
+                    3352,
+                    8,
+                ),
+                FREELAND,
+                _cited(3, "U.S. Secretary of State Rex Tillerson on his way to Moscow", 293, 1),
+            ],
+            candidates=[
+                Candidate("Boris Johnson", 7.5393, 1, 3443, 3456),
+                Candidate("Chrystia Freeland", 4.4884, 2, 378, 395),
+            ],
+        ),
+        Answer(
+            question="who won the 2022 world cup?",
+            found=False,
+            confidence=0.067,
+            citations=[
+                _cited(1, "Tillerson is travelling Tuesday to Moscow.", 1318, 4),
+                _cited(
+                    2,
+                    "But on Monday, U.S. Secretary of State Rex Tillerson visited the site of a "
+                    "World War Two Nazi massacre in Italy and said Washington would never let "
+                    "such abuses go unchallenged.",
+                    5425,
+                    12,
+                ),
+                replace(FREELAND, number=3),
+            ],
+            message="Not found in your articles.",
+        ),
+    ]
+}
+"""What the chat is shown for the questions the snapshots ask: fixed, so that the screens do
+not move with the passage encoder the machine measured fastest (bf16 or int8 ONNX) or with a
+refitted calibrator. The citations are real sentences of the seed article, so that the sources
+pane reads them from the library."""
+
+
+class FixedAsker(Asker):
+    """The seeds library's asker, answering from ANSWERS instead of reading."""
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        return ANSWERS[question]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +102,7 @@ def snapshot_asker(real_embedder: MiniLMEmbedder) -> Iterator[Asker]:
     shutil.copytree(SEEDS, FIXED / "seeds")
     library = Library(FIXED / "library", real_embedder)
     library.add([FIXED / "seeds"])
-    asker = Asker(library, Settings(library=FIXED / "library"))
+    asker = FixedAsker(library, Settings(library=FIXED / "library"))
     asker.warm_up()
     yield asker
     library.close()
