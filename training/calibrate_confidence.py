@@ -18,13 +18,15 @@ import argparse
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from qa import Settings
 from qa.answering.asker import Asker
+from qa.answering.readers.conditions import check
 from qa.answering.readers.confidence import (
     CONFIDENCE_PATH,
     FEATURES,
@@ -32,14 +34,15 @@ from qa.answering.readers.confidence import (
     CandidateSignals,
     features,
 )
-from qa.answering.readers.decline import IN_ARTICLES, candidate_signals
+from qa.answering.readers.decline import IN_ARTICLES, candidate_signals, sentence_text
 from qa.answering.readers.span import SpanReader
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.config.settings import data_home
-from qa.evaluation.data import Dataset, load_dataset
+from qa.evaluation.data import Dataset, GoldQuestion, load_dataset
 from qa.evaluation.metrics import auroc, exact_match, expected_calibration_error, risk_coverage
 from qa.evaluation.run import build_library
 from qa.index import MiniLMEmbedder
+from training.swap_conditions import swapped_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -50,34 +53,65 @@ NEWS_WEIGHT = 5.0
 """How many times each news question counts: 71 of them beside 3,103 SQuAD questions would
 hardly move the fit; at 5 they are about a tenth of it (1, 5 and 10 were compared, see
 docs/quality.md)."""
+UNANSWERABLE = DATA / "squad-v2.0-dev.split-dev.json"
+"""SQuAD v2.0 dev: half its questions cannot be answered from its articles, written to look as
+if they could (a name, a number or a word changed). Its first half of articles is fitted on,
+its second half reported on."""
+UNANSWERABLE_WEIGHT = 1.0
+"""How much each unanswerable or swapped question counts beside an answerable one."""
 LINES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
+DECLINE_LINES = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 COVERAGES = (1.0, 0.8, 0.6, 0.5, 0.4, 0.2)
 NEWS_FOLDS = 5
 SPLITS = 10
 
 
-def read_questions(dataset: Dataset, out: Path, limit: int) -> None:
-    """Every answerable question's readings, one JSON object per line, in `out`."""
+def read_questions(
+    dataset: Dataset,
+    out: Path,
+    limit: int,
+    questions: Sequence[GoldQuestion] | None = None,
+) -> None:
+    """The readings of `questions` (default: the dataset's answerable ones) over the dataset's
+    articles, one JSON object per line, in `out`. A question without answers (SQuAD v2.0's
+    unanswerable ones, `training.swap_conditions`' swapped ones) counts as wrong whatever it
+    answers. Each reading keeps its sentence and passage, and `out`.articles.json the articles'
+    titles and texts, so that the condition signals can be recomputed without reading again."""
     settings = Settings(library=Path("/unused"), min_confidence=0.0)
     embedder = MiniLMEmbedder()
     library = build_library(dataset, data_home() / "eval-cache", embedder, settings)
     reader = SpanReader()
-    asker = Asker(library, settings, reader)
+    # The packaged calibrator is not consulted (only the readings are kept), and it may have
+    # been fitted on other features than these readings will be.
+    asker = Asker(library, settings, reader, calibrator=Calibrator())
     asker.warm_up()
-    questions = [q for q in dataset.questions if q.answers]
+    if questions is None:
+        questions = [q for q in dataset.questions if q.answers]
     questions = questions[:limit] if limit else questions
+    articles: dict[int, str] = {}
     with out.open("w", encoding="utf-8") as sink:
         for number, gold in enumerate(questions, 1):
             hits = asker.retrieve(gold.question)
             # The reader's next best spans in each passage too, for training.prefer_kind.
             spans = reader.top_spans(gold.question, [h.passage.text for h in hits], 5)
             found = reader.extractions(hits, library, [s[0] for s in spans])
+            for extraction in found:
+                stored = extraction.hit.passage.article
+                articles[stored.id] = f"{stored.article.title}\n{stored.article.text}"
             record = {
                 "id": gold.id,
                 "question": gold.question,
                 "article": gold.article_key,
                 "answers": list(gold.answers),
                 "readings": [asdict(r) for r in candidate_signals(gold.question, found, hits)],
+                "texts": [
+                    {
+                        "sentence": sentence_text(e),
+                        "passage": e.hit.passage.text,
+                        "article": e.hit.passage.article.id,
+                    }
+                    for e in found
+                ],
                 "spans": [
                     [[hit.passage.text[s.start : s.end], s.margin] for s in passage]
                     for hit, passage in zip(hits, spans, strict=True)
@@ -86,17 +120,50 @@ def read_questions(dataset: Dataset, out: Path, limit: int) -> None:
             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             if number % 200 == 0:
                 print(f"{number} / {len(questions)} questions read", flush=True)
+    articles_file = out.with_suffix(".articles.json")
+    articles_file.write_text(json.dumps(articles, ensure_ascii=False), encoding="utf-8")
 
 
 def load_readings(path: Path) -> list[dict[str, object]]:
+    """The cached readings, their condition signals recomputed from the kept texts with the
+    condition check as it is now (qa/answering/readers/conditions.py)."""
+    articles_file = path.with_suffix(".articles.json")
+    articles = json.loads(articles_file.read_text()) if articles_file.exists() else {}
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        record["readings"] = [
-            CandidateSignals(**{**r, "place": tuple(r["place"])}) for r in record["readings"]
+        signals = [
+            CandidateSignals(
+                **{
+                    **r,
+                    "place": tuple(r["place"]),
+                    "conditions": tuple(r.get("conditions", ())),
+                    "unmet": tuple(r.get("unmet", ())),
+                    "unmet_nearby": tuple(r.get("unmet_nearby", ())),
+                }
+            )
+            for r in record["readings"]
         ]
+        if articles and "texts" in record:
+            signals = [
+                _rechecked(str(record["question"]), signal, text, articles)
+                for signal, text in zip(signals, record["texts"], strict=True)
+            ]
+        record["readings"] = signals
         records.append(record)
     return records
+
+
+def _rechecked(
+    question: str, signal: CandidateSignals, text: dict[str, Any], articles: dict[str, str]
+) -> CandidateSignals:
+    met = check(question, text["sentence"], text["passage"], articles[str(text["article"])])
+    return replace(
+        signal,
+        conditions=tuple(met.features()),
+        unmet=tuple(met.unmet("article")),
+        unmet_nearby=tuple(met.unmet("passage")),
+    )
 
 
 def table(records: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray]:
@@ -305,6 +372,49 @@ def cross_fitted(
     }
 
 
+def decline_curve(calibrator: Calibrator, records: list[dict[str, object]]) -> dict[str, object]:
+    """As the line moves: the share of unanswerable questions declined and of answerable ones
+    answered (and their EM), every question counted, one with no reading as declined."""
+    shown, answerable, right = [], [], []
+    for record in records:
+        found: list[CandidateSignals] = record["readings"]  # type: ignore[assignment]
+        answers: list[str] = record["answers"]  # type: ignore[assignment]
+        answerable.append(bool(answers))
+        if not found:
+            shown.append(0.0)
+            right.append(False)
+            continue
+        row = np.array([features(str(record["question"]), found)])
+        shown.append(shown_as_eval(calibrator, row)[0])
+        right.append(bool(exact_match(found[0].text, answers)))
+    curve = {}
+    for line in DECLINE_LINES:
+        kept = [c >= line and c > 0 for c in shown]
+        answered = [k for k, a in zip(kept, answerable, strict=True) if a]
+        declined = [not k for k, a in zip(kept, answerable, strict=True) if not a]
+        em = [r for k, a, r in zip(kept, answerable, right, strict=True) if a and k]
+        curve[f"{line:g}"] = {
+            "unanswerable declined": round(sum(declined) / max(1, len(declined)), 3),
+            "answerable answered": round(sum(answered) / max(1, len(answered)), 3),
+            "EM of those answered": round(100 * sum(em) / max(1, len(em)), 1),
+        }
+    return {
+        "questions": len(records),
+        "unanswerable": sum(not a for a in answerable),
+        "as the line moves": curve,
+    }
+
+
+def _cached(
+    data: Dataset, given: Path | None, name: str, questions: list[GoldQuestion] | None
+) -> list[dict[str, object]]:
+    """The readings of `questions` over `data`'s articles, read once and cached."""
+    cache = given or data_home() / f"readings-{data.digest}{name}.jsonl"
+    if not cache.exists():
+        read_questions(data, cache, 0, questions)
+    return load_readings(cache)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", type=Path, default=DATA / "squad-v1.1-dev.split-dev.json")
@@ -314,6 +424,10 @@ def main() -> None:
         "--readings", type=Path, help="JSON Lines cache of the readings (read once, then reused)"
     )
     parser.add_argument("--news-readings", type=Path, help="the same for the news questions")
+    parser.add_argument("--unanswerable", type=Path, default=UNANSWERABLE)
+    parser.add_argument("--unanswerable-readings", type=Path, help="the same for SQuAD v2.0")
+    parser.add_argument("--swapped-readings", type=Path, help="the same for the swapped questions")
+    parser.add_argument("--unanswerable-weight", type=float, default=UNANSWERABLE_WEIGHT)
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     parser.add_argument(
         "--news-pairs", type=Path, help="write the cross-fitted news (confidence, right) pairs"
@@ -329,28 +443,46 @@ def main() -> None:
             read_questions(data, cache, args.limit)
         caches.append(load_readings(cache))
     records, news_records = caches
+    v2 = load_dataset(args.unanswerable)
+    v2_records = _cached(v2, args.unanswerable_readings, "-all", v2.questions)
+    swapped = _cached(dataset, args.swapped_readings, "-swapped", swapped_questions(dataset))
+    v2_first = {record["id"] for record in v2.records[: len(v2.records) // 2]}
+    v2_fitting = [r for r in v2_records if r["article"] in v2_first]
+    v2_held_out = [r for r in v2_records if r["article"] not in v2_first]
     half = len(dataset.records) // 2
     first = {record["id"] for record in dataset.records[:half]}
     fitting = [r for r in records if r["article"] in first]
     held_out = [r for r in records if r["article"] not in first]
     x, y = table(fitting)
     nx, ny = table(news_records)
+    ux, uy = table(v2_fitting + swapped)
+    unanswerable_extra = (ux, uy, np.full(len(uy), args.unanswerable_weight))
     news_extra = (nx, ny, np.full(len(ny), args.news_weight))
-    fx, fy, fw = _with(x, y, news_extra)
+    extra = tuple(np.concatenate(pair) for pair in zip(news_extra, unanswerable_extra, strict=True))
+    fx, fy, fw = _with(x, y, extra)  # type: ignore[arg-type]
     calibrator = fit(
         fx,
         fy,
         f"{dataset.name}: {len(y)} answerable questions about its first {half} articles; "
-        f"{news.name}: {len(ny)} news questions, each counted {args.news_weight:g} times",
+        f"{news.name}: {len(ny)} news questions, each counted {args.news_weight:g} times; "
+        f"{v2.name}: the {len(v2_fitting)} questions about its first {len(v2_first)} articles "
+        f"({sum(not r['answers'] for r in v2_fitting)} unanswerable) and "
+        f"{len(swapped)} questions made unanswerable by swapping a condition "
+        f"(training.swap_conditions), each counted {args.unanswerable_weight:g} times",
         fw,
     )
     hx, hy = table(held_out)
     pairs: list[tuple[float, bool]] = []
     report = {
         "fitted on": calibrator.fitted_on,
-        "SQuAD fitting questions, two folds by article": two_fold(fitting, news_extra),
+        "SQuAD fitting questions, two folds by article": two_fold(fitting, extra),  # type: ignore[arg-type]
         "SQuAD held out (other articles)": trust(calibrator, hx, hy),
-        "news, cross-fitted": cross_fitted(nx, ny, args.news_weight, (x, y), pairs),
+        "SQuAD v2.0 held out (other articles): declines": decline_curve(calibrator, v2_held_out),
+        "SQuAD v2.0 fitting articles: declines": decline_curve(calibrator, v2_fitting),
+        "swapped questions (fitted on): declines": decline_curve(calibrator, swapped),
+        "news, cross-fitted": cross_fitted(
+            nx, ny, args.news_weight, (np.vstack([x, ux]), np.concatenate([y, uy])), pairs
+        ),
         "weights": dict(zip(FEATURES, (round(w, 3) for w in calibrator.weights), strict=True)),
     }
     print(json.dumps(report, indent=2))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+NOT_IN_ARTICLES = "not_in_articles"
+BELOW_LINE = "below_line"
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -58,6 +61,18 @@ class Answer:
     read_as: str = ""
     """The question as the reader read it, when a follow-up was resolved against the chat
     ("what did he say?" -> "what did Boris Johnson say?"); empty when read as asked."""
+    decline: str = ""
+    """Why the answer was declined: NOT_IN_ARTICLES (nothing in the articles answers it) or
+    BELOW_LINE (an answer was found, less likely to be right than the line); empty when found."""
+    closest: str = ""
+    """With BELOW_LINE: the answer that was found, and `confidence` is its chance."""
+    line: float = 0.0
+    """The answer/decline line the answer was held to."""
+    unmet: list[str] = field(default_factory=list)
+    """The question's names, numbers and words that the answer's article never mentions
+    ("Airbus" in "How many Airbus planes did Ryanair order?" over a Boeing order)."""
+    unmet_nearby: list[str] = field(default_factory=list)
+    """Those that the answer's passage does not mention, though its article may elsewhere."""
 
     @property
     def sentence(self) -> str:
@@ -70,10 +85,34 @@ class Answer:
             return ""
         return "Also said in " + ", ".join(f"[{n}]" for n in self.also_in) + "."
 
+    @property
+    def unmet_note(self) -> str:
+        """What the cited text leaves out of the question, in words; empty when nothing."""
+        if self.unmet:
+            return "Its article never mentions " + _listed(self.unmet) + "."
+        if self.unmet_nearby:
+            return "Its passage does not mention " + _listed(self.unmet_nearby) + "."
+        return ""
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for `--json` output; a declined answer has no `sentence` and an
-        empty `highlight` (its citations are the closest passages, not an answer)."""
+        """A JSON-ready form for `--json` output. A declined answer has no `sentence`, an
+        empty `highlight` (its citations are the closest passages, not an answer) and no
+        `confidence`: an answer below the line says what it found under `closest`."""
         data = asdict(self)
         data["sentence"] = self.sentence if self.found else ""
         data["highlight"] = list(self.highlight) if self.found else []
+        if not self.found:
+            data["confidence"] = None
+            data["closest"] = (
+                {"text": self.closest, "confidence": self.confidence}
+                if self.decline == BELOW_LINE
+                else None
+            )
+        else:
+            data["closest"] = None
         return data
+
+
+def _listed(words: list[str]) -> str:
+    quoted = [f"“{word}”" for word in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

@@ -18,12 +18,13 @@ from qa.index import (
     ProgressCallback,
     QAError,
     SyncReport,
+    iso_date,
 )
 
-from .answer import Answer, Candidate, Citation
+from .answer import BELOW_LINE, NOT_IN_ARTICLES, Answer, Candidate, Citation
 from .normalize import normalize_answer
-from .readers.confidence import Calibrator, same_answer
-from .readers.decline import candidate_signals, corroborated, declined, text_of
+from .readers.confidence import Calibrator, CandidateSignals, same_answer
+from .readers.decline import candidate_signals, corroborated, declined, in_articles, text_of
 from .readers.packaged import default_calibrator, default_reader
 from .readers.protocol import Extraction, Reader
 from .retrieval import Hit, Mode, retrieve
@@ -120,9 +121,19 @@ class Asker:
     def confidence(self, question: str, extractions: list[Extraction], hits: list[Hit]) -> float:
         """0..1: the chance that the best extraction is the right answer (calibrated for the
         trained reader; for other readers, their own score corroborated across mentions)."""
+        return self._judged(question, extractions, hits)[0]
+
+    def _judged(
+        self, question: str, extractions: list[Extraction], hits: list[Hit]
+    ) -> tuple[float, CandidateSignals | None]:
+        """The confidence, and what the calibrator read of the best extraction (None for
+        readers without a calibrator, or without an extraction)."""
+        if not extractions:
+            return 0.0, None
+        signals = candidate_signals(question, extractions, hits)
         if self.calibrator is None:
-            return corroborated(extractions)
-        return self.calibrator.probability(question, candidate_signals(question, extractions, hits))
+            return corroborated(extractions), signals[0]
+        return self.calibrator.probability(question, signals), signals[0]
 
     def retrieve(self, question: str, context: str = "") -> list[Hit]:
         """The passages to read, best first; `context` (earlier turns) shapes the search too."""
@@ -188,36 +199,41 @@ class Asker:
         resolved = read_as if read_as != question else ""
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
-        confidence = self.confidence(read_as, extractions, hits)
-        if declined(extractions, confidence, self.min_confidence):
+        confidence, best_signals = self._judged(read_as, extractions, hits)
+        line = self.min_confidence
+        unmet = list(best_signals.unmet) if best_signals else []
+        unmet_nearby = list(best_signals.unmet_nearby) if best_signals else []
+        if declined(extractions, confidence, line):
             closest = citations or _passage_citations(hits, self.library, self.settings.citations)
+            if not in_articles(extractions):
+                return Answer(
+                    question,
+                    found=False,
+                    citations=closest,
+                    message=NOT_FOUND,
+                    confidence=round(confidence, 3),
+                    read_as=resolved,
+                    decline=NOT_IN_ARTICLES,
+                    line=line,
+                )
+            found_text = text_of(extractions[0])
             return Answer(
                 question,
                 found=False,
                 citations=closest,
-                message=NOT_FOUND,
+                message=below_line_message(found_text, confidence, line, unmet, unmet_nearby),
                 confidence=round(confidence, 3),
                 read_as=resolved,
+                decline=BELOW_LINE,
+                closest=found_text,
+                line=line,
+                unmet=unmet,
+                unmet_nearby=unmet_nearby,
+                candidates=_candidates(extractions, numbers),
             )
         best = extractions[0]
         text = best.hit.passage.article.article.text
-        candidates: list[Candidate] = []
-        for extraction in extractions:
-            candidate = text_of(extraction)
-            if (
-                any(c.text == candidate for c in candidates)
-                or extraction_key(extraction) not in numbers
-            ):
-                continue
-            candidates.append(
-                Candidate(
-                    candidate,
-                    round(extraction.score, 4),
-                    numbers[extraction_key(extraction)],
-                    extraction.answer.start,
-                    extraction.answer.end,
-                )
-            )
+        candidates = _candidates(extractions, numbers)
         answer_text = text[best.answer.start : best.answer.end]
         same = normalize_answer(answer_text)
         also_in = sorted(
@@ -242,7 +258,44 @@ class Asker:
             citations=citations,
             candidates=candidates,
             read_as=resolved,
+            line=line,
+            unmet=unmet,
+            unmet_nearby=unmet_nearby,
         )
+
+
+def below_line_message(
+    found: str, confidence: float, line: float, unmet: list[str], unmet_nearby: list[str]
+) -> str:
+    """ "Found “70” (3%), below your 5% line." and, when the answer's text leaves out part of
+    the question, which words: the likeliest reason the answer is unlikely."""
+    said = f"Found “{strip_controls(found, ' ')}” ({confidence:.0%}), below your {line:.0%} line."
+    note = Answer("", False, unmet=unmet, unmet_nearby=unmet_nearby).unmet_note
+    return f"{said} {note}" if note else said
+
+
+def _candidates(
+    extractions: list[Extraction], numbers: dict[tuple[int, int], int]
+) -> list[Candidate]:
+    """One candidate per distinct answer text among the cited sentences, best first."""
+    candidates: list[Candidate] = []
+    for extraction in extractions:
+        candidate = text_of(extraction)
+        if (
+            any(c.text == candidate for c in candidates)
+            or extraction_key(extraction) not in numbers
+        ):
+            continue
+        candidates.append(
+            Candidate(
+                candidate,
+                round(extraction.score, 4),
+                numbers[extraction_key(extraction)],
+                extraction.answer.start,
+                extraction.answer.end,
+            )
+        )
+    return candidates
 
 
 def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
@@ -294,7 +347,7 @@ def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
         number=number,
         title=article.title,
         source=article.source,
-        date=article.date,
+        date=iso_date(article.date),  # a library read before dates were ISO 8601 may hold others
         sentence=article.text[start:end],
         sentence_start=start,
         sentence_end=end,

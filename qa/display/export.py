@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answering.answer import Answer
+from qa.answering.answer import BELOW_LINE, Answer
 from qa.followups.conversation import Conversation
 
 from .dates import shown_date
@@ -27,11 +27,17 @@ def chat_markdown(conversation: Conversation) -> str:
 
 
 def _answer_lines(answer: Answer) -> list[str]:
-    confidence = f"(confidence {answer.confidence:.0%})"
+    """The answer, or which kind of decline it was: nothing in the articles answers (no
+    confidence to show), or an answer was found below the line (its message gives it with its
+    chance)."""
     if not answer.found:
-        return [f"_{answer.message}_ {confidence}", ""]
+        kind = "below the answer line" if answer.decline == BELOW_LINE else "not in the articles"
+        return [f"_{safe(answer.message)}_ ({kind})", ""]
+    confidence = f"(confidence {answer.confidence:.0%})"
     before, short, after = sentence_parts(answer)
     lines = [f"**{safe(answer.text)}** {confidence}", "", f"> {before}**{short}**{after} [1]", ""]
     if answer.also_said:
         lines += [answer.also_said, ""]
+    if answer.unmet_note:
+        lines += [f"_{safe(answer.unmet_note)}_", ""]
     return lines

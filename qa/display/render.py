@@ -87,6 +87,8 @@ def answer_text(answer: Answer) -> Text:
     out.append(f"   (confidence {answer.confidence:.0%})\n", style="dim")
     out.append_text(quoted_answer(answer))
     out.append("\n")
+    if answer.unmet_note:
+        out.append(safe(answer.unmet_note) + "\n", style="yellow")
     if answer.also_said:
         out.append(answer.also_said + "\n", style="dim")
     for citation in answer.citations:

@@ -75,14 +75,16 @@ def build_library(
         f"{dataset.digest}-{embedder.name}-{settings.chunking.max_tokens}-v{FORMAT_VERSION}-{tag}"
     )
     library = Library(folder / "index", embedder, settings.chunking)
-    if not library.exists:
-        corpus = folder / "corpus"
+    corpus = folder / "corpus"
+    if not (corpus / "corpus.jsonl").exists():
         corpus.mkdir(parents=True, exist_ok=True)
         subset = Dataset(
             dataset.name, [], [r for i, r in enumerate(dataset.records) if keep is None or keep(i)]
         )
         subset.write_corpus(corpus / "corpus.jsonl")
-        library.add([corpus], progress)
+    # Always brought up to date, never trusted for existing: a run stopped while indexing
+    # leaves a library that exists but holds part of the corpus (unchanged, this is a re-check).
+    library.add([corpus], progress)
     return library
 
 

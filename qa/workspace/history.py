@@ -53,7 +53,7 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
         question=data["question"],
         found=data["found"],
         text=data["text"],
-        confidence=data["confidence"],
+        confidence=_confidence(data),
         highlight=(int(data["highlight"][0]), int(data["highlight"][1]))
         if data["highlight"]  # empty for a declined answer
         else (0, 0),
@@ -62,7 +62,27 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
         message=data["message"],
         also_in=list(data.get("also_in", [])),
         read_as=str(data.get("read_as", "")),
+        decline=str(data.get("decline", "")),
+        closest=_closest_text(data.get("closest")),
+        line=float(data.get("line", 0.0)),
+        unmet=list(data.get("unmet", [])),
+        unmet_nearby=list(data.get("unmet_nearby", [])),
     )
+
+
+def _confidence(data: dict[str, Any]) -> float:
+    """The saved chance; a declined `--json` answer keeps it only under `closest`."""
+    if data.get("confidence") is not None:
+        return float(data["confidence"])
+    closest = data.get("closest")
+    return float(closest.get("confidence") or 0.0) if isinstance(closest, dict) else 0.0
+
+
+def _closest_text(value: object) -> str:
+    """`closest` as saved whole (the text) or in the `--json` form ({"text", "confidence"})."""
+    if isinstance(value, dict):
+        return str(value.get("text", ""))
+    return str(value or "")
 
 
 class History:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..normalize import normalize_answer
 from ..retrieval import question_terms
+from .conditions import CONDITION_FEATURES
 from .kinds import KINDS, fits, question_kind
 
 CONFIDENCE_PATH = Path(__file__).resolve().parents[2] / "models" / "confidence.json"
@@ -49,6 +50,13 @@ class CandidateSignals:
     """Whether both rankings (lexical and dense) retrieved the answer's passage."""
     dated: bool
     """Whether the answer's article carries a date: news and posts, not reference pages."""
+    conditions: tuple[float, ...] = ()
+    """What `conditions.ConditionCheck.features` says of the answer's sentence, passage and
+    article: which of the question's names, numbers and words they do not mention."""
+    unmet: tuple[str, ...] = ()
+    """The question's names, numbers and words that the answer's article does not mention."""
+    unmet_nearby: tuple[str, ...] = ()
+    """Those that the answer's passage does not mention (its article may, elsewhere)."""
 
 
 FEATURES = (
@@ -68,6 +76,7 @@ FEATURES = (
     "articles",
     "dated",
     *(f"kind={kind}" for kind in KINDS[:-1]),
+    *CONDITION_FEATURES,
 )
 """The calibrator's inputs, in order ("kind=other" is the baseline the others are measured from).
 "articles" is the share of different articles among the candidates read, "dated" whether the
@@ -141,6 +150,7 @@ def features(question: str, readings: list[CandidateSignals]) -> list[float]:
         len({reading.place[0] for reading in readings}) / len(readings),
         float(best.dated),
         *(float(kind == other) for other in KINDS[:-1]),
+        *(best.conditions or [0.0] * len(CONDITION_FEATURES)),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from qa.index import Span
 
 from ..retrieval import Hit
+from .conditions import Text, check_texts
 from .confidence import CandidateSignals, corroboration, word_coverage
 from .protocol import Extraction
 
@@ -20,7 +21,13 @@ def declined(extractions: list[Extraction], confidence: float, line: float) -> b
     """Two questions, two lines: do the articles hold an answer at all (the reader's own score,
     corroborated across mentions, against IN_ARTICLES, fitted on off-corpus questions), and is
     this answer likely enough to be right (the person's line on the calibrated probability)?"""
-    return corroborated(extractions) < IN_ARTICLES or confidence < line
+    return not in_articles(extractions) or confidence < line
+
+
+def in_articles(extractions: list[Extraction]) -> bool:
+    """Whether the articles hold an answer at all: the reader's own score, corroborated across
+    mentions, reaches IN_ARTICLES (fitted on off-corpus questions)."""
+    return corroborated(extractions) >= IN_ARTICLES
 
 
 def text_of(extraction: Extraction) -> str:
@@ -59,20 +66,32 @@ def candidate_signals(
 ) -> list[CandidateSignals]:
     """The extractions as the calibrator reads them: plain numbers and the answer's text."""
     ranks = {id(hit): number for number, hit in enumerate(hits)}
-    return [
-        CandidateSignals(
-            text=text_of(e),
-            margin=e.margin,
-            null=e.null,
-            cosine=e.hit.cosine,
-            rank=ranks.get(id(e.hit), len(hits)),
-            place=place_of(e),
-            answerable=e.answerable,
-            score=e.score,
-            coverage=word_coverage(question, sentence_text(e)),
-            passage_coverage=word_coverage(question, e.hit.passage.text),
-            both=e.hit.lexical_rank is not None and e.hit.dense_rank is not None,
-            dated=bool(e.hit.passage.article.article.date),
+    articles: dict[int, Text] = {}  # candidates often share an article: read it once
+    signals = []
+    for e in extractions:
+        stored = e.hit.passage.article
+        if stored.id not in articles:
+            articles[stored.id] = Text(f"{stored.article.title}\n{stored.article.text}")
+        met = check_texts(
+            question, Text(sentence_text(e)), Text(e.hit.passage.text), articles[stored.id]
         )
-        for e in extractions
-    ]
+        signals.append(
+            CandidateSignals(
+                text=text_of(e),
+                margin=e.margin,
+                null=e.null,
+                cosine=e.hit.cosine,
+                rank=ranks.get(id(e.hit), len(hits)),
+                place=place_of(e),
+                answerable=e.answerable,
+                score=e.score,
+                coverage=word_coverage(question, sentence_text(e)),
+                passage_coverage=word_coverage(question, e.hit.passage.text),
+                both=e.hit.lexical_rank is not None and e.hit.dense_rank is not None,
+                dated=bool(stored.article.date),
+                conditions=tuple(met.features()),
+                unmet=tuple(met.unmet("article")),
+                unmet_nearby=tuple(met.unmet("passage")),
+            )
+        )
+    return signals
