@@ -108,7 +108,9 @@ class _Sure(Calibrator):
 
 
 @pytest.fixture(scope="module")
-def airline_library(tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEmbedder) -> Library:
+def airline_library(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: MiniLMEmbedder
+) -> Library:
     folder = tmp_path_factory.mktemp("airline")
     (folder / "ryanair.txt").write_text(ORDER)
     library = Library(folder / "lib", real_embedder)
