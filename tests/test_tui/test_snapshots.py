@@ -9,11 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support import SEEDS
+from support import SEEDS, FixedAsker
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from qa import Answer, Asker, Citation, Conversation, History, Settings
+from qa import Answer, Asker, Citation, History, Settings
 from qa.answering.answer import Candidate
 from qa.index import Library, MiniLMEmbedder
 from qa.tui import QAApp, make_app
@@ -89,20 +89,13 @@ refitted calibrator. The citations are real sentences of the seed article, so th
 pane reads them from the library."""
 
 
-class FixedAsker(Asker):
-    """The seeds library's asker, answering from ANSWERS instead of reading."""
-
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        return ANSWERS[question]
-
-
 @pytest.fixture(scope="module")
 def snapshot_asker(real_embedder: MiniLMEmbedder) -> Iterator[Asker]:
     shutil.rmtree(FIXED, ignore_errors=True)
     shutil.copytree(SEEDS, FIXED / "seeds")
     library = Library(FIXED / "library", real_embedder)
     library.add([FIXED / "seeds"])
-    asker = FixedAsker(library, Settings(library=FIXED / "library"))
+    asker = FixedAsker(library, Settings(library=FIXED / "library"), ANSWERS)
     asker.warm_up()
     yield asker
     library.close()
