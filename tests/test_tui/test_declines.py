@@ -16,7 +16,7 @@ from qa.answering.answer import BELOW_LINE, NOT_IN_ARTICLES, Candidate
 from qa.answering.asker import below_line_message
 from qa.index import Library
 from qa.tui import QAApp, make_app
-from qa.tui.widgets import Turn, answer_body
+from qa.tui.widgets import CitationItem, Turn, answer_body
 
 SIZE = (110, 40)
 TITLE = "G7 group meets with Middle East officials to discuss way forward in Syria"
@@ -138,3 +138,15 @@ def test_the_missing_words_are_yellow_and_the_candidates_dim() -> None:
     styles = {body.plain[span.start : span.end]: str(span.style) for span in body.spans}
     assert styles["\nIts article never mentions “Airbus”."] == "yellow"
     assert styles["Other candidates: Tillerson [2], Rex Tillerson [3], Monday [3]"] == "dim"
+
+
+async def test_copy_on_a_declined_answer_takes_its_message_and_the_selected_passage(
+    app: QAApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, BELOW.question)
+        await pilot.press("tab", "down")  # from the closest passage [1] to [2]
+        assert isinstance(app.focused, CitationItem)
+        assert app.focused.citation.number == 2
+        await pilot.press("y")
+    assert app.clipboard.splitlines() == [BELOW.message, f"“{MONDAY}” — {TITLE} · seeds/g7.txt"]
