@@ -1,4 +1,5 @@
-"""Test helpers shared by every test module: paths of the fixtures and a fast fake embedder."""
+"""Test helpers shared by every test module: paths of the fixtures, a fast fake embedder and an
+asker that gives fixed answers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.index import approximate_token_count
+from qa import Answer, Asker, Conversation, Settings
+from qa.answering.readers import SentenceReader
+from qa.index import Library, approximate_token_count
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -43,6 +46,19 @@ class FakeEmbedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode(texts)
+
+
+class FixedAsker(Asker):
+    """A library's asker that answers from `answers` instead of reading, so that what the chat
+    shows does not move with the passage encoder or a refitted calibrator. It never reads, so
+    it holds the light sentence reader, which has no calibrator to load."""
+
+    def __init__(self, library: Library, settings: Settings, answers: dict[str, Answer]) -> None:
+        super().__init__(library, settings, reader=SentenceReader())
+        self.answers = answers
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        return self.answers[question]
 
 
 class SlowEmbedder(FakeEmbedder):

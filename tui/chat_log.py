@@ -8,7 +8,7 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.worker import get_current_worker
 
-from qa import Answer, Conversation, QAError
+from qa import NOT_FOUND, Answer, Conversation, QAError
 from qa.display.render import citation_line
 
 from .sources import SourcesPane
@@ -121,14 +121,19 @@ class ChatLog(VerticalScroll, can_focus=False):
         return answered[-1] if answered else None
 
     def copy_answer(self, selected: CitationItem | None) -> None:
-        """Copy the current answer and its first citation to the clipboard."""
+        """Copy the current answer and the citation it comes from to the clipboard; for a
+        declined answer, why it was declined and the selected passage (one of the closest, none
+        of which gives the answer, so [1] is no better than the one being read)."""
         turn = self.current_turn(selected)
         if turn is None or turn.answer is None:
             self.chat.tell("Nothing to copy yet.", "warning")
             return
         answer = turn.answer
-        lines = [answer.text or answer.message]
-        for citation in answer.citations[:1]:
+        lines = [answer.text if answer.found else answer.message or NOT_FOUND]
+        cited = answer.citations[:1]
+        if not answer.found and selected is not None and selected.parent is turn:
+            cited = [selected.citation]
+        for citation in cited:
             lines.append(f"“{citation.sentence}” — {citation_line(citation)}")
         self.app.copy_to_clipboard("\n".join(lines))
         self.chat.tell("Copied the answer and its citation.")

@@ -15,10 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from qa import Answer, Citation
+from qa import NOT_FOUND, Answer, Citation
 from qa.answering.sanitize import one_line
 from qa.display.dates import shown_date
-from qa.display.render import quoted_answer, safe
+from qa.display.render import candidates_line, quoted_answer, safe, shown_candidates
 
 
 class QuestionInput(Input):
@@ -173,9 +173,17 @@ def confidence_colour(confidence: float) -> str:
 
 
 def answer_body(answer: Answer) -> Text:
-    """The short answer highlighted inside its sentence, or the not-found message."""
+    """The short answer highlighted inside its sentence, or why it was declined.
+
+    A decline has no dot: a question that nothing answers has no meaningful confidence, and
+    an answer found below the line gives its chance in its message ("Found “70” (3%), below
+    your 5% line."), where a coloured dot would make it look like an answer."""
     if not answer.found:
-        out = Text(answer.message or "Not found in your articles.", style="bold yellow")
+        out = Text(safe(answer.message) or NOT_FOUND, style="bold yellow")
+        candidates = shown_candidates(answer)
+        if candidates:
+            out.append("\n")
+            out.append_text(candidates_line("Candidates", candidates))
         if answer.citations:
             out.append("\nThe closest passages:", style="dim")
         return out
@@ -185,8 +193,14 @@ def answer_body(answer: Answer) -> Text:
         f"  ● confidence {answer.confidence:.0%}\n", style=confidence_colour(answer.confidence)
     )
     out.append_text(quoted_answer(answer))
+    if answer.unmet_note:  # what the question asks that the cited text never mentions
+        out.append("\n" + safe(answer.unmet_note), style="yellow")
     if answer.also_said:
         out.append("\n" + answer.also_said, style="dim")
+    others = shown_candidates(answer)
+    if others:
+        out.append("\n")
+        out.append_text(candidates_line("Other candidates", others))
     return out
 
 

@@ -7,7 +7,7 @@ import re
 from rich.console import Console
 from rich.text import Text
 
-from qa.answering.answer import Answer, Citation
+from qa.answering.answer import Answer, Candidate, Citation
 from qa.answering.sanitize import same_width, strip_controls
 from qa.index import LibraryStatus
 
@@ -96,11 +96,31 @@ def answer_text(answer: Answer) -> Text:
         out.append(citation_line(citation), style="cyan")
         if citation.number > 1:
             out.append(f"\n    “{safe(citation.sentence)}”", style="dim")
-    others = [c for c in answer.candidates[1:] if c.text != answer.text]
+    others = shown_candidates(answer)
     if others:
-        out.append("\n\nOther candidates: ", style="dim")
-        out.append(", ".join(f"{safe(c.text)} [{c.citation}]" for c in others[:3]), style="dim")
+        out.append("\n\n", style="dim")
+        out.append_text(candidates_line("Other candidates", others))
     return out
+
+
+OTHER_CANDIDATES = 3
+"""How many other candidates an answer lists beside the one it gives."""
+
+
+def shown_candidates(answer: Answer) -> list[Candidate]:
+    """The candidates listed with an answer, best first: for a found answer, up to three
+    others than it; for a declined one, the closest (its first candidate, from citation [1])
+    and up to three others. A question that nothing answers has none."""
+    if answer.found:
+        return [c for c in answer.candidates[1:] if c.text != answer.text][:OTHER_CANDIDATES]
+    return answer.candidates[: 1 + OTHER_CANDIDATES]
+
+
+def candidates_line(label: str, candidates: list[Candidate]) -> Text:
+    """ "Other candidates: Chrystia Freeland [2], Rex Tillerson [3]", dim: each candidate with
+    the number of the citation it comes from."""
+    listed = ", ".join(f"{safe(c.text)} [{c.citation}]" for c in candidates)
+    return Text(f"{label}: {listed}", style="dim")
 
 
 def unwrapped(console: Console) -> bool:

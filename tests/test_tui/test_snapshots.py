@@ -9,12 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support import SEEDS
+from support import SEEDS, FixedAsker
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from qa import Answer, Asker, Citation, Conversation, History, Settings
-from qa.answering.answer import Candidate
+from qa import Answer, Asker, Citation, History, Settings
+from qa.answering.answer import BELOW_LINE, NOT_IN_ARTICLES, Candidate
+from qa.answering.asker import below_line_message
 from qa.index import Library, MiniLMEmbedder
 from qa.tui import QAApp, make_app
 from qa.tui.widgets import CitationItem
@@ -80,6 +81,33 @@ ANSWERS = {
                 replace(FREELAND, number=3),
             ],
             message="Not found in your articles.",
+            decline=NOT_IN_ARTICLES,
+            line=0.05,
+        ),
+        Answer(
+            question="when did Tillerson meet Lavrov?",
+            found=False,
+            confidence=0.03,
+            citations=[
+                _cited(1, "Tillerson is travelling Tuesday to Moscow.", 1318, 4),
+                _cited(
+                    2,
+                    "But on Monday, U.S. Secretary of State Rex Tillerson visited the site of a "
+                    "World War Two Nazi massacre in Italy and said Washington would never let "
+                    "such abuses go unchallenged.",
+                    5425,
+                    12,
+                ),
+            ],
+            candidates=[
+                Candidate("Tuesday", 2.1, 1, 1342, 1349),
+                Candidate("Monday", 1.4, 2, 5432, 5438),
+            ],
+            message=below_line_message("Tuesday", 0.03, 0.05, ["Lavrov"], []),
+            decline=BELOW_LINE,
+            closest="Tuesday",
+            line=0.05,
+            unmet=["Lavrov"],
         ),
     ]
 }
@@ -89,20 +117,13 @@ refitted calibrator. The citations are real sentences of the seed article, so th
 pane reads them from the library."""
 
 
-class FixedAsker(Asker):
-    """The seeds library's asker, answering from ANSWERS instead of reading."""
-
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        return ANSWERS[question]
-
-
 @pytest.fixture(scope="module")
 def snapshot_asker(real_embedder: MiniLMEmbedder) -> Iterator[Asker]:
     shutil.rmtree(FIXED, ignore_errors=True)
     shutil.copytree(SEEDS, FIXED / "seeds")
     library = Library(FIXED / "library", real_embedder)
     library.add([FIXED / "seeds"])
-    asker = FixedAsker(library, Settings(library=FIXED / "library"))
+    asker = FixedAsker(library, Settings(library=FIXED / "library"), ANSWERS)
     asker.warm_up()
     yield asker
     library.close()
@@ -150,6 +171,13 @@ def test_answer_with_citations(snap_compare, app: QAApp) -> None:  # type: ignor
 def test_not_found(snap_compare, app: QAApp) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
         await ask(pilot, "who won the 2022 world cup?")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_declined_below_the_line(snap_compare, app: QAApp) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ask(pilot, "when did Tillerson meet Lavrov?")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
