@@ -9,6 +9,7 @@ from qa.answering.answer import Answer
 
 from .mentions import names_in
 from .nouns import AUXILIARIES, KIND_OF_NOUN, KNOWN_PLACES, Kind, word_set
+from .phrases import phrases
 
 LEAD = re.compile(r"^(?:and|but|so|ok|okay|also|then)\b[\s,]*", re.IGNORECASE)
 """What may open a follow-up before its question ("and where?")."""
@@ -167,17 +168,6 @@ def asking_for(question: str, fragment: str) -> str:
     if KIND_OF_NOUN.get(last) is Kind.PERSON:
         return re.sub(r"^what(?=\s+(?:was|is|were|are)\b)", "who", question, flags=re.I)
     return question
-
-
-def phrases(question: str) -> list[str]:
-    """Noun phrases of a question that a fragment may stand in for: "the Orange Revolution",
-    "its holding company", "BSkyB's holding company", "year 12"."""
-    found = re.findall(
-        r"\b(?:(?:the|its|his|her|their|\w+['’]s)\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s+(?:of|in|on|at|for|called|was|is|were|are|occur|did|does)\b|$))"
-        r"|\b[a-z]+\s+\d+\b",
-        question,
-    )
-    return [phrase for phrase in found if phrase]
 
 
 def fragment_of(question: str) -> str | None:

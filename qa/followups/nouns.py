@@ -1,4 +1,5 @@
-"""The words follow-ups are read with: kinds of things, the nouns that name them, question words.
+"""The words follow-ups are read with: kinds of things, the nouns that name them, question words,
+and the verbs, prepositions and adverbs where a noun phrase ends.
 
 Kept apart from the code that reads questions so the lists can grow without hiding the logic.
 """
@@ -84,6 +85,59 @@ QUESTION_WORDS = word_set("who whom whose what which when where why how")
 AUXILIARIES = word_set(
     "did does do is was are were has have had will would can could should may might must 's"
 )
+DO_SUPPORT = word_set(
+    "did does do didn't doesn't don't will would can could should may might must shall won't "
+    "can't couldn't wouldn't shouldn't"
+)
+"""Auxiliaries that take a bare verb: after "when did the king ...", a verb follows the king."""
+PREPOSITIONS = word_set(
+    "about above across after against along among amongst around as at before behind below "
+    "beneath beside besides between beyond by despite down during except for from in inside "
+    "into like near of off on onto out outside over past per since than through throughout "
+    "till to toward towards under underneath unlike until up upon via with within without worth"
+)
+"""Prepositions, and the particles of phrasal verbs ("hand over", "set up"): where a noun
+phrase ends."""
+ADVERBS = word_set(
+    "so very too also then now still just ever never already yet again there here today "
+    "yesterday tomorrow ago soon exactly almost quite rather instead else together apart abroad "
+    "anyway always often sometimes not first next later earlier"
+)
+"""Adverbs: where a noun phrase ends, unless one comes right after "the" as an adjective
+("the first woman", "the next match"). Those made with -ly are told by their ending."""
+VERBS = word_set(
+    "say says said happen happens happened occur occurs occurred become becomes became begin "
+    "begins began go goes went get gets got give gives gave take takes took tell tells told know "
+    "knows knew come comes came seem seems bring brings brought buy buys bought make makes sell "
+    "sells send sends spend spends win wins grew write writes wrote speak speaks spoke choose "
+    "chooses chose forget forgets forgot teach teaches taught wore threw sang swam die dies"
+)
+"""Verb forms seldom met inside a noun phrase: where one ends ("when did the king die?")."""
+PARTICIPLES = word_set(
+    "begun gone gotten given taken known seen built made found sold sent spent lost won grown "
+    "written spoken chosen eaten forgotten hidden held kept led met paid thrown worn broken "
+    "stolen fallen risen driven flown done shown torn sworn struck stuck beaten bitten blown "
+    "caught dealt drawn drunk dug fed fled forbidden forgiven frozen fought hung heard laid lent "
+    "meant ridden rung shaken sought slain stood sung sunk swept understood withdrawn woken "
+    "undertaken overcome overseen overtaken shut put quit let"
+)
+"""Irregular participles: one may describe a noun ("the stolen car") but a phrase never ends
+on one ("when was the car stolen?")."""
+LY_NOUNS = word_set(
+    "family supply assembly rally ally monopoly anomaly reply daily weekly monthly quarterly "
+    "bully belly jelly lily folly tally holly gully butterfly elderly"
+)
+"""Words in -ly that are nouns, not adverbs: a phrase may end on one ("the royal family")."""
+ING_NOUNS = word_set(
+    "building meeting wedding ceiling painting hearing ruling funding spending morning evening "
+    "setting feeling offering landing opening warning training housing recording shooting "
+    "bombing uprising killing ending beginning clothing sibling crossing gathering listing "
+    "rating ranking saving holding booking filing finding reading sitting standing earning "
+    "lending borrowing pricing heading clearing dealing bidding signing marketing banking "
+    "engineering lightning pudding darling"
+)
+"""Words in -ing that are nouns: "where is the new building?" ends on one, "why is the euro
+falling?" does not."""
 FEMININE = word_set(
     "she her hers sister mother wife daughter queen woman girl lady ms mrs miss actress"
 )

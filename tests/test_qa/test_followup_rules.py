@@ -3,12 +3,16 @@ fragment is put into the last question, and which names a question holds."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from qa import Answer
 from qa.followups.fragments import fragment_of, substitute
 from qa.followups.mentions import names_in
 from qa.followups.nouns import Kind
+from qa.followups.phrases import phrases
 
 NOT_FOUND = Answer("q", False)
 
@@ -161,6 +165,142 @@ def test_a_fragment_with_no_place_in_the_question_gives_nothing(
     reading: str, fragment: str
 ) -> None:
     assert substitute(reading, NOT_FOUND, fragment) is None
+
+
+# -- the rest of the question survives -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reading", "fragment", "expected"),
+    [
+        # A verb at the end: the phrase ends before it, known verb or not.
+        (
+            "when did the Orange Revolution happen?",
+            "the Rose Revolution",
+            "when did the Rose Revolution happen?",
+        ),
+        ("how did the old bridge collapse?", "the new bridge", "how did the new bridge collapse?"),
+        ("what did the prime minister say?", "the chancellor", "what did the chancellor say?"),
+        ("when was the treaty signed?", "the armistice", "when was the armistice signed?"),
+        ("why is the euro falling?", "the pound", "why is the pound falling?"),
+        # A preposition or particle at the end.
+        (
+            "what was the Orange Revolution about?",
+            "the Rose Revolution",
+            "what was the Rose Revolution about?",
+        ),
+        ("what is the film based on?", "the play", "what is the play based on?"),
+        ("when did the merger go through?", "the takeover", "when did the takeover go through?"),
+        # A verb with an object, an adverb, a name or an -ing verb after it.
+        (
+            "when will the airline deliver the planes?",
+            "the manufacturer",
+            "when will the manufacturer deliver the planes?",
+        ),
+        (
+            "why did the company's shares fall sharply?",
+            "the bank's shares",
+            "why did the bank's shares fall sharply?",
+        ),
+        (
+            "what did the minister tell Putin?",
+            "the chancellor",
+            "what did the chancellor tell Putin?",
+        ),
+        (
+            "when did the airline stop flying to Cuba?",
+            "the carrier",
+            "when did the carrier stop flying to Cuba?",
+        ),
+        # The subject reaches over "of": the verb still follows it.
+        (
+            "when did the head of the airline resign?",
+            "the national airline",
+            "when did the head of the national airline resign?",
+        ),
+        # A name goes on over "of"; a preposition right after "the" is an adjective.
+        (
+            "what did the Treaty of Versailles establish?",
+            "the Treaty of Paris",
+            "what did the Treaty of Paris establish?",
+        ),
+        ("what changed in the past year?", "the past decade", "what changed in the past decade?"),
+    ],
+)
+def test_the_words_around_the_replaced_phrase_stay(
+    reading: str, fragment: str, expected: str
+) -> None:
+    assert substitute(reading, NOT_FOUND, fragment) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("when did the Orange Revolution happen", ["the Orange Revolution"]),
+        ("what is its holding company called", ["its holding company"]),
+        ("when will the planes be delivered", ["the planes"]),  # "be": no verb to cut
+        ("how long did the old bridge last", ["the old bridge"]),  # "last" is the verb here
+        ("when did the injured arrive", ["the injured"]),  # one word: the head, even in -ed
+        ("where is the new building", ["the new building"]),  # a noun in -ing
+        ("who was the first woman to fly", ["the first woman"]),
+        ("what did he tell her about the plan", ["the plan"]),  # "her about": no phrase
+        ("what's the company called", ["the company"]),  # "what's" opens nothing
+        ("did the king or the queen abdicate", ["the king", "the queen"]),
+        ("what was taught in year 12", ["year 12"]),
+    ],
+)
+def test_a_phrase_ends_where_the_rest_of_the_question_begins(
+    question: str, found: list[str]
+) -> None:
+    assert phrases(question) == found
+
+
+_FRAMES = [
+    "when did {} happen?",
+    "what was {} about?",
+    "what did {} say?",
+    "when will {} deliver the planes?",
+    "why did {} collapse so quickly?",
+    "what was {} named after?",
+    "why was {} shut down?",
+    "what did {} tell Putin?",
+    "who led {} in Ukraine?",
+    "did {} really say that?",
+    "when did {} finally sign the deal?",
+    "what did Boris Johnson say about {}?",
+    "where is {} based now?",
+    "how much has {} grown since 2010?",
+    "how long did {} last?",
+    "what did {} give the workers?",
+    "why is {} struggling?",
+]
+_SLOTS = [
+    ("the Orange Revolution", "the Rose Revolution"),
+    ("the prime minister", "the foreign minister"),
+    ("its holding company", "its parent company"),
+    ("the king", "the queen"),
+    ("the airline's chief executive", "the bank's chief executive"),
+    ("the old wooden bridge", "the new bridge"),
+]
+
+
+@pytest.mark.parametrize(("frame", "slot"), list(itertools.product(_FRAMES, _SLOTS)))
+def test_a_rewrite_keeps_every_word_outside_the_replaced_phrase(
+    frame: str, slot: tuple[str, str]
+) -> None:
+    phrase, fragment = slot
+    rewrite = substitute(frame.format(phrase), NOT_FOUND, fragment)
+    assert rewrite is not None
+    before, after = (words_of(part) for part in frame.split("{}"))
+    words = words_of(rewrite)
+    # The question's own words, in order, on both sides of the fragment, and nothing lost.
+    assert words[: len(before)] == before
+    assert words[len(words) - len(after) :] == after
+    assert words[len(before) : len(words) - len(after)] == words_of(fragment)
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[\w'’]+", text)
 
 
 # -- names_in ----------------------------------------------------------------------------------
