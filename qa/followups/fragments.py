@@ -10,6 +10,7 @@ from qa.answering.answer import Answer
 from .mentions import names_in
 from .nouns import AUXILIARIES, KIND_OF_NOUN, KNOWN_PLACES, Kind, word_set
 from .phrases import phrases
+from .slots import fill_whole, is_whole, parts_of
 
 LEAD = re.compile(r"^(?:and|but|so|ok|okay|also|then)\b[\s,]*", re.IGNORECASE)
 """What may open a follow-up before its question ("and where?")."""
@@ -126,9 +127,13 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
         # No slot of its kind: "and in France?" after "when did he say it?" adds the place
         # rather than overwrite a word that means something else.
         return f"{previous} {fragment}?"
-    if fragment[:1].isupper():
+    if is_whole(fragment) and (whole := fill_whole(previous, fragment)):
+        return whole + "?"
+    owned = parts_of(fragment)
+    if fragment[:1].isupper() and not (owned.owner and owned.head):
         # "and Airbus?" after "When will Boeing deliver the planes?": a name stands in for a
-        # name, a place for a place.
+        # name, a place for a place. "Airbus's new jet" is no name: in Boeing's place it
+        # would keep Boeing's "new jet" after its own.
         place = fragment.lower() in KNOWN_PLACES
         for mention in names_in(previous):
             if (mention.role == "place") == place and mention.text != answer.text:
@@ -164,7 +169,8 @@ def substitute(reading: str, answer: Answer, fragment: str) -> str | None:
 def asking_for(question: str, fragment: str) -> str:
     """The question asked with the word its new subject needs: "and the MVP?" after "what was
     the final score of Super Bowl 50?" asks who, not what, was the MVP."""
-    last = fragment.split()[-1].lower() if fragment.split() else ""
+    head = parts_of(fragment).head  # "the captain of the team" asks for a person
+    last = head[-1] if head else ""
     if KIND_OF_NOUN.get(last) is Kind.PERSON:
         return re.sub(r"^what(?=\s+(?:was|is|were|are)\b)", "who", question, flags=re.I)
     return question
@@ -182,7 +188,10 @@ def fragment_of(question: str) -> str | None:
         return None
     rest = text[lead.end() :].strip()
     words = rest.lower().split()
-    if not words or len(words) > 5 or any(w in AUXILIARIES for w in words):
+    # Five words is a phrase, six a clause; but "of" opens a phrase of its own ("the cost
+    # of the old tunnel"), so each side of it is counted alone.
+    cut = words.index("of", 1) if "of" in words[1:] else len(words)
+    if not words or max(cut, len(words) - cut - 1) > 5 or any(w in AUXILIARIES for w in words):
         return None
     if re.match(WH, words[0]) or any(w in _PRONOUNS for w in words[1:]):
         return None

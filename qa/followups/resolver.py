@@ -32,6 +32,7 @@ from .fragments import (
 )
 from .mentions import asked_noun, names_in
 from .nouns import AUXILIARIES, EVENT_NOUNS, KIND_OF_NOUN, RELATIONAL_NOUNS, Kind, word_set
+from .phrases import phrase_end
 from .said_before import complement_of, headline, said_before, with_owner
 
 WINDOW = 12
@@ -280,15 +281,20 @@ class Resolver:
 def _definite_nouns(question: str, match: re.Match[str]) -> list[tuple[str, str, int]]:
     """The nouns a "the"/"that" may point with, each with the adjective before it and where it
     ends, likeliest first: "the final score" -> ("final ", "score"); "the recall affect" ->
-    ("", "recall"), ("recall ", "affect"). None for "the king of Thebes" (it names itself)."""
+    ("", "recall") alone, since the phrase ends before its verb. None for "the king of Thebes"
+    (it names itself)."""
     if _has_own_complement(question, match.end()):
         return []
     options: list[tuple[str, str, int]] = []
     position = match.end()
+    # Past the phrase's end is its verb ("the euro fall"), never a noun it may point with.
+    limit = phrase_end(question, match.start())
     adjective = ""
     for _ in range(2):
         word = _NEXT_WORD.match(question, position)
         if word is None or word.group("word") in STOPWORDS:
+            break
+        if limit is not None and word.end("word") > limit:
             break
         noun = word.group("word")
         following = word.group("after").strip().lower()

@@ -7,12 +7,15 @@ import itertools
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qa import Answer
-from qa.followups.fragments import fragment_of, substitute
+from qa.followups import Resolver
+from qa.followups.fragments import asking_for, fragment_of, substitute
 from qa.followups.mentions import names_in
 from qa.followups.nouns import Kind
-from qa.followups.phrases import phrases
+from qa.followups.phrases import phrases, whole_phrases
 
 NOT_FOUND = Answer("q", False)
 
@@ -36,6 +39,8 @@ def found(text: str) -> Answer:
         ("  and in France?!  ", "in France"),
         ("and his brother?", "his brother"),  # a pronoun may open the fragment
         ("and the big red London bus?", "the big red London bus"),  # five words: still one
+        ("and the cost of the old tunnel?", "the cost of the old tunnel"),  # "of": two phrases
+        ("and Airbus's new jet?", "Airbus's new jet"),
     ],
 )
 def test_a_fragment_is_what_follows_its_opening_word(question: str, fragment: str) -> None:
@@ -167,6 +172,202 @@ def test_a_fragment_with_no_place_in_the_question_gives_nothing(
     assert substitute(reading, NOT_FOUND, fragment) is None
 
 
+# -- a phrase with "of" or an owner is replaced whole ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reading", "fragment", "expected"),
+    [
+        ("why did the price of oil rise?", "the price of gold", "why did the price of gold rise?"),
+        (
+            "why did the price of crude oil rise in 2015?",
+            "the price of gold",
+            "why did the price of gold rise in 2015?",
+        ),
+        (
+            "who is the president of France?",
+            "the president of Germany",
+            "who is the president of Germany?",
+        ),
+        (
+            "when did the head of the airline resign?",
+            "the head of the bank",
+            "when did the head of the bank resign?",
+        ),
+        (
+            "what was the cost of the new bridge?",
+            "the cost of the old tunnel",
+            "what was the cost of the old tunnel?",
+        ),
+        # The same complement, another head; a chain of "of"s is one phrase.
+        (
+            "what did the king of Spain say?",
+            "the queen of Spain",
+            "what did the queen of Spain say?",
+        ),
+        (
+            "when did the head of the board of the bank resign?",
+            "the head of the airline",
+            "when did the head of the airline resign?",
+        ),
+        (
+            "what did the head of the IMF say?",  # neither part the same: still the whole
+            "the chief economist of the Fed",
+            "what did the chief economist of the Fed say?",
+        ),
+        (
+            "when did the chief executive of the airline resign?",
+            "the chief executive of the bank",
+            "when did the chief executive of the bank resign?",
+        ),
+        (
+            "how much did the price of a barrel fall?",
+            "the price of a tonne",
+            "how much did the price of a tonne fall?",
+        ),
+    ],
+)
+def test_a_fragment_with_of_replaces_the_phrase_with_its_complement(
+    reading: str, fragment: str, expected: str
+) -> None:
+    assert substitute(reading, NOT_FOUND, fragment) == expected
+
+
+@pytest.mark.parametrize(
+    ("reading", "fragment", "expected"),
+    [
+        ("when will Boeing's new jet fly?", "Airbus's new jet", "when will Airbus's new jet fly?"),
+        (
+            "when did Boeing's new jet first fly?",
+            "Airbus's new jet",
+            "when did Airbus's new jet first fly?",
+        ),
+        # Another head: the whole phrase goes.
+        ("why did Apple's shares fall?", "Google's profits", "why did Google's profits fall?"),
+        (
+            "what did Boeing's chief executive say about the crash?",
+            "Airbus's boss",
+            "what did Airbus's boss say about the crash?",
+        ),
+        # The same head: only the owner changes, and the old phrase's other words stay.
+        ("when will Boeing's new jet fly?", "Airbus's", "when will Airbus's new jet fly?"),
+        ("when will Boeing's new jet fly?", "Airbus's jet", "when will Airbus's new jet fly?"),
+        (
+            "why did the company's shares fall sharply?",
+            "Google's shares",
+            "why did Google's shares fall sharply?",
+        ),
+        (
+            "who is the Bank of England's chief economist?",
+            "the Fed's chief economist",
+            "who is the Fed's chief economist?",
+        ),
+        # No owned phrase: the phrase with the same head, never a name (Boeing's place).
+        ("when will the new jet fly?", "Airbus's new jet", "when will Airbus's new jet fly?"),
+        (
+            "When will Boeing deliver the planes?",
+            "Airbus's new planes",
+            "When will Boeing deliver Airbus's new planes?",
+        ),
+    ],
+)
+def test_a_possessive_fragment_replaces_the_possessive_phrase(
+    reading: str, fragment: str, expected: str
+) -> None:
+    assert substitute(reading, NOT_FOUND, fragment) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("why did the price of oil rise", ["the price of oil"]),
+        ("why did the price of crude oil first fall", ["the price of crude oil"]),
+        ("when did the head of the airline resign", ["the head of the airline"]),
+        # Before "of" is a noun, not the verb: "executive" stays.
+        ("did the chief executive of the airline resign", ["the chief executive of the airline"]),
+        ("what did the king of Spain tell the Pope", ["the king of Spain", "the Pope"]),
+        ("when will Boeing's new jet fly", ["Boeing's new jet"]),
+    ],
+)
+def test_whole_phrases_take_their_complements(question: str, found: list[str]) -> None:
+    assert whole_phrases(question) == found
+
+
+@pytest.mark.parametrize(
+    ("reading", "follow_up", "expected"),
+    [
+        (
+            "how much did the value of the pound fall?",
+            "and the value of the euro?",
+            "how much did the value of the euro fall?",  # not "the euro pound fall"
+        ),
+        (
+            "why did the price of oil rise?",
+            "and the price of gold?",
+            "why did the price of gold rise?",
+        ),
+        ("why did Apple's shares fall?", "and Google's shares?", "why did Google's shares fall?"),
+    ],
+)
+def test_the_chat_reads_whole_phrase_fragments(reading: str, follow_up: str, expected: str) -> None:
+    assert Resolver([(reading, NOT_FOUND)]).resolve(follow_up).text == expected
+
+
+def test_a_person_before_of_is_asked_for_with_who() -> None:
+    question = "what was the captain of the team?"  # the head is "captain", not "team"
+    assert asking_for(question, "the captain of the team") == "who was the captain of the team?"
+
+
+_WHOLE_FRAMES = [
+    "why did {} rise?",
+    "when did {} first fall?",
+    "what was {} in 2015?",
+    "who is {}?",
+    "how much did {} grow since 2010?",
+    "what did {} say about the crash?",
+    "why is {} falling?",
+    "did {} really change that?",
+    "what did Boris Johnson say about {}?",
+]
+_HEADS = ["the price", "the head", "the chief executive", "the value"]
+_COMPLEMENTS = ["oil", "crude oil", "the airline", "France", "a barrel", "the Bank of England"]
+_OWNERS = ["Boeing", "the company", "Apple", "the Bank of England"]
+_OWNED = ["new jet", "shares", "chief executive", "holding company"]
+
+
+@st.composite
+def whole_slots(draw: st.DrawFn) -> tuple[str, str]:
+    """An old phrase and a fragment of its kind: both with "of", or both with an owner."""
+    if draw(st.booleans()):
+        heads, rests = (st.sampled_from(_HEADS), st.sampled_from(_COMPLEMENTS))
+        old, new = (f"{draw(heads)} of {draw(rests)}" for _ in range(2))
+    else:
+        owners, rests = (st.sampled_from(_OWNERS), st.sampled_from(_OWNED))
+        old = f"{draw(owners)}'s {draw(rests)}"
+        new = f"{draw(owners)}'s" + draw(st.sampled_from(["", f" {draw(rests)}"]))
+    return old, new
+
+
+@given(st.sampled_from(_WHOLE_FRAMES), whole_slots())
+def test_a_whole_phrase_rewrite_keeps_the_question_and_the_fragment(
+    frame: str, slot: tuple[str, str]
+) -> None:
+    phrase, fragment = slot
+    rewrite = substitute(frame.format(phrase), NOT_FOUND, fragment)
+    assert rewrite is not None
+    before, after = (words_of(part) for part in frame.split("{}"))
+    words = words_of(rewrite)
+    assert words[: len(before)] == before
+    assert words[len(words) - len(after) :] == after
+    # In the slot: the fragment's words in order, and nothing that was in neither phrase
+    # (only the owner changes when the rest is already there).
+    slot_words = words[len(before) : len(words) - len(after)]
+    rest = iter(slot_words)
+    assert all(word in rest for word in words_of(fragment))
+    assert set(slot_words) <= set(words_of(fragment)) | set(words_of(phrase))
+    assert len(slot_words) <= len(words_of(fragment)) + len(words_of(phrase)) - 1
+
+
 # -- the rest of the question survives -------------------------------------------------------
 
 
@@ -247,6 +448,8 @@ def test_the_words_around_the_replaced_phrase_stay(
         ("what's the company called", ["the company"]),  # "what's" opens nothing
         ("did the king or the queen abdicate", ["the king", "the queen"]),
         ("what was taught in year 12", ["year 12"]),
+        ("when did Boeing's new jet first fly", ["Boeing's new jet"]),  # the verb after "first"
+        ("why did the bridge collapse so quickly", ["the bridge"]),  # "so quickly" after it
     ],
 )
 def test_a_phrase_ends_where_the_rest_of_the_question_begins(
