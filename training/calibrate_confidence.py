@@ -57,7 +57,7 @@ UNANSWERABLE = DATA / "squad-v2.0-dev.split-dev.json"
 """SQuAD v2.0 dev: half its questions cannot be answered from its articles, written to look as
 if they could (a name, a number or a word changed). Its first half of articles is fitted on,
 its second half reported on."""
-UNANSWERABLE_WEIGHT = 1.0
+UNANSWERABLE_WEIGHT = 0.3
 """How much each unanswerable or swapped question counts beside an answerable one."""
 LINES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
 DECLINE_LINES = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)

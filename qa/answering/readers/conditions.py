@@ -86,7 +86,7 @@ def conditions_of(question: str) -> list[Condition]:
     found: list[Condition] = []
     seen: set[str] = set()
     for number, match in enumerate(_TOKEN.finditer(question)):
-        token = match.group().rstrip(".")
+        token = re.sub(r"['’]s$", "", match.group().rstrip("."))  # "Austria's" asks about Austria
         lower = token.lower()
         if lower in seen:
             continue
@@ -180,11 +180,16 @@ class ConditionCheck:
             self.missing("sentence", "name"),
             self.missing("passage", "name"),
             self.missing("article", "name"),
+            self.missing("sentence", "number"),
             self.missing("passage", "number"),
             self.missing("article", "number"),
+            self.missing("sentence", "word"),
             self.missing("passage", "word"),
             self.missing("article", "word"),
             float(len(self.unmet("article"))),
+            float(
+                any(c.kind != "word" for c in self.conditions if c.text in self.unmet("article"))
+            ),
         ]
 
 
@@ -192,11 +197,14 @@ CONDITION_FEATURES = (
     "names not in sentence",
     "names not in passage",
     "names not in article",
+    "numbers not in sentence",
     "numbers not in passage",
     "numbers not in article",
+    "words not in sentence",
     "words not in passage",
     "words not in article",
     "conditions not in article",
+    "a name or number not in article",
 )
 
 
