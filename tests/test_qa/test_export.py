@@ -14,7 +14,7 @@ def test_each_answer_is_exported_with_its_confidence() -> None:
     chat.add("and who?", Answer("and who?", True, text="He", confidence=0.9, citations=[cited]))
     text = chat_markdown(chat)
     assert text.count("**He** (confidence 65%)\n") == 1
-    assert "_Not found._ (confidence 20%)\n" in text
+    assert "_Not found._ (not in the articles)\n" in text  # no confidence for a decline
     assert text.index("(confidence 65%)") < text.index("(confidence 90%)")
     assert "**He** (confidence 90%)\n" in text
 
@@ -44,5 +44,5 @@ def test_markdown_export_quotes_answers_in_their_sentences_with_citations() -> N
     assert "## who raised sanctions?\n\n**Boris Johnson** (confidence 80%)" in text
     assert "> The idea was raised by **Boris Johnson**. [1]" in text
     assert "1. G7 meets · seeds/g7.txt · 11 Apr 2017: “The idea was raised by Boris" in text
-    assert "_Not found in your articles._ (confidence 80%)" in text
+    assert "_Not found in your articles._ (not in the articles)" in text
     assert "## what did he say?\n\n_read as “what did BJ say?”_\n\n**no consensus**" in text

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from qa import Answer, Asker, History, PreferenceError, Settings, save_min_confidence
+from qa.answering.answer import BELOW_LINE
 from qa.config.preferences import PREFERENCES_NAME, load_min_confidence
 from qa.index import Library
 from qa.tui import QAApp, make_app
@@ -96,7 +97,8 @@ async def test_a_line_typed_in_the_palette_declines_the_next_answer_under_it_and
         await ask(pilot, app, QUESTION)
         second = last_answer(app)
         assert not second.found
-        assert second.message == "Not found in your articles."
+        assert second.decline == BELOW_LINE  # an answer was found, under the 99% line
+        assert second.message.startswith("Found “") and "below your 99% line." in second.message
     # Kept for the library: `qa ask` (a fresh asker) reads the same line.
     assert load_min_confidence(line_asker.library.folder) == 0.99
 
@@ -117,7 +119,7 @@ async def test_picking_a_measured_line_from_the_list(
         options = prompt.query_one(OptionList)
         assert options.highlighted == 0  # the line now: the default 5%
         text = str(options.get_option_at_index(4).prompt)
-        assert text.startswith(" 50%  answers 70% of questions, 78% of them right")
+        assert text.startswith(" 50%  answers 57% of questions, 83% of them right")
         await pilot.press("down", "down", "down", "down", "enter")
         await pilot.pause()
         assert label(app) == "Answer line: 50%"
@@ -127,8 +129,9 @@ async def test_picking_a_measured_line_from_the_list(
         answer = last_answer(app)
         assert answer.found == (before.confidence > 0.5)
         assert answer.confidence == pytest.approx(before.confidence)
-        if not answer.found:
-            assert answer.message == "Not found in your articles."
+        if not answer.found:  # found, but under the line: said with its chance
+            assert answer.decline == BELOW_LINE
+            assert answer.message.startswith(f"Found “{before.text}” ")
 
 
 async def test_a_bad_line_is_said_in_the_prompt_and_nothing_changes(
