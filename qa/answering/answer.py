@@ -88,11 +88,7 @@ class Answer:
     @property
     def unmet_note(self) -> str:
         """What the cited text leaves out of the question, in words; empty when nothing."""
-        if self.unmet:
-            return "Its article never mentions " + _listed(self.unmet) + "."
-        if self.unmet_nearby:
-            return "Its passage does not mention " + _listed(self.unmet_nearby) + "."
-        return ""
+        return unmet_note(self.unmet, self.unmet_nearby)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for `--json` output. A declined answer has no `sentence`, an
@@ -111,6 +107,16 @@ class Answer:
         else:
             data["closest"] = None
         return data
+
+
+def unmet_note(unmet: list[str], unmet_nearby: list[str]) -> str:
+    """ "Its article never mentions “Airbus”." (or, when the article does elsewhere, "Its
+    passage does not mention …"); empty when the cited text meets every condition."""
+    if unmet:
+        return "Its article never mentions " + _listed(unmet) + "."
+    if unmet_nearby:
+        return "Its passage does not mention " + _listed(unmet_nearby) + "."
+    return ""
 
 
 def _listed(words: list[str]) -> str:

@@ -21,10 +21,10 @@ from qa.index import (
     iso_date,
 )
 
-from .answer import BELOW_LINE, NOT_IN_ARTICLES, Answer, Candidate, Citation
+from .answer import NOT_IN_ARTICLES, Answer, Candidate, Citation, unmet_note
 from .normalize import normalize_answer
 from .readers.confidence import Calibrator, CandidateSignals, same_answer
-from .readers.decline import candidate_signals, corroborated, declined, in_articles, text_of
+from .readers.decline import candidate_signals, corroborated, decline_reason, text_of
 from .readers.packaged import default_calibrator, default_reader
 from .readers.protocol import Extraction, Reader
 from .retrieval import Hit, Mode, retrieve
@@ -203,30 +203,26 @@ class Asker:
         line = self.min_confidence
         unmet = list(best_signals.unmet) if best_signals else []
         unmet_nearby = list(best_signals.unmet_nearby) if best_signals else []
-        if declined(extractions, confidence, line):
-            closest = citations or _passage_citations(hits, self.library, self.settings.citations)
-            if not in_articles(extractions):
-                return Answer(
-                    question,
-                    found=False,
-                    citations=closest,
-                    message=NOT_FOUND,
-                    confidence=round(confidence, 3),
-                    read_as=resolved,
-                    decline=NOT_IN_ARTICLES,
-                    line=line,
-                )
-            found_text = text_of(extractions[0])
-            return Answer(
+        reason = decline_reason(extractions, confidence, line)
+        if reason:
+            nothing = Answer(
                 question,
                 found=False,
-                citations=closest,
-                message=below_line_message(found_text, confidence, line, unmet, unmet_nearby),
+                citations=citations
+                or _passage_citations(hits, self.library, self.settings.citations),
+                message=NOT_FOUND,
                 confidence=round(confidence, 3),
                 read_as=resolved,
-                decline=BELOW_LINE,
-                closest=found_text,
+                decline=reason,
                 line=line,
+            )
+            if reason == NOT_IN_ARTICLES:
+                return nothing
+            found_text = text_of(extractions[0])
+            return replace(
+                nothing,
+                message=below_line_message(found_text, confidence, line, unmet, unmet_nearby),
+                closest=found_text,
                 unmet=unmet,
                 unmet_nearby=unmet_nearby,
                 candidates=_candidates(extractions, numbers),
@@ -270,7 +266,7 @@ def below_line_message(
     """ "Found “70” (3%), below your 5% line." and, when the answer's text leaves out part of
     the question, which words: the likeliest reason the answer is unlikely."""
     said = f"Found “{strip_controls(found, ' ')}” ({confidence:.0%}), below your {line:.0%} line."
-    note = Answer("", False, unmet=unmet, unmet_nearby=unmet_nearby).unmet_note
+    note = unmet_note(unmet, unmet_nearby)
     return f"{said} {note}" if note else said
 
 

@@ -3,7 +3,7 @@ answer with, the calibrated confidence, and the line between answering and decli
 
 from __future__ import annotations
 
-from .decline import IN_ARTICLES, corroborated, declined
+from .decline import IN_ARTICLES, corroborated, decline_reason
 from .furniture import is_furniture, tidy_edges
 from .packaged import default_calibrator, default_reader
 from .protocol import Extraction, Reader
@@ -16,7 +16,7 @@ __all__ = [
     "SentenceReader",
     "Thresholds",
     "corroborated",
-    "declined",
+    "decline_reason",
     "default_calibrator",
     "default_reader",
     "is_furniture",

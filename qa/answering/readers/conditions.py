@@ -162,17 +162,19 @@ class ConditionCheck:
     in_passage: tuple[bool, ...]
     in_article: tuple[bool, ...]
 
+    def _in(self, where: str) -> zip[tuple[Condition, bool]]:
+        """Each condition with whether `where` ("sentence", "passage", "article") meets it."""
+        return zip(self.conditions, getattr(self, f"in_{where}"), strict=True)
+
     def missing(self, where: str, kind: str | None = None) -> float:
         """The share of the question's conditions (of one kind, or all) that `where`
         ("sentence", "passage" or "article") does not mention; 0 when it asks none."""
-        met = getattr(self, f"in_{where}")
-        chosen = [m for c, m in zip(self.conditions, met, strict=True) if kind in (None, c.kind)]
-        return sum(not m for m in chosen) / len(chosen) if chosen else 0.0
+        chosen = [met for c, met in self._in(where) if kind in (None, c.kind)]
+        return sum(not met for met in chosen) / len(chosen) if chosen else 0.0
 
     def unmet(self, where: str) -> list[str]:
         """The names, numbers and words, as the question spells them, that `where` lacks."""
-        met = getattr(self, f"in_{where}")
-        return [c.text for c, m in zip(self.conditions, met, strict=True) if not m]
+        return [c.text for c, met in self._in(where) if not met]
 
     def features(self) -> list[float]:
         """The calibrator's inputs from this check (CONDITION_FEATURES, in order)."""
@@ -187,9 +189,7 @@ class ConditionCheck:
             self.missing("passage", "word"),
             self.missing("article", "word"),
             float(len(self.unmet("article"))),
-            float(
-                any(c.kind != "word" for c in self.conditions if c.text in self.unmet("article"))
-            ),
+            float(any(c.kind != "word" and not met for c, met in self._in("article"))),
         ]
 
 
@@ -211,13 +211,15 @@ CONDITION_FEATURES = (
 def check(question: str, sentence: str, passage: str, article: str) -> ConditionCheck:
     """Look the question's conditions up in the answer's sentence, passage and article (its
     title and text)."""
-    return check_texts(question, Text(sentence), Text(passage), Text(article))
-
-
-def check_texts(question: str, sentence: Text, passage: Text, article: Text) -> ConditionCheck:
-    """`check` over texts already prepared (an article shared by several candidates is
-    prepared once)."""
     conditions = tuple(conditions_of(question))
+    return check_texts(conditions, Text(sentence), Text(passage), Text(article))
+
+
+def check_texts(
+    conditions: tuple[Condition, ...], sentence: Text, passage: Text, article: Text
+) -> ConditionCheck:
+    """`check` for conditions already read off the question, over texts already prepared (the
+    candidates of one question share its conditions, and often an article)."""
     met = [tuple(text.holds(c) for c in conditions) for text in (sentence, passage, article)]
     return ConditionCheck(conditions, *met)
 

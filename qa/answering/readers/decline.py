@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from qa.index import Span
 
+from ..answer import BELOW_LINE, NOT_IN_ARTICLES
 from ..retrieval import Hit
-from .conditions import Text, check_texts
+from .conditions import Text, check_texts, conditions_of
 from .confidence import CandidateSignals, corroboration, word_coverage
 from .protocol import Extraction
 
@@ -17,11 +18,14 @@ declined). The calibrated probability alone declined 57.7% at the default line (
 answerable questions only), so both decide."""
 
 
-def declined(extractions: list[Extraction], confidence: float, line: float) -> bool:
+def decline_reason(extractions: list[Extraction], confidence: float, line: float) -> str:
     """Two questions, two lines: do the articles hold an answer at all (the reader's own score,
     corroborated across mentions, against IN_ARTICLES, fitted on off-corpus questions), and is
-    this answer likely enough to be right (the person's line on the calibrated probability)?"""
-    return not in_articles(extractions) or confidence < line
+    this answer likely enough to be right (the person's line on the calibrated probability)?
+    NOT_IN_ARTICLES or BELOW_LINE for the first that fails; empty when the answer is given."""
+    if not in_articles(extractions):
+        return NOT_IN_ARTICLES
+    return BELOW_LINE if confidence < line else ""
 
 
 def in_articles(extractions: list[Extraction]) -> bool:
@@ -66,15 +70,15 @@ def candidate_signals(
 ) -> list[CandidateSignals]:
     """The extractions as the calibrator reads them: plain numbers and the answer's text."""
     ranks = {id(hit): number for number, hit in enumerate(hits)}
+    conditions = tuple(conditions_of(question))
     articles: dict[int, Text] = {}  # candidates often share an article: read it once
     signals = []
     for e in extractions:
         stored = e.hit.passage.article
         if stored.id not in articles:
             articles[stored.id] = Text(f"{stored.article.title}\n{stored.article.text}")
-        met = check_texts(
-            question, Text(sentence_text(e)), Text(e.hit.passage.text), articles[stored.id]
-        )
+        sentence = sentence_text(e)
+        met = check_texts(conditions, Text(sentence), Text(e.hit.passage.text), articles[stored.id])
         signals.append(
             CandidateSignals(
                 text=text_of(e),
@@ -85,7 +89,7 @@ def candidate_signals(
                 place=place_of(e),
                 answerable=e.answerable,
                 score=e.score,
-                coverage=word_coverage(question, sentence_text(e)),
+                coverage=word_coverage(question, sentence),
                 passage_coverage=word_coverage(question, e.hit.passage.text),
                 both=e.hit.lexical_rank is not None and e.hit.dense_rank is not None,
                 dated=bool(stored.article.date),
