@@ -17,6 +17,7 @@ FLOORS = (
     "qa.workspace",
     "qa.display",
     "qa.evaluation",
+    "qa.servers",
     "qa.tui",
     "qa.cli",
 )

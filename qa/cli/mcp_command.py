@@ -1,0 +1,43 @@
+"""`qa mcp`: serve the library to an agent over MCP on stdin/stdout."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from .group import cli, library_option, make_settings
+
+ASKERS_HELP = "Questions answered side by side (default: from the cores, 2 to 4)."
+
+
+@cli.command("mcp")
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Also offer the `add` and `update` tools, which index articles.",
+)
+@click.option("--askers", type=click.IntRange(1, 16), metavar="N", help=ASKERS_HELP)
+@library_option
+def mcp_command(allow_writes: bool, askers: int | None, library: str | None) -> None:
+    """Serve the library to an agent over MCP (stdio): tools ask, search, read, libraries and
+    status; every article is a resource (qa://articles/ID).
+
+    Only the protocol goes to stdout; logs go to stderr. The handshake is answered at once and
+    the models load meanwhile.
+
+    \b
+    In Claude Desktop, VS Code or Cursor:
+      {"command": "qa", "args": ["mcp", "--library", "news"]}
+    """
+    settings = make_settings(library)
+    logging.basicConfig(level=logging.WARNING, format="qa: %(message)s")  # stderr
+    from qa.servers import Service, build_mcp
+
+    service = Service(settings, askers=askers, allow_writes=allow_writes)
+    try:
+        build_mcp(service).run("stdio")
+    except KeyboardInterrupt:
+        pass  # the client closed the server: nothing to say
+    finally:
+        service.close()
