@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import click
 
@@ -33,11 +35,18 @@ def mcp_command(allow_writes: bool, askers: int | None, library: str | None) -> 
     settings = make_settings(library)
     logging.basicConfig(level=logging.WARNING, format="qa: %(message)s")  # stderr
     from qa.servers import Service, build_mcp
+    from qa.servers.mcp_server import report_unreadable_lines
 
+    report_unreadable_lines()
     service = Service(settings, askers=askers, allow_writes=allow_writes)
     try:
         build_mcp(service).run("stdio")
     except KeyboardInterrupt:
-        pass  # the client closed the server: nothing to say
+        pass  # the client stopped the server: nothing to say
     finally:
         service.close()
+    if not service.loaded:
+        # The client left while the models were still loading: ending the interpreter under
+        # the loading thread aborts in torch's C++ code, so leave at once (nothing is unsaved).
+        sys.stderr.flush()
+        os._exit(0)

@@ -4,9 +4,10 @@ status as JSON, the OpenAPI description at /openapi.json, and MCP over streamabl
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
 T = TypeVar("T")
+log = logging.getLogger("qa.servers")
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -77,18 +79,20 @@ def build_app(service: Service, token: str | None = None, host: str = "127.0.0.1
 
     @app.get("/search", response_model=schemas.SearchOut, responses=errors)
     async def search(
-        q: Annotated[str, Query(description="Words to look for")],
-        limit: Annotated[int, Query(description="How many passages (1-50)")] = 10,
+        # Defaults rather than Annotated: FastAPI resolves the (string) annotations in this
+        # module's globals, where Query is not imported until the app is built.
+        q: str = Query(description="Words to look for"),
+        limit: int = Query(10, description="How many passages (1-50)"),
     ) -> schemas.SearchOut:
         """The passages that best match `q`, best first, with citations and scores."""
         return await _call(service.search, q, limit)
 
     @app.get("/read", response_model=schemas.ExcerptOut, responses=errors)
     async def read(
-        article: Annotated[int, Query(description="A citation's article_id")],
-        start: Annotated[int | None, Query(description="A citation's sentence_start")] = None,
-        end: Annotated[int | None, Query(description="A citation's sentence_end")] = None,
-        around: Annotated[int, Query(description="Passages each side (0-10)")] = 1,
+        article: int = Query(description="A citation's article_id"),
+        start: int | None = Query(None, description="A citation's sentence_start"),
+        end: int | None = Query(None, description="A citation's sentence_end"),
+        around: int = Query(1, description="Passages each side (0-10)"),
     ) -> schemas.ExcerptOut:
         """The text around a citation, or the article's beginning without offsets."""
         return await _call(service.read, article, start, end, around)
@@ -113,6 +117,18 @@ def build_app(service: Service, token: str | None = None, host: str = "127.0.0.1
         return JSONResponse(
             {"error": _validation_line(list(detail)), "kind": "BadRequest"},
             status_code=400 if _is_json_error(list(detail)) else 422,
+        )
+
+    @app.exception_handler(Exception)
+    async def failure(_: Request, error: Exception) -> Response:
+        log.exception("qa: a request failed", exc_info=error)
+        return JSONResponse(
+            {
+                "error": f"the server failed ({type(error).__name__}); its log (stderr) has "
+                "the details: please report it",
+                "kind": "InternalError",
+            },
+            status_code=500,
         )
 
     app.router.routes.extend(mcp_app.routes)  # /mcp, run by the session manager above

@@ -3,7 +3,9 @@ resource. Tools only read, unless the server was started to index too."""
 
 from __future__ import annotations
 
+import itertools
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -201,7 +203,7 @@ def _condensed(text: str) -> str:
     lines = text.splitlines()
     if len(lines) > 1 and "validation error" in lines[0]:
         problems = []
-        for field, problem in zip(lines[1:], lines[2:], strict=False):
+        for field, problem in itertools.pairwise(lines[1:]):
             if field and not field[0].isspace() and "[type=" in problem:
                 problems.append(f"`{field}`: {problem.split(' [type=')[0].strip()}")
         if problems:
@@ -216,3 +218,25 @@ def _version() -> str:
         return version("qa")
     except PackageNotFoundError:
         return "0"
+
+
+class _UnreadableLines(logging.Handler):
+    """Says on stderr, in one line, that a line on stdin was not a JSON-RPC message: the SDK
+    drops such a line with only a debug record, and a client sending one would wait in vain."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("transport yielded exception"):
+            detail = str(record.args[0] if record.args else "")
+            problem = "not JSON" if "json_invalid" in detail else "no request or notification"
+            sys.stderr.write(
+                f"qa: ignored a line on stdin ({problem}); "
+                "send one JSON-RPC message per line\n"
+            )
+
+
+def report_unreadable_lines() -> None:
+    """Turn the SDK's debug record of a malformed line into a one-line notice on stderr."""
+    dispatcher = logging.getLogger("mcp.shared.jsonrpc_dispatcher")
+    dispatcher.setLevel(logging.DEBUG)
+    dispatcher.propagate = False  # its other debug records stay quiet
+    dispatcher.addHandler(_UnreadableLines())

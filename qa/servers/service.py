@@ -97,6 +97,11 @@ class Service:
             self._ready.set()
 
     @property
+    def loaded(self) -> bool:
+        """True once loading has ended (or never began): the process may end normally."""
+        return self._ready.is_set() or not self._started
+
+    @property
     def ready(self) -> bool:
         return self._ready.is_set() and self._failure is None
 
