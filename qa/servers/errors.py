@@ -6,6 +6,7 @@ The MCP server reports these as tool errors (`isError` with the line); the HTTP 
 from __future__ import annotations
 
 from qa.answering.asker import QuestionError
+from qa.api.reading import CitationGone
 from qa.index import IndexCorrupt, IndexNotFound, LibraryBusy, ModelMismatch, QAError
 
 
@@ -50,11 +51,7 @@ def status_of(error: QAError) -> int:
     that cannot answer now (being rebuilt, updated or damaged)."""
     if isinstance(error, ServerError):
         return error.status
-    try:
-        from qa.api.reading import CitationGone
-    except ImportError:  # the conversation API not merged yet
-        CitationGone = None  # type: ignore[assignment,misc]
-    if CitationGone is not None and isinstance(error, CitationGone):
+    if isinstance(error, CitationGone):
         return 410  # it existed once: a re-index removed or changed it
     if isinstance(error, QuestionError):
         return 422

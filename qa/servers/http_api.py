@@ -92,7 +92,7 @@ def build_app(service: Service, token: str | None = None, host: str = "127.0.0.1
         article: int = Query(description="A citation's article_id"),
         start: int | None = Query(None, description="A citation's sentence_start"),
         end: int | None = Query(None, description="A citation's sentence_end"),
-        around: int = Query(1, description="Passages each side (0-10)"),
+        around: int = Query(1, description="Sentences each side (0-20)"),
     ) -> schemas.ExcerptOut:
         """The text around a citation, or the article's beginning without offsets."""
         return await _call(service.read, article, start, end, around)

@@ -99,10 +99,11 @@ def build_mcp(service: Service) -> MCPServer:
             int | None, Field(description="A citation's sentence_start (or a result's start)")
         ] = None,
         end: Annotated[int | None, Field(description="A citation's sentence_end")] = None,
-        around: Annotated[int, Field(description="Passages each side", ge=0, le=10)] = 1,
+        around: Annotated[int, Field(description="Sentences each side", ge=0, le=20)] = 1,
     ) -> schemas.ExcerptOut:
-        """The article's text around a citation: the passage holding start..end with `around`
-        neighbouring passages each side; without offsets, the article's beginning."""
+        """The article's text around a citation: the sentences overlapping start..end with
+        `around` sentences each side; without offsets, the article's opening. Offsets from
+        before a re-index give an error: ask or search again."""
         return await _call(service.read, article_id, start, end, around)
 
     @server.tool(title="Libraries on this machine", annotations=looking)
@@ -226,11 +227,10 @@ class _UnreadableLines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage().startswith("transport yielded exception"):
-            detail = str(record.args[0] if record.args else "")
+            detail = str(record.args[0]) if isinstance(record.args, tuple) and record.args else ""
             problem = "not JSON" if "json_invalid" in detail else "no request or notification"
             sys.stderr.write(
-                f"qa: ignored a line on stdin ({problem}); "
-                "send one JSON-RPC message per line\n"
+                f"qa: ignored a line on stdin ({problem}); send one JSON-RPC message per line\n"
             )
 
 

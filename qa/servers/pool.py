@@ -14,7 +14,7 @@ from qa.answering.asker import Asker
 from qa.answering.readers.confidence import Calibrator
 from qa.answering.readers.protocol import Reader
 from qa.config.settings import Settings
-from qa.index import Embedder, IndexNotFound, Library
+from qa.index import Embedder, IndexNotFound, Library, QAError
 from qa.workspace.history import History
 from qa.workspace.libraries import library_stamp
 
@@ -64,6 +64,14 @@ class AskerPool:
             self._slots.append(Slot(asker, settings.library))
         for slot in self._slots:
             self._free.put(slot)
+
+    def warm(self) -> None:
+        """Open each asker's index now rather than on its first question (nothing to open
+        yet is fine: the question will say so)."""
+        for slot in self._slots:
+            with suppress(QAError):
+                slot.stamp = library_stamp(slot.folder)
+                _ = slot.asker.library.vectors
 
     @property
     def size(self) -> int:

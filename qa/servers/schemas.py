@@ -102,7 +102,7 @@ class SearchOut(Shape):
 
 
 class ExcerptOut(Shape):
-    """A slice of an article: the passage(s) around a citation, or the article's head."""
+    """A slice of an article cut at sentences: around a citation, or the article's opening."""
 
     article_id: int
     title: str
@@ -112,6 +112,7 @@ class ExcerptOut(Shape):
     text: str = Field(description="Verbatim text of the article from `start` to `end`")
     start: int
     end: int
+    length: int = Field(description="The whole article's length, to read on from `end`")
 
 
 class StatusOut(Shape):

@@ -8,12 +8,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qa.api.reading import MAX_AROUND, CitationGone
 from qa.config.settings import Settings
-from qa.index import Embedder, IndexNotFound, Library, QAError
+from qa.index import Embedder, IndexNotFound, Library, QAError, iso_date
 from qa.index.manifest import Manifest  # index/__init__ does not export it
 from qa.workspace.libraries import library_names
 
@@ -83,7 +83,9 @@ class Service:
         try:
             embedder, reader, calibrator = self._models()
             self._embedder = embedder
-            self._pool = AskerPool(self.settings, embedder, reader, calibrator, self._askers)
+            pool = AskerPool(self.settings, embedder, reader, calibrator, self._askers)
+            pool.warm()
+            self._pool = pool
             log.info("qa: models loaded; %d askers over %s", self._askers, self.settings.library)
         except QAError as error:
             self._failure = NotReady(f"the models failed to load: {error}")
@@ -123,7 +125,7 @@ class Service:
         self, question: str, conversation: str | None = None, min_confidence: float | None = None
     ) -> schemas.AnswerOut:
         """Answer `question`, as a follow-up in `conversation` when given; the turn is saved."""
-        from qa.api.chat import Chat
+        from qa.api import Chat
 
         check_question(question)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
@@ -139,36 +141,35 @@ class Service:
         """The passages that best match `query`, best first."""
         if not query.strip():
             raise BadRequest('the query is empty: send words to search for, e.g. "sanctions"')
+        if len(query) > schemas.MAX_QUESTION:
+            raise BadRequest(f"the query is {len(query):,} characters; send at most 2,000")
         if not 1 <= limit <= schemas.MAX_LIMIT:
             raise BadRequest(f"limit is {limit}; give 1 to {schemas.MAX_LIMIT}")
         with self.pool().slot() as slot:
-            found = _chat(slot).search(query[: schemas.MAX_QUESTION], limit=limit)
-            return schemas.SearchOut(
-                query=query, results=[schemas.FoundOut.model_validate(f.to_dict()) for f in found]
-            )
+            return schemas.SearchOut(query=query, results=search_passages(slot, query, limit))
 
     def read(
         self, article_id: int, start: int | None = None, end: int | None = None, around: int = 1
     ) -> schemas.ExcerptOut:
-        """The passage holding `start..end` with `around` passages each side, or the article's
-        head without offsets."""
-        if around < 0 or around > 10:
-            raise BadRequest(f"around is {around}; give 0 to 10 passages each side")
+        """The sentences around `start..end` (a citation's offsets), `around` each side; the
+        article's opening without offsets."""
+        from qa.api import Chat
+
+        if not 0 <= around <= MAX_AROUND:
+            raise BadRequest(f"around is {around}; give 0 to {MAX_AROUND} sentences each side")
         with self.pool().slot() as slot:
-            excerpt = _chat(slot).read(article_id, start, end, around)
-            return schemas.ExcerptOut.model_validate(_as_dict(excerpt))
+            excerpt = Chat(slot.asker).read(article_id, start, end, around)
+            return schemas.ExcerptOut.model_validate(excerpt.to_dict())
 
     def article(self, article_id: int) -> str:
         """The whole text of an article (the `qa://` resource), headed by its title."""
-        from qa.api.reading import CitationGone
-
         with self.pool().slot() as slot:
             try:
                 stored = slot.asker.library.article(article_id)
             except KeyError:
                 raise CitationGone(
-                    f"no article {article_id} in this library (a re-index may have renumbered "
-                    "it); search again for its current id"
+                    f"article {article_id} is no longer in the library (it was changed or "
+                    "removed since): ask or search again for current citations"
                 ) from None
         article = stored.article
         return f"# {article.title}\n{article.source} {article.date}\n\n{article.text}"
@@ -178,7 +179,7 @@ class Service:
         if not self._ready.is_set():
             return self._loading_status()
         with self.pool().slot() as slot:
-            status = _chat(slot).status()
+            status = slot.asker.library.status()  # the slot holds this asker alone
         return schemas.StatusOut(
             library=status.folder,
             ready=True,
@@ -282,16 +283,42 @@ def check_question(question: str) -> None:
         )
 
 
-def _chat(slot: Slot) -> Any:
-    """A conversation-less chat over the slot's asker, for search, read and status."""
-    from qa.api.chat import Chat
+def search_passages(slot: Slot, query: str, limit: int) -> list[schemas.FoundOut]:
+    """The passages that best match `query` under the slot's asker (hybrid retrieval, as
+    questions are searched), each with its citation and scores."""
+    from qa.answering.retrieval import retrieve
 
-    return Chat(slot.asker)
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    to_dict = getattr(value, "to_dict", None)
-    return dict(to_dict()) if callable(to_dict) else asdict(value)
+    asker = slot.asker
+    vector = asker.embedder.encode_queries([query])[0]
+    hits = retrieve(
+        asker.library,
+        query,
+        vector,
+        limit=limit,
+        depth=max(asker.settings.depth, limit),
+        mode=asker.mode,
+    )
+    found = []
+    for rank, hit in enumerate(hits, start=1):
+        stored = hit.passage.article
+        article = stored.article
+        found.append(
+            schemas.FoundOut(
+                rank=rank,
+                score=round(hit.score, 6),
+                cosine=round(hit.cosine, 6),
+                article_id=stored.id,
+                passage_id=hit.passage.id,
+                title=article.title,
+                source=article.source,
+                date=iso_date(article.date),
+                path=article.path,
+                text=article.text[hit.passage.start : hit.passage.end],
+                start=hit.passage.start,
+                end=hit.passage.end,
+            )
+        )
+    return found
 
 
 def _manifest(folder: Path) -> Manifest | None:

@@ -75,8 +75,9 @@ def test_answers_stay_consistent_while_the_library_is_written(
                 assert reply["text"] == "Boris Johnson"
                 for citation in reply["citations"]:
                     text = library.article(citation["article_id"]).article.text
-                    assert text[citation["sentence_start"] : citation["sentence_end"]] == (
-                        citation["sentence"]
+                    assert (
+                        text[citation["sentence_start"] : citation["sentence_end"]]
+                        == (citation["sentence"])
                     )
             else:
                 for found in reply["results"]:

@@ -78,8 +78,9 @@ def test_ask_follow_up_search_read(server: str, served: Path) -> None:
 
 def test_bad_requests_get_a_4xx_and_one_line(server: str) -> None:
     with httpx.Client(base_url=server, timeout=120) as http:
-        sent = {"headers": {"content-type": "application/json"}}
-        assert "JSON" in one_line_error(http.post("/ask", content=b"{not json", **sent), 400)
+        sent = {"content-type": "application/json"}
+        malformed = http.post("/ask", content=b"{not json", headers=sent)
+        assert "JSON" in one_line_error(malformed, 400)
         assert "empty" in one_line_error(http.post("/ask", json={"question": " "}), 400)
         huge = http.post("/ask", json={"question": "why? " * 20_000})
         assert "2,000" in one_line_error(huge, 400)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from conftest import QA, server_env
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp_types import TextContent
 from support import SEEDS
 
 SEED_FILE = next(SEEDS.iterdir()).name
@@ -39,7 +41,9 @@ async def test_an_agent_asks_searches_and_reads(seeds_copy: Path) -> None:
         first = answer["citations"][0]
         assert first["source"].endswith(SEED_FILE)
         assert answer["text"] in first["sentence"]
-        assert json.loads(asked.content[0].text)["text"] == "Boris Johnson"  # for text-only agents
+        shown = asked.content[0]
+        assert isinstance(shown, TextContent)
+        assert json.loads(shown.text)["text"] == "Boris Johnson"  # for agents reading text
 
         follow = await client.call_tool(
             "ask", {"question": "where was it raised?", "conversation": answer["conversation"]}
@@ -122,7 +126,7 @@ def test_stdout_carries_only_the_protocol(seeds_copy: Path, tmp_path: Path) -> N
     for line in lines:
         process.stdin.write((line if isinstance(line, str) else json.dumps(line)) + "\n")
     process.stdin.flush()
-    messages = []
+    messages: list[dict[str, Any]] = []
     while not {3, 4} <= {message.get("id") for message in messages}:
         raw = process.stdout.readline()
         assert raw, "qa mcp closed stdout before answering"
