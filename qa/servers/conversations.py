@@ -20,7 +20,7 @@ class Conversations:
     in turn (a follow-up reads the turn before it); different conversations run side by side."""
 
     def __init__(self) -> None:
-        self._locks: dict[int, threading.Lock] = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
     @staticmethod
@@ -37,13 +37,14 @@ class Conversations:
         )
 
     @contextmanager
-    def turn(self, chat_id: int | None) -> Iterator[None]:
-        """Hold `chat_id` for one question: its turns are read, answered and saved whole
+    def turn(self, conversation: str | None) -> Iterator[None]:
+        """Hold `conversation` for one question: its turns are read, answered and saved whole
         before the next question of the same conversation starts."""
-        if chat_id is None:
-            yield
+        key = (conversation or "").strip()
+        if not key:
+            yield  # a new conversation: nobody else can name it yet
             return
         with self._guard:
-            lock = self._locks.setdefault(chat_id, threading.Lock())
+            lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             yield

@@ -130,12 +130,14 @@ class Service:
         check_question(question)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise BadRequest(f"min_confidence is {min_confidence}; give a number from 0 to 1")
-        with self.pool().slot() as slot:
+        pool = self.pool()
+        # The conversation first, then an asker: a follow-up waiting for the turn before it
+        # holds no asker meanwhile.
+        with self.conversations.turn(conversation), pool.slot() as slot:
             chat_id = self.conversations.chat_id(conversation, slot.history)
-            with self.conversations.turn(chat_id):
-                chat = Chat(slot.asker, slot.history, chat_id)
-                answer = chat.ask(question, min_confidence=min_confidence)
-                return schemas.answer_out(str(chat.chat_id or ""), answer)
+            chat = Chat(slot.asker, slot.history, chat_id)
+            answer = chat.ask(question, min_confidence=min_confidence)
+            return schemas.answer_out(str(chat.chat_id or ""), answer)
 
     def search(self, query: str, limit: int = 10) -> schemas.SearchOut:
         """The passages that best match `query`, best first."""
