@@ -66,6 +66,7 @@ class Service:
         self._pool: AskerPool | None = None
         self._embedder: Embedder | None = None
         self._writing = threading.Lock()
+        self._starting = threading.Lock()
         self._started = False
 
     # -- loading ------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class Service:
     def start(self) -> None:
         """Load the models in the background (once); the servers answer the handshake
         meanwhile, and every call waits for them."""
-        with self._writing:
+        with self._starting:
             if self._started:
                 return
             self._started = True
@@ -108,7 +109,9 @@ class Service:
         return self._ready.is_set() and self._failure is None
 
     def pool(self) -> AskerPool:
-        """The askers, once the models are loaded (waits for them)."""
+        """The askers, once the models are loaded (waits for them; starts loading them if no
+        server has yet)."""
+        self.start()
         self._ready.wait()
         if self._failure is not None:
             raise self._failure
