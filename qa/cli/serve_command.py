@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import sys
 
 import click
 
-from .group import cli, library_option, make_settings
+from .group import EXIT_ERROR, UserError, cli, library_option, make_settings
 from .mcp_command import ASKERS_HELP
 
 
@@ -50,6 +53,7 @@ def serve(
             "or QA_TOKEN (clients send 'Authorization: Bearer TOKEN')"
         )
     settings = make_settings(library)
+    check_port(host, port)
     logging.basicConfig(level=logging.WARNING, format="qa: %(message)s")
     import uvicorn
 
@@ -60,4 +64,28 @@ def serve(
         f"qa: serving {settings.library} on http://{shown}:{port} (MCP at /mcp); Ctrl+C stops",
         err=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    code = 0
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except SystemExit as stop:  # uvicorn's own exit, e.g. a failed start
+        code = stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    if not service.loaded:
+        # Stopped while the models were still loading: ending the interpreter under the
+        # loading thread aborts in torch's C++ code, so leave at once (nothing is unsaved).
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port another program holds, before any model loads."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise UserError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}): "
+                "another program holds it; pick another with --port"
+            ) from None

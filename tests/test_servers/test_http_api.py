@@ -5,6 +5,7 @@ one-line JSON body for every kind of bad request."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +150,13 @@ def test_the_installed_command_refuses_a_public_address_without_a_token() -> Non
         timeout=120,
     )
     assert done.returncode == 2 and "--token" in done.stderr
+
+
+def test_a_port_in_use_is_one_line_before_any_model_loads() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        refused = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert refused.exit_code == 1
+    assert f"127.0.0.1:{port}" in refused.output and "--port" in refused.output
