@@ -42,7 +42,8 @@ def serve(
     \b
     Examples:
       qa serve --library news
-      curl -s localhost:8765/ask -d '{"question": "who raised sanctions?"}'
+      curl -s localhost:8765/ask -H 'content-type: application/json' \\
+        -d '{"question": "who raised sanctions?"}'
       QA_TOKEN=secret qa serve --host 0.0.0.0
     """
     from qa.servers import Service, build_app, is_loopback
