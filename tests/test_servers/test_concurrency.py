@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import QA, server_env, start_server, stop
+from serving import QA, server_env, start_server, stop
 from support import news_dump
 
 from qa.index import Library, MiniLMEmbedder

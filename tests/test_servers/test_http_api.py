@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import QA, server_env, start_server, stop
 from mcp import Client
+from serving import QA, server_env, start_server, stop
 from support import SEEDS
 
 from qa.cli import cli

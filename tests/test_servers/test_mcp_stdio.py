@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from conftest import QA, server_env
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp_types import TextContent
+from serving import QA, server_env
 from support import SEEDS
 
 SEED_FILE = next(SEEDS.iterdir()).name

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import anyio
 import pytest
-from conftest import fake_models
 from mcp import Client
+from serving import fake_models
 from support import SEEDS, FakeEmbedder, news_dump
 
 from qa.api.reading import CitationGone
