@@ -266,6 +266,12 @@ def inconsistent(library: str, replies: list[dict[str, Any]], env: dict[str, str
     return bad
 
 
+def shown(figures: dict[str, Any], what: str) -> None:
+    """Each phase's figures on stderr as soon as they are measured (the soak runs last and
+    long)."""
+    print(f"{what}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -304,14 +310,16 @@ def main() -> None:
             "questions": len(questions),
             "mcp": asyncio.run(mcp_first_answer(library, env)),
         }
+        shown(results["mcp"], "MCP")
         process, url = start_server(library, env, args.askers)
         try:
             # Alternate: the CLI's batch, then each concurrency, on the same warm machine.
             results["cli"] = cli_answers(library, questions, env)
-            results["http"] = [
-                load(url, questions, int(clients), args.seconds)
-                for clients in args.clients.split(",")
-            ]
+            shown(results["cli"], "qa ask --json -")
+            results["http"] = []
+            for clients in args.clients.split(","):
+                results["http"].append(load(url, questions, int(clients), args.seconds))
+                shown(results["http"][-1], f"HTTP, {clients} clients")
             single = results["http"][0]["p50_s"]
             four = next((r for r in results["http"] if r["clients"] == 4), None)
             results["p95_at_4_over_p50_at_1"] = round(four["p95_s"] / single, 2) if four else None
