@@ -21,13 +21,16 @@ from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .plan import is_under
 from .report import ProgressCallback, SyncReport
-from .store import Store, StoredArticle, StoredPassage
+from .store import ArticleSelection, Store, StoredArticle, StoredPassage
 from .sync import plan_library, sync
 from .vector_file import VECTORS_NAME
 from .vectors import VectorIndex
 from .writer import Writer
 
 DATABASE_NAME = "library.sqlite3"
+SCORED_DIRECTLY = 20_000
+"""Selected passages up to which a filtered search in an inverted-file index scores their
+stored vectors instead (exact; reading 20,000 vectors from SQLite takes about TODO ms)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +278,45 @@ class Library:
             if passage_id in stored:
                 rows[row] = stored[passage_id]
         return rows
+
+    def selected_passages(self, selection: ArticleSelection) -> np.ndarray:
+        """The ids of the passages of the articles `selection` keeps, sorted."""
+        return self.store.selected_passages(selection)
+
+    def dense_search_in(
+        self, vector: np.ndarray, limit: int, ids: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """`dense_search` among the passages `ids` only, exactly: a few thousand are scored
+        from their stored vectors; more, in the index with the others skipped; and when an
+        inverted-file index still finds fewer than it could, from the stored vectors too."""
+        if len(ids) == 0 or limit <= 0:
+            return []
+        if not self.vectors.exact and len(ids) <= SCORED_DIRECTLY:
+            return self._scored_directly(vector, limit, ids)
+        found = self.vectors.search_within(vector, limit, ids, exact=self._stored_vectors)
+        if len(found) < min(limit, len(ids)) and not self.vectors.exact:
+            return self._scored_directly(vector, limit, ids)
+        return found
+
+    def _scored_directly(
+        self, vector: np.ndarray, limit: int, ids: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """The nearest of `ids` by their stored float vectors (exact), a batch at a time."""
+        best: list[tuple[int, float]] = []
+        query = np.asarray(vector, dtype=np.float32)
+        for first in range(0, len(ids), 4096):
+            found, vectors = self.store.vectors_for(ids[first : first + 4096].tolist())
+            if len(found):
+                scores = vectors @ query
+                best += zip(found.tolist(), scores.tolist(), strict=True)
+            best = sorted(best, key=lambda pair: -pair[1])[:limit]
+        return [(int(i), float(s)) for i, s in best]
+
+    def lexical_search_in(
+        self, query: str, limit: int, selection: ArticleSelection
+    ) -> list[tuple[int, float]]:
+        """`lexical_search` among the articles `selection` keeps."""
+        return self.store.lexical_search_in(query, limit, selection)
 
     def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:
         return self.store.lexical_search(query, limit)

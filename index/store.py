@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -60,6 +61,75 @@ class UnreadableFile:
     ctime_ns: int
     """Status change time too: `chmod` fixes an unreadable file without touching its mtime."""
     reason: str
+
+
+class ArticleSelection(Protocol):
+    """Which articles a search may use (`qa.answering.Filters` is one); empty means any."""
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """Absolute folders (or files) an article's file must lie in, one of them."""
+        ...
+
+    @property
+    def since(self) -> str | None:
+        """The first ISO day an article's date may have."""
+        ...
+
+    @property
+    def until(self) -> str | None:
+        """The last ISO day an article's date may have."""
+        ...
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Words, one of which an article's source must contain (ignoring case)."""
+        ...
+
+
+def selection_sql(selection: ArticleSelection) -> tuple[str, list[object]]:
+    """A condition on `articles AS a` (and its aliases: an article read from two files lies in
+    both folders) that holds for the selected articles, with its parameters."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if selection.folders:
+        inside: list[str] = []
+        for folder in selection.folders:
+            prefix = folder.rstrip("/") + "/"
+            # substr, not LIKE: a folder's name may hold % or _.
+            test = "({col} = ? OR substr({col}, 1, ?) = ?)"
+            inside.append(test.format(col="a.path"))
+            inside.append(
+                "EXISTS (SELECT 1 FROM aliases s WHERE s.article_id = a.id AND "
+                + test.format(col="s.path")
+                + ")"
+            )
+            params += [folder, len(prefix), prefix] * 2
+        conditions.append("(" + " OR ".join(inside) + ")")
+    if selection.since or selection.until:
+        # Compared at the article's own precision: an article dated only "2024-03" lies in a
+        # range that overlaps March 2024. Dates that are not ISO (an old library) never match.
+        conditions.append("a.date GLOB '[0-9][0-9][0-9][0-9]*'")
+        day = "substr(a.date, 1, 10)"
+        if selection.since:
+            conditions.append(f"{day} >= substr(?, 1, length({day}))")
+            params.append(selection.since)
+        if selection.until:
+            conditions.append(f"{day} <= ?")
+            params.append(selection.until)
+    if selection.sources:
+        contains = "instr(qa_fold({col}), ?) > 0"
+        either: list[str] = []
+        for source in selection.sources:
+            either.append(contains.format(col="a.source"))
+            either.append(
+                "EXISTS (SELECT 1 FROM aliases s WHERE s.article_id = a.id AND "
+                + contains.format(col="s.source")
+                + ")"
+            )
+            params += [source.casefold()] * 2
+        conditions.append("(" + " OR ".join(either) + ")")
+    return " AND ".join(conditions) or "1", params
 
 
 class Store:
@@ -366,6 +436,37 @@ class Store:
         )
         return [(int(row[0]), -float(row[1])) for row in rows]
 
+    def selected_passages(self, selection: ArticleSelection) -> np.ndarray:
+        """The ids of the passages of the selected articles, sorted."""
+        where, params = self._selecting(selection)
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} "
+            "ORDER BY p.id",
+            params,
+        )
+        return np.fromiter((row[0] for row in rows), dtype=np.int64)
+
+    def lexical_search_in(
+        self, query: str, limit: int, selection: ArticleSelection
+    ) -> list[tuple[int, float]]:
+        """`lexical_search` among the passages of the selected articles only: the condition
+        is in the query, so a rare selection still gets its `limit` best matches."""
+        if not query:
+            return []
+        where, params = self._selecting(selection)
+        rows = self.db.execute(
+            "SELECT passages_fts.rowid, bm25(passages_fts, 0.5, 1.0) AS rank FROM passages_fts "
+            "JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.id = p.article_id "
+            f"WHERE passages_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
+            [query, *params, limit],
+        )
+        return [(int(row[0]), -float(row[1])) for row in rows]
+
+    def _selecting(self, selection: ArticleSelection) -> tuple[str, list[object]]:
+        # SQLite's lower() folds ASCII only; sources may be paths in any script.
+        self.db.create_function("qa_fold", 1, _fold, deterministic=True)
+        return selection_sql(selection)
+
     def matches(self, query: str) -> int:
         """How many passages an FTS5 query matches (counted from its doclists: fast)."""
         row = self.db.execute(
@@ -378,3 +479,7 @@ class Store:
         articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         passages = self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
         return int(articles), int(passages)
+
+
+def _fold(text: object) -> str:
+    return str(text or "").casefold()

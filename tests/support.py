@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import Answer, Asker, Conversation, Settings
+from qa.answering.filters import Filters
 from qa.answering.readers import SentenceReader
 from qa.index import Library, approximate_token_count
 
@@ -57,7 +58,12 @@ class FixedAsker(Asker):
         super().__init__(library, settings, reader=SentenceReader())
         self.answers = answers
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         return self.answers[question]
 
 

@@ -22,6 +22,7 @@ from qa.index import (
 )
 
 from .answer import NOT_IN_ARTICLES, Answer, Candidate, Citation, unmet_note
+from .filters import Filters
 from .normalize import normalize_answer
 from .readers.confidence import Calibrator, CandidateSignals, same_answer
 from .readers.decline import candidate_signals, corroborated, decline_reason, text_of
@@ -29,6 +30,7 @@ from .readers.packaged import default_calibrator, default_reader
 from .readers.protocol import Extraction, Reader
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
+from .search import Found, found_passages
 
 T = TypeVar("T")
 
@@ -135,18 +137,36 @@ class Asker:
             return corroborated(extractions), signals[0]
         return self.calibrator.probability(question, signals), signals[0]
 
-    def retrieve(self, question: str, context: str = "") -> list[Hit]:
-        """The passages to read, best first; `context` (earlier turns) shapes the search too."""
+    def retrieve(
+        self, question: str, context: str = "", filters: Filters | None = None
+    ) -> list[Hit]:
+        """The passages to read, best first; `context` (earlier turns) shapes the search too,
+        and `filters` say which articles it may use."""
+        return self._retrieve(question, context, filters, self.settings.top_k)
+
+    def _retrieve(
+        self, question: str, context: str, filters: Filters | None, limit: int
+    ) -> list[Hit]:
         query = f"{question} {context}".strip() if context else question
         vector = self.embedder.encode_queries([query])[0]
         return retrieve(
             self.library,
             query,
             vector,
-            limit=self.settings.top_k,
-            depth=self.settings.depth,
+            limit=limit,
+            depth=max(self.settings.depth, limit),
             mode=self.mode,
+            filters=filters,
         )
+
+    def search(self, query: str, limit: int = 10, filters: Filters | None = None) -> list[Found]:
+        """The `limit` passages that best match `query`, best first, without reading them for
+        an answer (`qa search`); `filters` say which articles may come."""
+        if limit < 1:
+            raise QuestionError(f"cannot show {limit} passages: give a limit of 1 or more")
+        query = clean_question(query)
+        with self._lock:
+            return found_passages(self._retrieve(query, "", filters, limit))
 
     def warm_up(self) -> None:
         """Load the models and the index now rather than on the first question."""
@@ -177,20 +197,28 @@ class Asker:
             self.library.close()  # reopened, now current, on the next question
         return report
 
-    def ask(self, question: str, conversation: FollowUpContext | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: FollowUpContext | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         """The answer to `question`, or a "not found" answer citing the closest passages.
 
-        With a `conversation`, follow-ups ("what did he say?") are read in its light."""
+        With a `conversation`, follow-ups ("what did he say?") are read in its light; with
+        `filters`, only the articles they keep are read and cited."""
         with self._lock:
-            return self._ask(question, conversation)
+            return self._ask(question, conversation, filters)
 
-    def _ask(self, question: str, conversation: FollowUpContext | None) -> Answer:
+    def _ask(
+        self, question: str, conversation: FollowUpContext | None, filters: Filters | None
+    ) -> Answer:
         question = clean_question(question)
         if conversation is None:
-            return self.answer_hits(question, self.retrieve(question), question)
+            return self.answer_hits(question, self.retrieve(question, filters=filters), question)
         # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
         resolved = conversation.resolution(question)
-        hits = self.retrieve(resolved.text, resolved.context)
+        hits = self.retrieve(resolved.text, resolved.context, filters)
         return self.answer_hits(question, hits, resolved.text)
 
     def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:

@@ -1,0 +1,64 @@
+"""Search without answering: the passages ranked for a query, each with what cites it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from qa.index import iso_date
+
+from .retrieval import Hit
+
+
+@dataclass(frozen=True)
+class Found:
+    """A passage ranked for a query, with what cites it."""
+
+    rank: int
+    """1-based."""
+    score: float
+    """The fused retrieval score."""
+    cosine: float
+    """Cosine similarity of query and passage."""
+    article_id: int
+    passage_id: int
+    title: str
+    source: str
+    date: str
+    """ISO 8601, or "" when the article has no date."""
+    path: str
+    """The file the article was read from."""
+    text: str
+    """The passage's exact text."""
+    start: int
+    """Where the passage starts in the article's text."""
+    end: int
+    """Where it ends (exclusive): `article.text[start:end] == text`."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The passage as JSON-ready values (`qa search --json`, the servers)."""
+        return asdict(self)
+
+
+def found_passages(hits: list[Hit]) -> list[Found]:
+    """The hits as ranked passages, in their order."""
+    found: list[Found] = []
+    for rank, hit in enumerate(hits, start=1):
+        passage = hit.passage
+        article = passage.article.article
+        found.append(
+            Found(
+                rank=rank,
+                score=round(hit.score, 6),
+                cosine=round(hit.cosine, 4),
+                article_id=passage.article.id,
+                passage_id=passage.id,
+                title=article.title,
+                source=article.source,
+                date=iso_date(article.date),
+                path=article.path,
+                text=passage.text,
+                start=passage.start,
+                end=passage.end,
+            )
+        )
+    return found

@@ -1,0 +1,237 @@
+"""Filters: which articles a question may use, read from what a person types and applied
+exactly at retrieval (in SQL for the lexical ranking, with an id selector or the stored vectors
+for the dense one), including a filter that keeps a handful of passages out of many."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from support import FakeEmbedder
+
+from qa import Settings
+from qa.answering import FilterError, Filters, Mode, retrieve
+from qa.answering.asker import Asker
+from qa.answering.filters import folder_warnings
+from qa.answering.readers import SentenceReader
+from qa.index import Library, StoredPassage
+from qa.index import library as library_module
+from qa.index import vectors as vectors_module
+
+TODAY = date(2024, 3, 20)
+NOTE = "Harbour ferry notes, written without a date."
+
+
+def test_dates_are_read_in_each_documented_form() -> None:
+    parse = Filters.parse
+    assert parse(since="2024-03-05", until="2024-3-9", today=TODAY) == Filters(
+        since="2024-03-05", until="2024-03-09"
+    )
+    month = parse(since="2024-02", until="2024-02", today=TODAY)
+    assert (month.since, month.until) == ("2024-02-01", "2024-02-29")
+    year = parse(since="2023", until="2023", today=TODAY)
+    assert (year.since, year.until) == ("2023-01-01", "2023-12-31")
+    assert parse(since="today", today=TODAY).since == "2024-03-20"
+    assert parse(since="Yesterday", today=TODAY).since == "2024-03-19"
+    assert parse(since="7d", today=TODAY).since == "2024-03-13"
+    assert parse(since="2w", until="1d", today=TODAY) == Filters(
+        since="2024-03-06", until="2024-03-19"
+    )
+    assert not Filters() and not parse(sources=["  "], today=TODAY)
+    assert Filters(sources=("bbc",))
+
+
+@pytest.mark.parametrize("typed", ["2024-13-01", "2024-02-30", "last tuesday", "", "7x", "24"])
+def test_a_date_that_cannot_be_read_is_one_line_saying_what_to_type(typed: str) -> None:
+    with pytest.raises(FilterError) as raised:
+        Filters.parse(since=typed or " ", today=TODAY)
+    message = str(raised.value)
+    assert "\n" not in message and "YYYY-MM-DD" in message and "7d" in message
+
+
+def test_an_empty_range_is_refused() -> None:
+    with pytest.raises(FilterError, match="after --until"):
+        Filters.parse(since="2024-03-02", until="2024-03-01", today=TODAY)
+
+
+def test_folders_are_resolved_and_sources_kept_once(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    filters = Filters.parse(folders=[tmp_path / "news" / ".." / "news", str(tmp_path / "news")])
+    assert filters.folders == (str((tmp_path / "news").resolve()),)
+    assert Filters.parse(sources=["bbc", "bbc", " guardian "]).sources == ("bbc", "guardian")
+
+
+def test_folders_outside_the_library_or_gone_are_warned_about(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    (root / "bbc").mkdir(parents=True)
+    filters = Filters.parse(folders=[root / "bbc", root / "gone", tmp_path / "elsewhere"])
+    warnings = folder_warnings(filters, [str(root)])
+    assert len(warnings) == 2
+    assert "gone does not exist" in warnings[0]
+    assert "elsewhere is not in this library" in warnings[1] and "qa index add" in warnings[1]
+    assert folder_warnings(Filters.parse(folders=[tmp_path]), [str(root)]) == []
+
+
+# -- at retrieval ----------------------------------------------------------------------------
+
+
+def _write(path: Path, records: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """120 harbour stories from one outlet in 2023, and one from another in March 2024 that
+    mentions the harbour only in passing (so an unfiltered search ranks it far down), plus a
+    note without a date."""
+    root = tmp_path / "news"
+    _write(
+        root / "bbc" / "stories.jsonl",
+        [
+            {
+                "id": f"b{n}",
+                "title": f"Harbour story {n}",
+                "url": f"https://www.bbc.co.uk/news/{n}",
+                "date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "text": f"The harbour ferry crossing number {n} ran late at the harbour.",
+            }
+            for n in range(120)
+        ],
+    )
+    _write(
+        root / "guardian" / "march.jsonl",
+        [
+            {
+                "id": "g1",
+                "title": "Council budget",
+                "url": "https://www.theguardian.com/uk/budget",
+                "date": "2024-03-05",
+                "text": "The council set its budget for schools, roads and the harbour.",
+            }
+        ],
+    )
+    (root / "notes").mkdir()
+    (root / "notes" / "undated.txt").write_text(NOTE + "\n")
+    return root
+
+
+@pytest.fixture
+def library(tmp_path: Path, news: Path) -> Library:
+    library = Library(tmp_path / "lib", FakeEmbedder())
+    library.add([news])
+    return library
+
+
+def _hits(
+    library: Library, filters: Filters | None, mode: Mode = Mode.HYBRID, depth: int = 5
+) -> list[StoredPassage]:
+    question = "harbour ferry late"
+    vector = FakeEmbedder().encode_queries([question])[0]
+    hits = retrieve(library, question, vector, limit=10, depth=depth, mode=mode, filters=filters)
+    return [hit.passage for hit in hits]
+
+
+def _kept(passage: StoredPassage, filters: Filters) -> bool:
+    """Whether the article obeys `filters`, decided in Python from the article itself."""
+    article = passage.article.article
+    if filters.folders and not any(article.path.startswith(f + "/") for f in filters.folders):
+        return False
+    if (filters.since or filters.until) and not article.date:
+        return False
+    if filters.since and article.date < filters.since:
+        return False
+    if filters.until and article.date > filters.until:
+        return False
+    return not filters.sources or any(s.lower() in article.source.lower() for s in filters.sources)
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_a_rare_filter_still_finds_its_articles(library: Library, news: Path, mode: Mode) -> None:
+    unfiltered = _hits(library, None, mode)
+    assert all("bbc" in p.article.article.source for p in unfiltered)  # the rare one is far down
+    for filters in (
+        Filters.parse(folders=[news / "guardian"]),
+        Filters.parse(sources=["GUARDIAN"]),
+        Filters.parse(since="2024-01-01"),
+    ):
+        (only,) = _hits(library, filters, mode)
+        assert only.article.article.title == "Council budget", filters
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"folders": ["bbc"]},
+        {"folders": ["bbc", "notes"]},
+        {"since": "2023-06-01", "until": "2023-06-30"},
+        {"until": "2023-02"},
+        {"sources": ["news/7", "news/11"]},
+        {"folders": ["bbc"], "since": "2023-11", "sources": ["bbc.co.uk"]},
+    ],
+)
+def test_every_passage_retrieved_obeys_the_filters(
+    library: Library, news: Path, typed: dict[str, list[str] | str]
+) -> None:
+    folders = [news / str(name) for name in typed.get("folders", [])]
+    filters = Filters.parse(
+        folders=folders,
+        since=typed.get("since"),  # type: ignore[arg-type]
+        until=typed.get("until"),  # type: ignore[arg-type]
+        sources=list(typed.get("sources", [])),
+    )
+    passages = _hits(library, filters, depth=50)
+    assert passages and all(_kept(p, filters) for p in passages)
+    wanted = {p.id for p in library.passages(list(range(1, 200))).values() if _kept(p, filters)}
+    assert set(library.selected_passages(filters).tolist()) == wanted
+
+
+def test_a_date_filter_leaves_out_articles_without_a_date(library: Library, news: Path) -> None:
+    everything = _hits(library, Filters.parse(folders=[news / "notes"]))
+    assert [p.article.article.title for p in everything] == [NOTE]
+    assert _hits(library, Filters.parse(folders=[news / "notes"], since="1900")) == []
+
+
+def test_an_article_read_from_two_folders_lies_in_both(library: Library, news: Path) -> None:
+    (news / "archive").mkdir()
+    (news / "archive" / "copy.txt").write_text((news / "notes" / "undated.txt").read_text())
+    library.update()
+    for folder in ("notes", "archive"):
+        found = _hits(library, Filters.parse(folders=[news / folder]))
+        assert [p.article.article.title for p in found] == [NOTE], folder
+
+
+@pytest.mark.parametrize("scored_directly", [0, 20_000])
+def test_an_inverted_file_index_filters_exactly_too(
+    tmp_path: Path, news: Path, monkeypatch: pytest.MonkeyPatch, scored_directly: int
+) -> None:
+    """Above EXACT_LIMIT the index reads only the lists nearest the question; a rare selection
+    must be found all the same, whether scored from its stored vectors or in the index."""
+    monkeypatch.setattr(vectors_module, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(library_module, "SCORED_DIRECTLY", scored_directly)
+    library = Library(tmp_path / "ivf", FakeEmbedder())
+    library.add([news])
+    assert library.vectors.tier == "ivf"
+    filters = Filters.parse(folders=[news / "guardian"])
+    (only,) = _hits(library, filters, Mode.DENSE)
+    assert only.article.article.title == "Council budget"
+    vector = FakeEmbedder().encode_queries(["harbour ferry late"])[0]
+    selected = library.selected_passages(Filters.parse(folders=[news / "bbc"]))
+    exact = library._scored_directly(vector, 10, selected)
+    found = library.dense_search_in(vector, 10, selected)
+    assert set(dict(found)) <= set(selected.tolist())
+    # Many stories tie (they differ by a number only), so the scores are compared, not the ids.
+    assert [score for _, score in found] == pytest.approx([score for _, score in exact])
+
+
+def test_the_asker_cites_only_filtered_articles(library: Library, news: Path) -> None:
+    asker = Asker(library, Settings(library=library.folder), reader=SentenceReader())
+    asker.embedder  # noqa: B018  (the library's own fake model)
+    filters = Filters.parse(sources=["theguardian"])
+    answer = asker.ask("what did the council set its budget for?", filters=filters)
+    assert answer.citations and all("theguardian" in c.source for c in answer.citations)
+    found = asker.search("harbour", limit=3, filters=filters)
+    assert [f.title for f in found] == ["Council budget"] and found[0].rank == 1
+    assert len(asker.search("harbour", limit=3)) == 3
