@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from qa.index import iso_date
 
-from .retrieval import Hit
+from .retrieval import Hit, question_terms
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,35 @@ def found_passages(hits: list[Hit]) -> list[Found]:
             )
         )
     return found
+
+
+def excerpt(text: str, query: str, width: int = 240) -> tuple[str, list[tuple[int, int]]]:
+    """About `width` characters of `text` (spaces collapsed) around the first of the query's
+    words it holds, "…" where it was cut, and where each of the query's words lies in it (a
+    word matches its longer forms too, "minister" in "ministers", as the lexical index does)."""
+    flat = " ".join(text.split())
+    terms = question_terms(query)
+    pattern = (
+        re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
+        if terms
+        else None
+    )
+    first = pattern.search(flat) if pattern else None
+    start = 0
+    if len(flat) > width and first is not None and first.start() > width // 3:
+        start = flat.rfind(" ", 0, first.start() - width // 3) + 1
+    end = len(flat)
+    if end - start > width:
+        end = flat.rfind(" ", start, start + width)
+        end = end if end > start else start + width
+    before = "…" if start > 0 else ""
+    shown = before + flat[start:end] + ("…" if end < len(flat) else "")
+    spans = (
+        [
+            (m.start() - start + len(before), m.end() - start + len(before))
+            for m in pattern.finditer(flat, start, end)
+        ]
+        if pattern
+        else []
+    )
+    return shown, spans

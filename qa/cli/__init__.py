@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Each command module registers its commands on `cli` when imported.
-from . import ask, chat, eval_command, index_commands
+from . import ask, chat, eval_command, history_command, index_commands, search
 from .group import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOT_FOUND, UserError, cli
 
 __all__ = [
@@ -15,8 +15,10 @@ __all__ = [
     "chat",
     "cli",
     "eval_command",
+    "history_command",
     "index_commands",
     "main",
+    "search",
 ]
 
 

@@ -15,6 +15,7 @@ from qa.display.render import counted, print_answer, safe
 from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder
 
+from .filter_options import filter_options, read_filters, warn_about_folders
 from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 
 
@@ -46,6 +47,7 @@ from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
 )
+@filter_options
 @library_option
 def ask(
     question: tuple[str, ...],
@@ -54,6 +56,10 @@ def ask(
     mode: str,
     min_confidence: float | None,
     remember: bool,
+    folders: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sources: tuple[str, ...],
     library: str | None,
 ) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
@@ -73,8 +79,10 @@ def ask(
       qa ask --json - < questions.txt > answers.jsonl
       printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
       qa ask --min-confidence 0.6 --remember "who raised sanctions?"
+      qa ask --in ~/news/bbc --since 2024-01 "who raised interest rates?"
     """
     settings = make_settings(library)
+    filters = read_filters(folders, since, until, sources)
     if remember and min_confidence is None:
         raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
@@ -91,12 +99,13 @@ def ask(
     asker.mode = Mode(mode)
     if min_confidence is not None:
         asker.set_min_confidence(min_confidence, save=remember)
+    warn_about_folders(asker, filters)
     for number, text in enumerate(questions, 1):
         if many and not text:
             conversation = Conversation() if follow_ups else None  # a new conversation
             continue
         try:
-            answer = asker.ask(text, conversation)
+            answer = asker.ask(text, conversation, filters or None)
         except QuestionError as error:
             if not many:
                 raise

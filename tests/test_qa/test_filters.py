@@ -4,12 +4,11 @@ for the dense one), including a filter that keeps a handful of passages out of m
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
-from support import FakeEmbedder
+from support import NOTE, FakeEmbedder, write_dated_news
 
 from qa import Settings
 from qa.answering import FilterError, Filters, Mode, retrieve
@@ -21,7 +20,6 @@ from qa.index import library as library_module
 from qa.index import vectors as vectors_module
 
 TODAY = date(2024, 3, 20)
-NOTE = "Harbour ferry notes, written without a date."
 
 
 def test_dates_are_read_in_each_documented_form() -> None:
@@ -77,44 +75,10 @@ def test_folders_outside_the_library_or_gone_are_warned_about(tmp_path: Path) ->
 # -- at retrieval ----------------------------------------------------------------------------
 
 
-def _write(path: Path, records: list[dict[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-
-
 @pytest.fixture
 def news(tmp_path: Path) -> Path:
-    """120 harbour stories from one outlet in 2023, and one from another in March 2024 that
-    mentions the harbour only in passing (so an unfiltered search ranks it far down), plus a
-    note without a date."""
     root = tmp_path / "news"
-    _write(
-        root / "bbc" / "stories.jsonl",
-        [
-            {
-                "id": f"b{n}",
-                "title": f"Harbour story {n}",
-                "url": f"https://www.bbc.co.uk/news/{n}",
-                "date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
-                "text": f"The harbour ferry crossing number {n} ran late at the harbour.",
-            }
-            for n in range(120)
-        ],
-    )
-    _write(
-        root / "guardian" / "march.jsonl",
-        [
-            {
-                "id": "g1",
-                "title": "Council budget",
-                "url": "https://www.theguardian.com/uk/budget",
-                "date": "2024-03-05",
-                "text": "The council set its budget for schools, roads and the harbour.",
-            }
-        ],
-    )
-    (root / "notes").mkdir()
-    (root / "notes" / "undated.txt").write_text(NOTE + "\n")
+    write_dated_news(root)
     return root
 
 
