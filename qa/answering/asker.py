@@ -161,12 +161,16 @@ class Asker:
 
     def search(self, query: str, limit: int = 10, filters: Filters | None = None) -> list[Found]:
         """The `limit` passages that best match `query`, best first, without reading them for
-        an answer (`qa search`); `filters` say which articles may come."""
+        an answer (`qa search`); `filters` say which articles may come. Passages that share
+        no word with the query and are far from it in meaning are left out (`matches`)."""
         if limit < 1:
             raise QuestionError(f"cannot show {limit} passages: give a limit of 1 or more")
         query = clean_question(query)
         with self._lock:
-            return found_passages(self._retrieve(query, "", filters, limit))
+            # Ranked deeper than asked: a near-miss of the dense ranking may come before a
+            # passage that holds the query's words, and is then left out.
+            hits = self._retrieve(query, "", filters, max(limit, self.settings.depth))
+        return found_passages(hits)[:limit]
 
     def warm_up(self) -> None:
         """Load the models and the index now rather than on the first question."""

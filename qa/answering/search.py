@@ -9,6 +9,11 @@ from qa.index import iso_date
 
 from .retrieval import Hit, question_terms
 
+MIN_COSINE = 0.15
+"""Query-passage cosine below which a passage that shares no word with the query is not shown:
+the nearest passages exist for any query, related or not (the sentence reader trusts no
+overlap below the same cosine, `Thresholds.min_cosine`)."""
+
 
 @dataclass(frozen=True)
 class Found:
@@ -40,10 +45,16 @@ class Found:
         return asdict(self)
 
 
+def matches(hit: Hit) -> bool:
+    """Whether a retrieved passage matches its query: it holds one of the query's words, or
+    it is near enough in meaning."""
+    return hit.lexical_rank is not None or hit.cosine >= MIN_COSINE
+
+
 def found_passages(hits: list[Hit]) -> list[Found]:
-    """The hits as ranked passages, in their order."""
+    """The hits that match their query, as ranked passages, in their order."""
     found: list[Found] = []
-    for rank, hit in enumerate(hits, start=1):
+    for rank, hit in enumerate(filter(matches, hits), start=1):
         passage = hit.passage
         article = passage.article.article
         found.append(
