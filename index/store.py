@@ -87,6 +87,11 @@ class ArticleSelection(Protocol):
         ...
 
 
+_ALIASES_WHERE = "a.id IN (SELECT article_id FROM aliases WHERE "
+"""The articles that have an alias (the same text read from another file) meeting a condition;
+not correlated, so SQLite runs it once, not once an article."""
+
+
 def selection_sql(selection: ArticleSelection) -> tuple[str, list[object]]:
     """A condition on `articles AS a` (and its aliases: an article read from two files lies in
     both folders) that holds for the selected articles, with its parameters."""
@@ -95,16 +100,13 @@ def selection_sql(selection: ArticleSelection) -> tuple[str, list[object]]:
     if selection.folders:
         inside: list[str] = []
         for folder in selection.folders:
-            prefix = folder.rstrip("/") + "/"
-            # substr, not LIKE: a folder's name may hold % or _.
-            test = "({col} = ? OR substr({col}, 1, ?) = ?)"
+            base = folder.rstrip("/")
+            # A range, which the index on the path serves (LIKE would not, and a folder's name
+            # may hold % or _): "0" sorts right after "/", so [base/, base0) is all inside.
+            test = "({col} = ? OR ({col} >= ? AND {col} < ?))"
             inside.append(test.format(col="a.path"))
-            inside.append(
-                "EXISTS (SELECT 1 FROM aliases s WHERE s.article_id = a.id AND "
-                + test.format(col="s.path")
-                + ")"
-            )
-            params += [folder, len(prefix), prefix] * 2
+            inside.append(_ALIASES_WHERE + test.format(col="path") + ")")
+            params += [folder, base + "/", base + "0"] * 2
         conditions.append("(" + " OR ".join(inside) + ")")
     if selection.since or selection.until:
         # Compared at the article's own precision: an article dated only "2024-03" lies in a
@@ -122,11 +124,7 @@ def selection_sql(selection: ArticleSelection) -> tuple[str, list[object]]:
         either: list[str] = []
         for source in selection.sources:
             either.append(contains.format(col="a.source"))
-            either.append(
-                "EXISTS (SELECT 1 FROM aliases s WHERE s.article_id = a.id AND "
-                + contains.format(col="s.source")
-                + ")"
-            )
+            either.append(_ALIASES_WHERE + contains.format(col="source") + ")")
             params += [source.casefold()] * 2
         conditions.append("(" + " OR ".join(either) + ")")
     return " AND ".join(conditions) or "1", params
@@ -440,8 +438,10 @@ class Store:
         """The ids of the passages of the selected articles, sorted."""
         where, params = self._selecting(selection)
         rows = self.db.execute(
-            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} "
-            "ORDER BY p.id",
+            # Articles first (CROSS JOIN keeps that order), then their passage ids from the
+            # index on article_id alone: the passage rows, which hold the vectors, stay unread.
+            f"SELECT p.id FROM articles a CROSS JOIN passages p ON p.article_id = a.id "
+            f"WHERE {where} ORDER BY p.id",
             params,
         )
         return np.fromiter((row[0] for row in rows), dtype=np.int64)
@@ -454,10 +454,14 @@ class Store:
         if not query:
             return []
         where, params = self._selecting(selection)
+        # The matches drive (CROSS JOIN keeps that order; the other way round, SQLite looks up
+        # every selected passage in the FTS table, 10 to 80 times slower on 2,000 articles),
+        # each checked against the selected articles, found once.
         rows = self.db.execute(
             "SELECT passages_fts.rowid, bm25(passages_fts, 0.5, 1.0) AS rank FROM passages_fts "
-            "JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.id = p.article_id "
-            f"WHERE passages_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
+            "CROSS JOIN passages p ON p.id = passages_fts.rowid WHERE passages_fts MATCH ? "
+            f"AND p.article_id IN (SELECT a.id FROM articles a WHERE {where}) "
+            "ORDER BY rank LIMIT ?",
             [query, *params, limit],
         )
         return [(int(row[0]), -float(row[1])) for row in rows]
