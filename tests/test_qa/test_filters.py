@@ -167,21 +167,29 @@ def test_an_article_read_from_two_folders_lies_in_both(library: Library, news: P
         assert [p.article.article.title for p in found] == [NOTE], folder
 
 
-@pytest.mark.parametrize("scored_directly", [0, 20_000])
+@pytest.mark.parametrize(("tier", "scored_directly"), [("ivf", 0), ("ivf", 1000), ("compact", 0)])
 def test_an_inverted_file_index_filters_exactly_too(
-    tmp_path: Path, news: Path, monkeypatch: pytest.MonkeyPatch, scored_directly: int
+    tmp_path: Path, news: Path, monkeypatch: pytest.MonkeyPatch, tier: str, scored_directly: int
 ) -> None:
     """Above EXACT_LIMIT the index reads only the lists nearest the question; a rare selection
     must be found all the same, whether scored from its stored vectors or in the index."""
     monkeypatch.setattr(vectors_module, "EXACT_LIMIT", 10)
+    if tier == "compact":
+        monkeypatch.setattr(vectors_module, "COMPACT_LIMIT", 20)
+    # One list read per question: a rare selection is then in it only by chance.
+    monkeypatch.setattr(vectors_module, "PROBES", 1)
+    monkeypatch.setattr(vectors_module, "COMPACT_PROBES", 1)
     monkeypatch.setattr(library_module, "SCORED_DIRECTLY", scored_directly)
-    library = Library(tmp_path / "ivf", FakeEmbedder())
+    library = Library(tmp_path / tier, FakeEmbedder())
     library.add([news])
-    assert library.vectors.tier == "ivf"
+    assert library.vectors.tier == tier
     filters = Filters.parse(folders=[news / "guardian"])
     (only,) = _hits(library, filters, Mode.DENSE)
     assert only.article.article.title == "Council budget"
     vector = FakeEmbedder().encode_queries(["harbour ferry late"])[0]
+    rare = library.selected_passages(filters)
+    found = library.vectors.search_within(vector, 10, rare, exact=library._stored_vectors)
+    assert [passage_id for passage_id, _ in found] == rare.tolist()  # more lists were read
     selected = library.selected_passages(Filters.parse(folders=[news / "bbc"]))
     exact = library._scored_directly(vector, 10, selected)
     found = library.dense_search_in(vector, 10, selected)
