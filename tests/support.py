@@ -62,6 +62,7 @@ class FixedAsker(Asker):
         self,
         question: str,
         conversation: Conversation | None = None,
+        min_confidence: float | None = None,
         filters: Filters | None = None,
     ) -> Answer:
         return self.answers[question]

@@ -205,34 +205,46 @@ class Asker:
         self,
         question: str,
         conversation: FollowUpContext | None = None,
+        min_confidence: float | None = None,
         filters: Filters | None = None,
     ) -> Answer:
         """The answer to `question`, or a "not found" answer citing the closest passages.
 
-        With a `conversation`, follow-ups ("what did he say?") are read in its light; with
+        With a `conversation`, follow-ups ("what did he say?") are read in its light;
+        `min_confidence` holds this answer alone to another line than the library's; with
         `filters`, only the articles they keep are read and cited."""
+        if min_confidence is not None:
+            check_min_confidence(min_confidence)
         with self._lock:
-            return self._ask(question, conversation, filters)
+            return self._ask(question, conversation, min_confidence, filters)
 
     def _ask(
-        self, question: str, conversation: FollowUpContext | None, filters: Filters | None
+        self,
+        question: str,
+        conversation: FollowUpContext | None,
+        line: float | None,
+        filters: Filters | None,
     ) -> Answer:
         question = clean_question(question)
         if conversation is None:
-            return self.answer_hits(question, self.retrieve(question, filters=filters), question)
+            hits = self.retrieve(question, filters=filters)
+            return self.answer_hits(question, hits, question, line)
         # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
         resolved = conversation.resolution(question)
         hits = self.retrieve(resolved.text, resolved.context, filters)
-        return self.answer_hits(question, hits, resolved.text)
+        return self.answer_hits(question, hits, resolved.text, line)
 
-    def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
-        """The answer found in already retrieved passages (`read_as`: the question resolved)."""
+    def answer_hits(
+        self, question: str, hits: list[Hit], read_as: str = "", line: float | None = None
+    ) -> Answer:
+        """The answer found in already retrieved passages (`read_as`: the question resolved;
+        `line`: the answer/decline line, the library's when None)."""
         read_as = read_as or question
         resolved = read_as if read_as != question else ""
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         confidence, best_signals = self._judged(read_as, extractions, hits)
-        line = self.min_confidence
+        line = self.min_confidence if line is None else line
         unmet = list(best_signals.unmet) if best_signals else []
         unmet_nearby = list(best_signals.unmet_nearby) if best_signals else []
         reason = decline_reason(extractions, confidence, line)
@@ -382,4 +394,5 @@ def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
         article_id=stored.id,
         passage_id=hit.passage.id,
         page=article.page_at(start),
+        path=article.path,
     )

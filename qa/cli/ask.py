@@ -10,9 +10,9 @@ from rich.console import Console
 
 from qa.answering.asker import QuestionError, open_asker
 from qa.answering.retrieval import Mode
+from qa.api import Chat
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
-from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder
 
 from .filter_options import filter_options, read_filters, warn_about_folders
@@ -90,7 +90,6 @@ def ask(
         raise click.UsageError(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
-    conversation = Conversation() if follow_ups else None
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     # One question: load the question encoder fast rather than optimised (a batch of
@@ -100,12 +99,15 @@ def ask(
     if min_confidence is not None:
         asker.set_min_confidence(min_confidence, save=remember)
     warn_about_folders(asker, filters)
+    chat = Chat(asker)
     for number, text in enumerate(questions, 1):
         if many and not text:
-            conversation = Conversation() if follow_ups else None  # a new conversation
+            chat = Chat(asker)  # a new conversation
             continue
+        if not follow_ups:
+            chat = Chat(asker)  # each question on its own
         try:
-            answer = asker.ask(text, conversation, filters or None)
+            answer = chat.ask(text, filters=filters or None)
         except QuestionError as error:
             if not many:
                 raise
@@ -114,8 +116,6 @@ def ask(
             continue
         answered += answer.found
         declined += not answer.found
-        if conversation is not None:
-            conversation.add(text, answer)
         if as_json:
             indent = None if many else 2
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
