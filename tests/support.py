@@ -86,12 +86,14 @@ def news_dump(count: int, text: str = "Harbour story number {n}.") -> str:
 
 
 NOTE = "Harbour ferry notes, written without a date."
+DIGEST = "A month of harbour ferry news, dated by its month alone."
 
 
 def write_dated_news(root: Path) -> None:
     """Under `root`: 120 harbour stories from one outlet in 2023 (bbc/), one story from another
     in March 2024 that mentions the harbour only in passing, so that an unfiltered search ranks
-    it far down (guardian/), and a note without a date (notes/)."""
+    it far down (guardian/), a digest dated by its month alone (digest/) and a note without a
+    date (notes/)."""
     _write_jsonl(
         root / "bbc" / "stories.jsonl",
         [
@@ -116,6 +118,10 @@ def write_dated_news(root: Path) -> None:
                 "text": "The council set its budget for schools, roads and the harbour.",
             }
         ],
+    )
+    _write_jsonl(
+        root / "digest" / "june.jsonl",
+        [{"id": "d1", "title": "June digest", "date": "2023-06", "text": DIGEST}],
     )
     (root / "notes").mkdir(parents=True)
     (root / "notes" / "undated.txt").write_text(NOTE + "\n")

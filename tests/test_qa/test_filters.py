@@ -105,7 +105,9 @@ def _kept(passage: StoredPassage, filters: Filters) -> bool:
         return False
     if (filters.since or filters.until) and not article.date:
         return False
-    if filters.since and article.date < filters.since:
+    # A date of less precision ("2023-06") is compared at its own precision: a range that
+    # overlaps its month keeps it.
+    if filters.since and article.date < filters.since[: len(article.date)]:
         return False
     if filters.until and article.date > filters.until:
         return False
@@ -156,6 +158,21 @@ def test_a_date_filter_leaves_out_articles_without_a_date(library: Library, news
     everything = _hits(library, Filters.parse(folders=[news / "notes"]))
     assert [p.article.article.title for p in everything] == [NOTE]
     assert _hits(library, Filters.parse(folders=[news / "notes"], since="1900")) == []
+
+
+def test_an_article_dated_by_month_is_in_every_range_that_overlaps_it(
+    library: Library, news: Path
+) -> None:
+    (stored,) = _hits(library, Filters.parse(folders=[news / "digest"]))
+    assert stored.article.article.date == "2023-06"
+
+    def digest(since: str, until: str) -> bool:
+        selected = library.selected_passages(Filters.parse(since=since, until=until))
+        return stored.id in selected.tolist()
+
+    assert digest("2023-06-15", "2023-06-20") and digest("2023-05-01", "2023-06-01")
+    assert digest("2023", "2023") and digest("2023-06-30", "2024")
+    assert not digest("2023-07-01", "2024") and not digest("2022", "2023-05-31")
 
 
 def test_an_article_read_from_two_folders_lies_in_both(library: Library, news: Path) -> None:
