@@ -30,9 +30,12 @@ from .writer import Writer
 DATABASE_NAME = "library.sqlite3"
 SCORED_DIRECTLY = 1_000
 """Selected passages up to which a filtered search in an inverted-file index scores their
-stored vectors instead of searching the index (exact, and cheap while few: on 2,000 BBC
-articles in a forced IVF index, 2 loaded cores, 122 passages took 36 ms a question this way
-against 43 ms in the index, but 2,014 passages 275 ms against 101 ms; benchmarks/filters.py)."""
+stored vectors instead of searching the index. The index reads more lists the rarer the
+selection (`VectorIndex.search_within`), so for a rare one it scans about the whole library:
+60 ms at 1M passages (docs/scale.md), while 1,000 stored vectors are 1.5 MB of SQLite. On the
+8,779 passages of 2,000 BBC articles in a forced IVF index, where scanning everything is cheap,
+122 selected passages took 18 ms a question scored directly against 11 ms in the index
+(benchmarks/filters.py, 2 loaded cores), so the line is kept low."""
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,11 @@ def filter_options(function: F) -> F:
         click.option(
             "--since",
             metavar="DATE",
-            envvar="QA_SINCE",
             help=f"Only articles dated on or after DATE ({DATE_FORMS}); undated ones are left out.",
         ),
         click.option(
             "--until",
             metavar="DATE",
-            envvar="QA_UNTIL",
             help="Only articles dated on or before DATE (a month or a year: to its end).",
         ),
         click.option(
