@@ -61,6 +61,9 @@ NOT_FOUND = "Not found in your articles."
 
 
 MAX_QUESTION_CHARS = 2000
+"""The longest question asked (after cleaning); a longer one is refused rather than cut: the
+reader reads only its first 64 word pieces, so a cut question would be answered as something
+the user did not ask, and text this long is nearly always a paste gone wrong."""
 
 
 class QuestionError(QAError):
@@ -68,13 +71,26 @@ class QuestionError(QAError):
 
 
 def clean_question(question: str) -> str:
-    """The question without escape sequences or control characters, spaces collapsed."""
-    cleaned = " ".join(strip_controls(question, " ").split())
+    """The question without escape sequences, control characters or lone surrogates, spaces
+    collapsed; QuestionError when nothing is left or it is longer than MAX_QUESTION_CHARS."""
+    cleaned = " ".join(strip_controls(_whole_characters(question), " ").split())
     if not cleaned:
         raise QuestionError(
             'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'
         )
-    return cleaned[:MAX_QUESTION_CHARS]
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long, over the "
+            f"{MAX_QUESTION_CHARS:,} a question may have: ask it in fewer words"
+        )
+    return cleaned
+
+
+def _whole_characters(text: str) -> str:
+    """`text` with surrogate pairs joined and lone surrogates (undecodable bytes read with
+    `surrogateescape`, broken JSON) made U+FFFD: the tokenizer and SQLite take only whole
+    characters."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class Asker:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
@@ -13,7 +14,7 @@ from qa.answering.retrieval import Mode
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
 from qa.followups.conversation import Conversation
-from qa.index import MiniLMEmbedder
+from qa.index import MiniLMEmbedder, QAError
 
 from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 
@@ -83,6 +84,8 @@ def ask(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
     conversation = Conversation() if follow_ups else None
+    if many and isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # bad bytes must not end the batch at that line
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     # One question: load the question encoder fast rather than optimised (a batch of
@@ -101,6 +104,15 @@ def ask(
             if not many:
                 raise
             click.echo(f"qa: line {number} skipped: {error}", err=True)
+            skipped += 1
+            continue
+        except QAError:
+            raise  # the library's, not the line's: every line would fail the same way
+        except Exception as error:
+            if not many:
+                raise
+            # A fault of qa's own on one question must not cost the rest of the batch.
+            click.echo(f"qa: line {number} skipped: {unexpected(error)}", err=True)
             skipped += 1
             continue
         answered += answer.found
@@ -122,6 +134,12 @@ def ask(
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def unexpected(error: Exception) -> str:
+    """One line for a fault that is qa's, not the user's: what it was, and to report it."""
+    said = safe(str(error))[:200]
+    return f"qa could not answer it ({type(error).__name__}: {said}); please report this"
 
 
 def batch_summary(answered: int, declined: int, skipped: int) -> str:
