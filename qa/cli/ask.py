@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import sys
 
 import click
@@ -13,6 +12,7 @@ from qa.answering.asker import QuestionError, open_asker
 from qa.answering.retrieval import Mode
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
+from qa.display.script_json import json_for_scripts
 from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder, QAError
 
@@ -121,7 +121,7 @@ def ask(
             conversation.add(text, answer)
         if as_json:
             indent = None if many else 2
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+            click.echo(json_for_scripts(answer.to_dict(), indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")

@@ -10,6 +10,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from qa.config.settings import Settings, library_folder
+from qa.display.render import safe
 from qa.index import QAError
 
 EXIT_ERROR = 1
@@ -46,7 +47,8 @@ class UserError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"qa: error: {self.format_message()}", err=True)
+        # A message can quote a path or a name, which may hold escape or bidi characters.
+        click.echo(f"qa: error: {safe(self.format_message())}", err=True)
 
 
 class QAGroup(click.Group):
