@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from qa.config.preferences import check_min_confidence, load_min_confidence, save_min_confidence
-from qa.config.settings import Settings
+from qa.config.settings import DEFAULT_LIBRARY, Settings, data_home
 from qa.index import (
     Embedder,
     Library,
@@ -68,6 +69,22 @@ the user did not ask, and text this long is nearly always a paste gone wrong."""
 
 class QuestionError(QAError):
     """The question cannot be asked as typed."""
+
+
+class NoArticles(QAError):
+    """The library has no articles to answer from: it is empty, or not made yet."""
+
+
+def no_articles(folder: Path) -> NoArticles:
+    """The error for an empty library at `folder`, with the command that fills it."""
+    libraries = data_home() / "libraries"
+    if folder == libraries / DEFAULT_LIBRARY:
+        add = "qa index add PATH"
+    elif folder.parent == libraries:
+        add = f"qa index add --library {folder.name} PATH"
+    else:
+        add = f"qa index add --library {folder} PATH"
+    return NoArticles(f"the library {folder} has no articles yet: add some with {add}")
 
 
 def clean_question(question: str) -> str:
@@ -202,6 +219,9 @@ class Asker:
 
     def _ask(self, question: str, conversation: FollowUpContext | None) -> Answer:
         question = clean_question(question)
+        # Said plainly, not as "Not found in your articles": there is nothing to search.
+        if not self.library.exists or not self.library.passage_count():
+            raise no_articles(self.library.folder)
         if conversation is None:
             return self.answer_hits(question, self.retrieve(question), question)
         # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).

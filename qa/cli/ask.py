@@ -64,9 +64,11 @@ def ask(
     --follow-ups they are a conversation: "what did he say?" is read after the question before
     it, and `read_as` says how; an empty line starts a new conversation.
 
-    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
-    has gone through every line, whatever the answers, and with 3 only when not one question
-    was answered (a library that does not cover them); a count goes to stderr.
+    Exits with 3 when the answer is not in your articles, and with 4 when the library has no
+    articles at all (empty, or not made yet: fill it with qa index add PATH). A batch ("-")
+    exits with 0 once it has gone through every line, whatever the answers, and with 3 only
+    when not one question was answered (a library that does not cover them); a count goes to
+    stderr.
 
     \b
     Examples:

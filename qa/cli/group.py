@@ -9,6 +9,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from qa.answering.asker import NoArticles
 from qa.config.settings import Settings, library_folder
 from qa.display.render import safe
 from qa.index import QAError
@@ -16,6 +17,8 @@ from qa.index import QAError
 EXIT_ERROR = 1
 EXIT_NOT_FOUND = 3
 """`qa ask` exits with this code when the articles do not hold the answer."""
+EXIT_NO_ARTICLES = 4
+"""`qa ask` exits with this code when the library has no articles (empty, or not made yet)."""
 EXIT_INTERRUPTED = 130
 """As a shell reports a command stopped by Ctrl+C."""
 
@@ -51,6 +54,12 @@ class UserError(click.ClickException):
         click.echo(f"qa: error: {safe(self.format_message())}", err=True)
 
 
+class EmptyLibrary(UserError):
+    """The library has no articles to answer from: its own exit code, for scripts."""
+
+    exit_code = EXIT_NO_ARTICLES
+
+
 class QAGroup(click.Group):
     """The `qa` command group: every QAError a command raises becomes one UserError here, so
     no command handles them itself."""
@@ -59,6 +68,8 @@ class QAGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QAError as error:
+            if isinstance(error, NoArticles):
+                raise EmptyLibrary(str(error)) from error
             raise UserError(str(error)) from error
 
 
