@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import socket
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -50,6 +51,15 @@ Presplit = dict[str, tuple[list[Passage], list[Span]]]
 
 EmbedderFactory = Callable[[], Embedder]
 """Builds the model inside a worker process (models do not travel; recipes do)."""
+
+
+CONNECT_TIMEOUT = 30.0
+"""Seconds to wait for a cluster to answer before saying it does not (--ray-timeout)."""
+RECORDED_TIMEOUT = 3.0
+"""Seconds to wait for the cluster `ray start` recorded on this machine: being local, a live
+one answers at once, and a stopped one must not hold indexing up for long."""
+CLIENT_PORT = 10001
+"""Ray client's port, when a ray:// address leaves it out."""
 
 
 class ClusterUnavailable(QAError):
@@ -192,8 +202,9 @@ class RayEngine:
         actors: int | None = None,
         gpus_per_actor: float = 0.0,
         block_bytes: int = BLOCK_BYTES,
+        timeout: float = CONNECT_TIMEOUT,
     ) -> None:
-        self.ray = connect(address)
+        self.ray = connect(address, timeout)
         self.factory, self.chunking, self.block_bytes = factory, chunking, block_bytes
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         gpus = int(self.ray.cluster_resources().get("GPU", 0))
@@ -289,9 +300,11 @@ class RayEngine:
         self.actors = []
 
 
-def connect(address: str | None) -> Any:
+def connect(address: str | None, timeout: float = CONNECT_TIMEOUT) -> Any:
     """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`); when
-    `address` is None, Ray joins a cluster `ray start` began on this machine, or starts one."""
+    `address` is None, Ray joins a cluster `ray start` began on this machine if it still runs,
+    else starts one. A cluster that does not answer within `timeout` seconds is an error, said
+    at once: Ray itself waits on a dead address for minutes without a word."""
     if address and "RAY_AUTH_MODE" not in os.environ and _has_auth_token():
         # `ray start` (2.60) turns token authentication on and writes the token, but a driver
         # joining with ray.init(address=...) sends it only when told to, before Ray is imported.
@@ -304,10 +317,11 @@ def connect(address: str | None) -> Any:
         ) from error
     if ray.is_initialized():
         return ray
+    target = cluster_address(address, timeout)
     logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notices would garble progress
     try:
         ray.init(
-            address=address,
+            address=target,
             include_dashboard=False,
             log_to_driver=False,
             logging_level=logging.ERROR,
@@ -320,6 +334,69 @@ def connect(address: str | None) -> Any:
             f"'ray start --head' and pass --ray-address auto, or leave out --engine ray"
         ) from error
     return ray
+
+
+def cluster_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> str:
+    """What to pass to ray.init: the address given (or in $RAY_ADDRESS), checked to answer
+    within `timeout` seconds; with none, the cluster `ray start` recorded on this machine
+    (Ray's `ray_current_cluster` file) while it still answers, else "local": a cluster of our
+    own. Ray would attach to a recorded cluster long stopped, and wait on it for minutes."""
+    from ray._private import services, utils
+
+    given = address or os.environ.get("RAY_ADDRESS") or None
+    if given == "local":
+        return given
+    if given is None:
+        recorded = utils.read_ray_address()
+        # `ray start` ran on this machine: a live cluster answers at once, a stopped one never.
+        if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
+            return str(recorded)
+        return "local"
+    if given == "auto":
+        try:
+            given = str(services.canonicalize_bootstrap_address("auto"))
+        except ConnectionError as error:
+            raise ClusterUnavailable(
+                "--ray-address auto found no Ray cluster on this machine; start one with "
+                "'ray start --head', or leave out --ray-address to let qa start its own"
+            ) from error
+    why = _unanswered(given, timeout)
+    if why:
+        raise ClusterUnavailable(
+            f"no Ray cluster answers at {given} ({why.lower()}); check the address, start one "
+            f"with 'ray start --head' and pass --ray-address auto, or leave out --engine ray"
+        )
+    return given
+
+
+def _unanswered(address: str, timeout: float) -> str | None:
+    """Why nothing accepts a TCP connection at `address` (host:port, ray://host[:port]) within
+    `timeout` seconds, or None when something does: only a port that answers can be a
+    cluster's."""
+    host, port = _host_and_port(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except TimeoutError:
+        return f"no answer within {timeout:g} s"
+    except OSError as error:  # refused, unreachable, a host name that does not resolve
+        return error.strerror or str(error)
+
+
+def _host_and_port(address: str) -> tuple[str, int]:
+    """("10.0.0.5", 6379) from "10.0.0.5:6379", "ray://10.0.0.5" (the client port, 10001) or
+    "[::1]:6379"; ClusterUnavailable for an address without a port."""
+    client = address.startswith("ray://")
+    rest = address.removeprefix("ray://").rstrip("/")
+    host, colon, port = rest.rpartition(":")
+    if not colon or "]" in port:
+        host, port = rest, str(CLIENT_PORT) if client else ""
+    if not port.isdigit() or not host:
+        raise ClusterUnavailable(
+            f"the Ray address {address!r} has no port; give it as HOST:PORT (e.g. the one "
+            f"'ray start --head' prints), ray://HOST:10001, or auto"
+        )
+    return host.strip("[]"), int(port)
 
 
 def _has_auth_token() -> bool:

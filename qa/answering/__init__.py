@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, clean_question, open_asker, open_library
+from .asker import (
+    NOT_FOUND,
+    Asker,
+    NoArticles,
+    QuestionError,
+    clean_question,
+    open_asker,
+    open_library,
+)
 from .normalize import normalize_answer
 from .readers.protocol import Extraction, Reader
 from .readers.sentence import SentenceReader, Thresholds
@@ -18,6 +26,7 @@ __all__ = [
     "Extraction",
     "Hit",
     "Mode",
+    "NoArticles",
     "QuestionError",
     "Reader",
     "SentenceReader",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,6 +15,7 @@ from qa.answering.asker import open_library
 from qa.cli.engines import encoder_option, engine_options, indexing_embedder, make_engine
 from qa.display.progress import progress_bar
 from qa.display.render import counted, safe, status_text, unwrapped
+from qa.display.script_json import json_for_scripts
 from qa.index import (
     BACKEND_NAMES,
     SUFFIXES,
@@ -45,7 +45,7 @@ def _report(
         data.pop("added_ids")
         data.pop("removed_ids")
         data["encoder"] = encoder
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     else:
         rate = report.passages_embedded / report.seconds if report.seconds else 0.0
         used = f" with {BACKEND_NAMES.get(encoder, encoder)}" if encoder else ""
@@ -178,7 +178,7 @@ def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) ->
     removed = open_library(settings).remove(list(paths))
     if as_json:
         data = {"library": str(settings.library), "articles_removed": removed}
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     else:
         click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
     if not removed:
@@ -196,7 +196,7 @@ def index_status(as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     status = open_library(settings).status()
     if as_json:
-        click.echo(json.dumps(asdict(status), indent=2))
+        click.echo(json_for_scripts(asdict(status), indent=2))
     else:
         console = Console()
         console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
@@ -244,7 +244,7 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
         remaining = found
     if as_json:
         click.echo(
-            json.dumps(
+            json_for_scripts(
                 {
                     "ok": not remaining,
                     "differences": [asdict(d) for d in found],
