@@ -70,18 +70,23 @@ def sync(
             for article_key, row in store.article_hashes(file.key).items()
         }
         try:
-            for decision in plan_records(file.articles, stored, writer.has_twin, file.split):
+            decisions = plan_records(
+                file.articles, stored, writer.has_twin, file.split, file.skipped.append
+            )
+            for decision in decisions:
                 writer.queue(decision)
                 if writer.passages_waiting >= COMMIT_EVERY_PASSAGES:
                     flush()
         except ArticleError as error:
             # What was read before the bad part is kept; nothing is forgotten on its account.
+            report.failures += file.skipped
             report.failures.append(str(error))
             stamp = file.stamp
             writer.record_unreadable(
                 UnreadableFile(file.key, stamp.size, stamp.mtime_ns, stamp.ctime_ns, str(error))
             )
             continue
+        report.failures += file.skipped  # records left out; the file's others are indexed
         read_whole.append(FileRecord(file.key, file.stamp.size, file.stamp.mtime_ns, articles=0))
     notify("reading", total_bytes, total_bytes)
     flush(final=True)
