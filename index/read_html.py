@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .article import Article
@@ -18,6 +19,10 @@ _METADATA = (
 microdata. Never the title, a heading or the text: "in 2004" there is no publication date."""
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read_html(path: Path, data: bytes) -> Article:
     """The page's main text (boilerplate removed) with its title, date, author and URL."""
     try:
@@ -27,7 +32,7 @@ def read_html(path: Path, data: bytes) -> Article:
             f"{path}: reading HTML needs trafilatura and lxml_html_clean "
             f"(pip install trafilatura lxml_html_clean): {error}"
         ) from error
-    markup = decode_text(data, str(path))
+    markup = without_controls(decode_text(data, str(path)))
     # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
     extracted = trafilatura.bare_extraction(
         markup,
@@ -51,6 +56,26 @@ def read_html(path: Path, data: bytes) -> Article:
         date=_metadata_date(markup),
         author=document.get("author") or "",
     )
+
+
+def without_controls(markup: str) -> str:
+    """The markup with each control character, written as is or as a numeric reference
+    (`&#8;`, `&#x1b;`), and each reference to no character at all (`&#xD800;`) turned into a
+    space: XML has no place for them, and one such reference made the parser drop the page."""
+    markup = _CONTROL.sub(" ", markup)
+
+    def reference(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        unusable = (
+            code > 0x10FFFF
+            or 0xD800 <= code <= 0xDFFF
+            or (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+            or code == 0x7F
+        )
+        return " " if unusable else match.group()
+
+    return _CHARACTER_REFERENCE.sub(reference, markup)
 
 
 def _blocks_apart(text: str) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .article import Article
@@ -15,20 +19,31 @@ def read_pdf(path: Path, data: bytes) -> Article:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     if not data:
         raise ArticleError(f"{path}: empty PDF file; skipped")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ArticleError(f"{path}: the PDF is encrypted; decrypt it first, then index again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        metadata = reader.metadata
-    except ArticleError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise ArticleError(f"{path}: damaged PDF ({error}); skipped") from error
+    with _pypdf_notices() as notices:
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise ArticleError(
+                    f"{path}: the PDF is encrypted; decrypt it first, then index again"
+                )
+            pages = [page.extract_text() or "" for page in reader.pages]
+            metadata = reader.metadata
+            title = (getattr(metadata, "title", None) or "").strip() if metadata else ""
+            author = (getattr(metadata, "author", None) or "").strip() if metadata else ""
+        except ArticleError:
+            raise
+        except LimitReachedError as error:
+            raise ArticleError(
+                f"{path}: a page of this PDF inflates past the safe limit ({error}); it may be a "
+                f"decompression bomb; skipped"
+            ) from error
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
+            why = f"{error}" + (f"; pypdf: {notices[0]}" if notices else "")
+            raise ArticleError(f"{path}: damaged PDF ({why}); skipped") from error
     page_starts: list[int] = []
     parts: list[str] = []
     offset = 0
@@ -40,8 +55,6 @@ def read_pdf(path: Path, data: bytes) -> Article:
     text = PAGE_SEPARATOR.join(parts)
     if not text.strip():
         raise ArticleError(f"{path}: the PDF has no extractable text (scanned images?); skipped")
-    title = (getattr(metadata, "title", None) or "").strip() if metadata else ""
-    author = (getattr(metadata, "author", None) or "").strip() if metadata else ""
     if not title:
         title = next((line.strip() for line in text.split("\n") if line.strip()), path.stem)[:200]
     return Article(
@@ -53,3 +66,28 @@ def read_pdf(path: Path, data: bytes) -> Article:
         author=author,
         page_starts=tuple(page_starts),
     )
+
+
+@contextmanager
+def _pypdf_notices() -> Iterator[list[str]]:
+    """Hold pypdf's notices ("incorrect startxref pointer") while one file is read, instead of
+    printing them without the file's name in the middle of the progress bar; a failure's one
+    line quotes the first of them, and a PDF read in spite of them needs no notice."""
+    notices: list[str] = []
+
+    class Held(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notices.append(" ".join(record.getMessage().split()))
+
+    logger = logging.getLogger("pypdf")
+    handler, propagate = Held(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield notices
+        notices.extend(str(warning.message) for warning in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate

@@ -11,7 +11,7 @@ import time
 
 from .engine import Engine
 from .errors import ArticleError
-from .plan import FilePlan, plan_files, scan
+from .plan import FOLLOW_LINKS, FilePlan, plan_files, scan
 from .records import StoredRecord, plan_records
 from .report import ProgressCallback, SyncReport
 from .store import FileRecord, Store, UnreadableFile
@@ -24,7 +24,9 @@ COMMIT_EVERY_PASSAGES = 2048
 def plan_library(store: Store, roots: list[str]) -> FilePlan:
     """What an update of `roots` would read and forget, from the disk and the index alone."""
     exclusions = store.exclusions()
-    return plan_files(roots, exclusions, store.files(), store.unreadable(), scan(roots, exclusions))
+    follow = store.get_meta(FOLLOW_LINKS) == "1"
+    disk = scan(roots, exclusions, follow, inside=store.roots())
+    return plan_files(roots, exclusions, store.files(), store.unreadable(), disk)
 
 
 def sync(
