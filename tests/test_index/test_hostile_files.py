@@ -218,6 +218,22 @@ TEXTS = {
         "La crème brûlée était délicieuse. Le garçon a mangé à la fenêtre du café.\n\n"
         "Le maire a inauguré le nouveau pont lundi; les travaux ont coûté très cher."
     ),
+    "french-2": (
+        "La crème brûlée était délicieuse. Le garçon a mangé à la fenêtre du café. Où est la "
+        "bibliothèque? Nous irons à Noël chez ma soeur."
+    ),
+    "spanish-2": (
+        "El niño pequeño jugaba en el jardín con su hermana. La señora Núñez preparó la cena "
+        "para toda la familia."
+    ),
+    "spanish-3": (
+        "El alcalde inauguró el puente el lunes. La obra costó dos millones de euros y duró "
+        "tres años."
+    ),
+    "italian": (
+        "Il sindaco ha inaugurato il nuovo ponte lunedì. I lavori sono durati tre anni e sono "
+        "costati più del previsto, però la città è contenta."
+    ),
     "spanish": (
         "El niño comió paella en la playa. ¿Dónde está la estación?\n\n"
         "Mañana iremos al campo con la señora García. “Qué día”, dijo él."
@@ -245,6 +261,10 @@ TEXTS = {
 }
 ENCODED = [
     ("french", "latin-1"),
+    ("french-2", "latin-1"),
+    ("spanish-2", "cp1252"),
+    ("spanish-3", "latin-1"),
+    ("italian", "cp1252"),
     ("spanish", "cp1252"),
     ("german", "latin-1"),
     ("portuguese", "cp1252"),
