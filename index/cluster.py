@@ -42,6 +42,7 @@ from .embedder import Embedder
 from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
 from .limits import MAX_ARTICLE_BYTES
+from .lines import one_line
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
 from .reading import cannot_read, failure_line, read_articles, storable_article
@@ -170,7 +171,9 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
         try:
             for text in bounded_lines(gzip.GzipFile(fileobj=raw), MAX_ARTICLE_BYTES):
                 if isinstance(text, int):  # passed over, never held: the task hears why
-                    skipped.append(too_long(path, line, text, MAX_ARTICLE_BYTES) + SKIPPED_RECORD)
+                    skipped.append(
+                        one_line(too_long(path, line, text, MAX_ARTICLE_BYTES) + SKIPPED_RECORD)
+                    )
                     text = b"\n"
                 block.append(text)
                 held += len(text)

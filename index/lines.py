@@ -31,3 +31,9 @@ def storable(text: str) -> str:
     replaced by U+FFFD: one character for one, so every offset into the text still holds, and
     the text can be encoded as UTF-8 to be stored and printed."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def has_words(text: str) -> bool:
+    """Does `text` hold a letter or a digit? A file of control characters or punctuation alone
+    has nothing to index or to answer from."""
+    return any(char.isalnum() for char in text)

@@ -9,6 +9,7 @@ from .article import Article
 from .dates import iso_date
 from .decoding import decode_text
 from .errors import ArticleError
+from .notices import held_notices
 
 _METADATA = (
     "//head/meta | //head/link[@rel='canonical'] | //script[@type='application/ld+json'] | "
@@ -34,18 +35,21 @@ def read_html(path: Path, data: bytes) -> Article:
         ) from error
     markup = without_controls(decode_text(data, str(path)))
     # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
-    extracted = trafilatura.bare_extraction(
-        markup,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    with held_notices("trafilatura", "htmldate") as notices:
+        extracted = trafilatura.bare_extraction(
+            markup,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        date = _metadata_date(markup)
     document = (
         extracted if isinstance(extracted, dict) or extracted is None else extracted.as_dict()
     )
     if not document or not (document.get("text") or "").strip():
-        raise ArticleError(f"{path}: no readable text found in this HTML page; skipped")
+        why = f" ({notices[0]})" if notices else ""
+        raise ArticleError(f"{path}: no readable text found in this HTML page{why}; skipped")
     url = document.get("url") or ""
     return Article(
         key=str(path),
@@ -53,7 +57,7 @@ def read_html(path: Path, data: bytes) -> Article:
         title=(document.get("title") or path.stem).strip(),
         source=url or str(path),
         path=str(path),
-        date=_metadata_date(markup),
+        date=date,
         author=document.get("author") or "",
     )
 

@@ -15,6 +15,7 @@ from .dates import iso_date
 from .decoding import decode_text, normalise_newlines
 from .errors import ArticleError
 from .limits import MAX_ARTICLE_BYTES, size_text
+from .lines import has_words, one_line
 
 TEXT_FIELDS = (
     "text",
@@ -50,13 +51,29 @@ def read_records(
     name = path.name.lower()
     compressed = name.endswith(".gz")
     stem = name[:-3] if compressed else name
+    if stem.endswith((".jsonl", ".ndjson")):
+        records = _read_lines(path, compressed, position, max_bytes, skipped)
+    else:
+        records = _read_document(path, compressed, max_bytes, skipped)
+    found = False
     try:
-        if stem.endswith((".jsonl", ".ndjson")):
-            yield from _read_lines(path, compressed, position, max_bytes, skipped)
-            return
-        data = _unzipped_whole(path, max_bytes) if compressed else path.read_bytes()
+        for article in records:
+            found = True
+            yield article
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise ArticleError(damaged_gzip(path, error)) from error
+    if not found:
+        raise ArticleError(
+            f"{path}: no record with text in it (a field named {', '.join(TEXT_FIELDS[:4])}...); "
+            f"skipped"
+        )
+
+
+def _read_document(
+    path: Path, compressed: bool, max_bytes: int, skipped: Callable[[str], None] | None
+) -> Iterator[Article]:
+    """The records of a whole JSON document (gzipped or not)."""
+    data = _unzipped_whole(path, max_bytes) if compressed else path.read_bytes()
     if not data.strip():
         raise ArticleError(f"{path}: the file is empty; skipped")
     try:
@@ -97,7 +114,7 @@ SKIPPED_RECORD = "; skipped that record, the others are read"
 
 def _skip(skipped: Callable[[str], None] | None, line: str, error: Exception | None = None) -> None:
     """Leave one record out: `skipped` hears the line, or it ends the file without `skipped`."""
-    line += SKIPPED_RECORD
+    line = one_line(line + SKIPPED_RECORD)
     if skipped is None:
         raise ArticleError(line) from error
     skipped(line)
@@ -271,7 +288,7 @@ def article_from_record(path: Path, record: Any, number: int) -> Article | None:
     if not isinstance(record, dict):
         return None
     text = _first(record, TEXT_FIELDS, numbers=False)
-    if not text.strip():
+    if not has_words(text):
         return None
     url = _first(record, URL_FIELDS)
     record_id = _first(record, ID_FIELDS) or url or f"line-{number + 1}"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .article import Article
 from .errors import ArticleError
+from .notices import held_notices
 
 PAGE_SEPARATOR = "\n\n"
 
@@ -23,7 +20,7 @@ def read_pdf(path: Path, data: bytes) -> Article:
 
     if not data:
         raise ArticleError(f"{path}: empty PDF file; skipped")
-    with _pypdf_notices() as notices:
+    with held_notices("pypdf") as notices:
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
@@ -66,28 +63,3 @@ def read_pdf(path: Path, data: bytes) -> Article:
         author=author,
         page_starts=tuple(page_starts),
     )
-
-
-@contextmanager
-def _pypdf_notices() -> Iterator[list[str]]:
-    """Hold pypdf's notices ("incorrect startxref pointer") while one file is read, instead of
-    printing them without the file's name in the middle of the progress bar; a failure's one
-    line quotes the first of them, and a PDF read in spite of them needs no notice."""
-    notices: list[str] = []
-
-    class Held(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            notices.append(" ".join(record.getMessage().split()))
-
-    logger = logging.getLogger("pypdf")
-    handler, propagate = Held(logging.WARNING), logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield notices
-        notices.extend(str(warning.message) for warning in caught)
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate

@@ -19,7 +19,7 @@ from qa.index.read_json import read_records
 from .article import Article
 from .errors import ArticleError
 from .limits import MAX_ARTICLE_BYTES
-from .lines import one_line, storable
+from .lines import has_words, one_line, storable
 from .read_html import read_html
 from .read_pdf import read_pdf
 from .read_plain import read_markdown, read_plain
@@ -213,6 +213,6 @@ def _read(
     if reader is None:
         raise ArticleError(f"{path}: unsupported file type; supported: {', '.join(SUFFIXES)}")
     article = reader(path, data)
-    if not article.text.strip():
+    if not has_words(article.text):
         raise ArticleError(f"{path}: no text found; skipped")
     yield article
