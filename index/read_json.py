@@ -217,22 +217,47 @@ def _article_of_line(
 def line_blocks(path: Path, block_bytes: int) -> list[tuple[int, int, int]]:
     """An uncompressed JSON Lines dump cut at line ends into blocks of about `block_bytes`:
     (first byte, end byte, number of the first line), so blocks are read apart and in parallel
-    with the same record keys and error lines as reading the whole file."""
+    with the same record keys and error lines as reading the whole file. Read a chunk at a
+    time: a block with one huge line is never held whole."""
     blocks: list[tuple[int, int, int]] = []
     start = line = 0
     size = path.stat().st_size
     with open(path, "rb") as handle:
         while True:
             handle.seek(start + block_bytes)
-            rest = handle.readline() if start + block_bytes < size else b""
-            end = min(start + block_bytes + len(rest), size)
+            rest = 0
+            while start + block_bytes < size and (piece := handle.readline(_SKIP_CHUNK)):
+                rest += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            end = min(start + block_bytes + rest, size)
             if end <= start:
                 break
             handle.seek(start)
-            lines = handle.read(end - start).count(b"\n")
+            lines = sum(piece.count(b"\n") for piece in _chunks(handle, end - start))
             blocks.append((start, end, line))
             start, line = end, line + lines
     return blocks
+
+
+def _chunks(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """The next `size` bytes of `handle`, a chunk at a time."""
+    while size > 0 and (piece := handle.read(min(size, _SKIP_CHUNK))):
+        size -= len(piece)
+        yield piece
+
+
+class _Window:
+    """The lines of `size` bytes of a file from where it stands (a block of a dump)."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle, self.left = handle, size
+
+    def readline(self, size: int = -1, /) -> bytes:
+        wanted = self.left if size < 0 else min(size, self.left)
+        line = self.handle.readline(wanted) if wanted > 0 else b""
+        self.left -= len(line)
+        return line
 
 
 def read_line_block(
@@ -241,12 +266,17 @@ def read_line_block(
     end: int,
     first_line: int,
     skipped: Callable[[str], None] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> Iterator[Article]:
-    """The articles of one block of an uncompressed JSON Lines dump (see `line_blocks`)."""
+    """The articles of one block of an uncompressed JSON Lines dump (see `line_blocks`), its
+    lines read as the whole file's are: a line over `max_bytes` is passed over, never held."""
     with open(path, "rb") as handle:
         handle.seek(start)
-        block = handle.read(end - start)
-    yield from articles_of_lines(path, block, first_line, skipped)
+        lines = bounded_lines(_Window(handle, end - start), max_bytes)
+        for number, raw in enumerate(lines, first_line):
+            article = _article_of_line(path, raw, number, max_bytes, skipped)
+            if article is not None:
+                yield article
 
 
 def articles_of_lines(
