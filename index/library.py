@@ -19,9 +19,9 @@ from .errors import IndexCorrupt, IndexNotFound
 from .lock import update_lock
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
-from .plan import is_under
+from .plan import FOLLOW_LINKS, is_under
 from .report import ProgressCallback, SyncReport
-from .store import Store, StoredArticle, StoredPassage
+from .store import Store, StoredArticle, StoredPassage, name_of
 from .sync import plan_library, sync
 from .vector_file import VECTORS_NAME
 from .vectors import VectorIndex
@@ -119,16 +119,20 @@ class Library:
         paths: list[Path],
         progress: ProgressCallback | None = None,
         engine: Engine | None = None,
+        follow_links: bool | None = None,
     ) -> SyncReport:
         """Remember `paths` as part of the library and bring everything under them up to date.
 
         Naming a file or folder that `remove` excluded brings it back. `engine` runs reading
-        and embedding elsewhere (a Ray cluster); by default they run in this process."""
+        and embedding elsewhere (a Ray cluster); by default they run in this process.
+        Symbolic links are followed where they stay inside the library's folders; with
+        `follow_links` True, anywhere, in this and every later update (False turns it off
+        again; None keeps what was chosen before)."""
         roots = [str(path.expanduser().resolve()) for path in paths]
         with self._locked():
             if not self.exists:
                 self._new_manifest().save(self.folder)
-            Writer(self.store, SyncReport()).add_roots(roots)
+            Writer(self.store, SyncReport()).add_roots(roots, follow_links)
             return self._sync(roots, progress, engine)
 
     def update(
@@ -156,7 +160,7 @@ class Library:
 
         Works on an index of another model or format too; the old index stays usable until the
         new one is complete."""
-        roots = self._recorded_roots()
+        roots, follows = self._recorded_roots(), self._recorded_follow_links()
         if not roots:
             raise IndexNotFound(
                 f"{self.folder} records no articles to rebuild from; "
@@ -169,7 +173,7 @@ class Library:
                 self.chunking,
             )
             shutil.rmtree(fresh.folder, ignore_errors=True)
-            report = fresh.add([Path(root) for root in roots], progress)
+            report = fresh.add([Path(root) for root in roots], progress, follow_links=follows)
             fresh.close()
             self.close()
             (self.folder / MANIFEST_NAME).unlink(missing_ok=True)  # mid-swap reads as "no index"
@@ -187,13 +191,23 @@ class Library:
             return []
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-                return [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
+                rows = db.execute("SELECT path FROM roots ORDER BY path").fetchall()
+                return [name_of(row[0]) for row in rows]
         except sqlite3.DatabaseError as error:
             raise IndexCorrupt(
                 f"cannot read the list of sources from {path} ({error}); delete "
                 f"{self.folder} and index your articles again with: "
                 f"qa index add PATH"
             ) from error
+
+    def _recorded_follow_links(self) -> bool:
+        """Whether the library was told to follow links out of its folders (read like roots)."""
+        try:
+            with sqlite3.connect(f"file:{self.folder / DATABASE_NAME}?mode=ro", uri=True) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = ?", (FOLLOW_LINKS,)).fetchone()
+        except sqlite3.DatabaseError:
+            return False
+        return bool(row) and row[0] == "1"
 
     def _sync(
         self, roots: list[str], progress: ProgressCallback | None, engine: Engine | None = None

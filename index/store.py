@@ -62,6 +62,22 @@ class UnreadableFile:
     reason: str
 
 
+def stored_name(text: str) -> str | bytes:
+    """A path or key as SQLite can hold it: the text, or, for a file name with bytes that are
+    not UTF-8 (Python holds them as lone surrogates, which SQLite refuses), its bytes as a BLOB,
+    so the file is found again exactly. `name_of` turns either back into the name."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+    return text
+
+
+def name_of(value: str | bytes) -> str:
+    """A path or key read back from the database (see `stored_name`)."""
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
 class Store:
     """Reads and writes one library's SQLite database; all writes go through transactions."""
 
@@ -106,13 +122,13 @@ class Store:
     # -- files and roots -------------------------------------------------------------------
 
     def roots(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT path FROM roots ORDER BY path")]
+        return [name_of(row[0]) for row in self.db.execute("SELECT path FROM roots ORDER BY path")]
 
     def add_root(self, path: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO roots (path) VALUES (?)", (path,))
+        self.db.execute("INSERT OR IGNORE INTO roots (path) VALUES (?)", (stored_name(path),))
 
     def remove_root(self, path: str) -> None:
-        self.db.execute("DELETE FROM roots WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM roots WHERE path = ?", (stored_name(path),))
 
     def exclusions(self) -> list[str]:
         """Files and folders inside the library's folders that `qa index remove` left out."""
@@ -120,22 +136,22 @@ class Store:
             rows = self.db.execute("SELECT path FROM exclusions ORDER BY path").fetchall()
         except sqlite3.OperationalError:
             return []  # an index written before exclusions existed, opened read-only
-        return [row[0] for row in rows]
+        return [name_of(row[0]) for row in rows]
 
     def add_exclusion(self, path: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO exclusions (path) VALUES (?)", (path,))
+        self.db.execute("INSERT OR IGNORE INTO exclusions (path) VALUES (?)", (stored_name(path),))
 
     def remove_exclusion(self, path: str) -> None:
-        self.db.execute("DELETE FROM exclusions WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM exclusions WHERE path = ?", (stored_name(path),))
 
     def files(self) -> dict[str, FileRecord]:
         rows = self.db.execute("SELECT path, size, mtime_ns, articles FROM files")
-        return {row[0]: FileRecord(*row) for row in rows}
+        return {name_of(row[0]): FileRecord(name_of(row[0]), *row[1:]) for row in rows}
 
     def record_file(self, record: FileRecord) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, articles) VALUES (?, ?, ?, ?)",
-            (record.path, record.size, record.mtime_ns, record.articles),
+            (stored_name(record.path), record.size, record.mtime_ns, record.articles),
         )
 
     def unreadable(self) -> dict[str, UnreadableFile]:
@@ -143,24 +159,34 @@ class Store:
             rows = self.db.execute("SELECT path, size, mtime_ns, ctime_ns, reason FROM unreadable")
         except sqlite3.OperationalError:
             return {}  # an index written before unreadable files were remembered, opened read-only
-        return {row[0]: UnreadableFile(*row) for row in rows}
+        return {
+            name_of(path): UnreadableFile(name_of(path), size, mtime_ns, ctime_ns, name_of(reason))
+            for path, size, mtime_ns, ctime_ns, reason in rows
+        }
 
     def record_unreadable(self, record: UnreadableFile) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO unreadable (path, size, mtime_ns, ctime_ns, reason)"
             " VALUES (?, ?, ?, ?, ?)",
-            (record.path, record.size, record.mtime_ns, record.ctime_ns, record.reason),
+            (
+                stored_name(record.path),
+                record.size,
+                record.mtime_ns,
+                record.ctime_ns,
+                stored_name(record.reason),
+            ),
         )
 
     def forget_unreadable(self, path: str) -> None:
-        self.db.execute("DELETE FROM unreadable WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM unreadable WHERE path = ?", (stored_name(path),))
 
     def forget_file(self, path: str) -> list[int]:
         """Drop a file and its articles; returns the ids of the passages removed."""
-        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
-        self.db.execute("DELETE FROM aliases WHERE path = ?", (path,))
+        name = stored_name(path)
+        self.db.execute("DELETE FROM files WHERE path = ?", (name,))
+        self.db.execute("DELETE FROM aliases WHERE path = ?", (name,))
         removed: list[int] = []
-        rows = self.db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchall()
+        rows = self.db.execute("SELECT id FROM articles WHERE path = ?", (name,)).fetchall()
         for (article_id,) in rows:
             removed.extend(self.delete_article(article_id))
         return removed
@@ -169,16 +195,17 @@ class Store:
 
     def article_hashes(self, path: str) -> dict[str, tuple[int, str, bool]]:
         """Article key -> (id, content hash, is a duplicate) for every article read from `path`."""
+        name = stored_name(path)
         found = {
-            row[0]: (row[1], row[2], False)
+            name_of(row[0]): (row[1], row[2], False)
             for row in self.db.execute(
-                "SELECT key, id, content_hash FROM articles WHERE path = ?", (path,)
+                "SELECT key, id, content_hash FROM articles WHERE path = ?", (name,)
             )
         }
         for key, article_id, content_hash in self.db.execute(
-            "SELECT key, article_id, content_hash FROM aliases WHERE path = ?", (path,)
+            "SELECT key, article_id, content_hash FROM aliases WHERE path = ?", (name,)
         ):
-            found[key] = (article_id, content_hash, True)
+            found[name_of(key)] = (article_id, content_hash, True)
         return found
 
     def article_with_text(self, text_hash: str) -> int | None:
@@ -193,11 +220,17 @@ class Store:
         self.db.execute(
             "INSERT OR REPLACE INTO aliases (article_id, key, path, source, content_hash) "
             "VALUES (?, ?, ?, ?, ?)",
-            (article_id, article.key, article.path, article.source, article.content_hash),
+            (
+                article_id,
+                stored_name(article.key),
+                stored_name(article.path),
+                stored_name(article.source),
+                article.content_hash,
+            ),
         )
 
     def remove_alias(self, key: str) -> None:
-        self.db.execute("DELETE FROM aliases WHERE key = ?", (key,))
+        self.db.execute("DELETE FROM aliases WHERE key = ?", (stored_name(key),))
 
     def sources(self, article_id: int) -> list[str]:
         """Every source an article was found under, the indexed one first."""
@@ -205,7 +238,7 @@ class Store:
         rows = self.db.execute(
             "SELECT source FROM aliases WHERE article_id = ? ORDER BY rowid", (article_id,)
         )
-        return [first, *(row[0] for row in rows)]
+        return [first, *(name_of(row[0]) for row in rows)]
 
     def delete_article(self, article_id: int) -> list[int]:
         """Remove an article with its passages and sentences; returns the removed passage ids.
@@ -222,7 +255,7 @@ class Store:
                 "UPDATE articles SET key = ?, path = ?, source = ?, content_hash = ? WHERE id = ?",
                 (*twin, article_id),
             )
-            self.remove_alias(twin[0])
+            self.db.execute("DELETE FROM aliases WHERE key = ?", (twin[0],))
             return []
         ids = [
             row[0]
@@ -244,10 +277,10 @@ class Store:
             "INSERT INTO articles (key, path, title, source, date, author, text, content_hash, "
             "text_hash, page_starts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                article.key,
-                article.path,
+                stored_name(article.key),
+                stored_name(article.path),
                 article.title,
-                article.source,
+                stored_name(article.source),
                 article.date,
                 article.author,
                 article.text,
@@ -288,11 +321,11 @@ class Store:
         if row is None:
             raise KeyError(article_id)
         article = Article(
-            key=row[1],
+            key=name_of(row[1]),
             text=row[2],
             title=row[3],
-            source=row[4],
-            path=row[5],
+            source=name_of(row[4]),
+            path=name_of(row[5]),
             date=row[6],
             author=row[7],
             page_starts=tuple(json.loads(row[8])),

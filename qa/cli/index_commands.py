@@ -115,11 +115,18 @@ def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[]
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--follow-links/--no-follow-links",
+    default=None,
+    help="Follow symbolic links that lead out of the library's folders (remembered for later "
+    "updates; --no-follow-links turns it off). Links inside them are always followed.",
+)
 @engine_options
 @library_option
 def index_add(
     paths: tuple[Path, ...],
     as_json: bool,
+    follow_links: bool | None,
     engine: str,
     ray_address: str | None,
     ray_gpus: float,
@@ -141,7 +148,7 @@ def index_add(
         library,
         encoder,
         as_json,
-        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner),
+        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner, follow_links),
         (engine, ray_address, ray_gpus),
     )
 
