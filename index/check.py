@@ -8,16 +8,19 @@ and drops rows it cannot vouch for, for the next update to read their files agai
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .article import Article
 from .embedder import Embedder
 from .errors import IndexCorrupt
 from .manifest import Manifest
 from .passages import Passage
 from .report import SyncReport
+from .schema import FTS_TABLE
 from .store import Store
 from .sync import plan_library
 from .vectors import VectorIndex
@@ -79,8 +82,30 @@ _UNRECORDED = (
 )
 
 
-def check_database(store: Store, dimension: int) -> list[Difference]:
-    """Differences inside SQLite: orphan rows, broken articles, the FTS table, file counts."""
+def check_integrity(store: Store) -> list[Difference]:
+    """SQLite's own integrity check, then FTS5's. A database that fails SQLite's is damaged
+    below anything `repair` can vouch for: one difference, for `qa index rebuild`. A full-text
+    index that fails FTS5's (its pages sound) is derived from the passages: `repair` makes it
+    again."""
+    db = store.db
+    problems = [str(row[0]) for row in db.execute("PRAGMA integrity_check(3)")]
+    if problems != ["ok"]:
+        said = "; ".join(" ".join(problem.split()) for problem in problems)
+        return [Difference(f"the database is damaged (integrity check: {said[:200]})", "rebuild")]
+    if not store.writable:
+        return []  # FTS5's check is an INSERT: a read-only database cannot run it
+    try:
+        db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as error:
+        return [Difference(f"the full-text index is damaged ({error})", "repair")]
+    finally:
+        db.rollback()
+    return []
+
+
+def check_database(store: Store, dimension: int, fts: bool = True) -> list[Difference]:
+    """Differences inside SQLite: orphan rows, broken or altered articles, the FTS table
+    (unless `fts` is False: known damaged), file counts."""
     db = store.db
     found: list[Difference] = []
     for table, query in _ORPHANS.items():
@@ -91,6 +116,29 @@ def check_database(store: Store, dimension: int) -> list[Difference]:
         ids = [row[0] for row in db.execute(query, {"bytes": 4 * dimension})]
         if ids:
             found.append(Difference(f"{_some(ids, 'article')} with {problem}", "repair"))
+    altered = altered_articles(store)
+    if altered:
+        found.append(
+            Difference(
+                f"{_some(altered, 'article')} whose stored text no longer matches its hash "
+                f"(changed outside qa)",
+                "repair",
+            )
+        )
+    if fts:
+        found += _check_fts(store)
+    for path, recorded, actual in db.execute(_FILE_COUNTS):
+        if recorded != actual:
+            found.append(
+                Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
+            )
+    return found
+
+
+def _check_fts(store: Store) -> list[Difference]:
+    """The FTS table against the passages it indexes."""
+    db = store.db
+    found: list[Difference] = []
     missing = [row[0] for row in db.execute(_FTS_MISSING)]
     extra = [row[0] for row in db.execute(_FTS_EXTRA)]
     if missing:
@@ -102,12 +150,18 @@ def check_database(store: Store, dimension: int) -> list[Difference]:
     wrong = db.execute(_FTS_WRONG).fetchone()[0]
     if wrong:
         found.append(Difference(f"{wrong} FTS rows differ from their passage's text", "repair"))
-    for path, recorded, actual in db.execute(_FILE_COUNTS):
-        if recorded != actual:
-            found.append(
-                Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
-            )
     return found
+
+
+def altered_articles(store: Store) -> list[int]:
+    """Ids of articles whose title and text no longer hash to the hash stored when they were
+    indexed: changed behind qa's back, so their passages and offsets cannot be trusted."""
+    rows = store.db.execute("SELECT id, title, text, text_hash FROM articles ORDER BY id")
+    return [
+        article_id
+        for article_id, title, text, stored in rows
+        if Article(key="", text=text, title=title, source="", path="").text_hash != stored
+    ]
 
 
 def check_vectors(
@@ -212,11 +266,12 @@ def check_files(store: Store) -> list[Difference]:
 
 def repair_database(store: Store, dimension: int) -> None:
     """Put SQLite right from its own tables: drop orphans and articles it cannot vouch for
-    (their files are forgotten, so the next update reads them again), rebuild the FTS table
-    and the file counts. One transaction."""
+    (broken or altered: their files are forgotten, so the next update reads them again),
+    rebuild the FTS table and the file counts. One transaction. Only for a database that
+    passes `check_integrity`'s SQLite check: nothing is dropped on the word of a damaged one."""
     db = store.db
     with Writer(store, SyncReport()).transaction() as changes:
-        broken: set[int] = set()
+        broken: set[int] = set(altered_articles(store))
         for query in _BROKEN_ARTICLES.values():
             broken.update(row[0] for row in db.execute(query, {"bytes": 4 * dimension}))
         for article_id in sorted(broken):
@@ -228,7 +283,9 @@ def repair_database(store: Store, dimension: int) -> None:
         for (path,) in db.execute(_UNRECORDED).fetchall():
             # Kept: the next update reads the file and finds these articles unchanged.
             db.execute("DELETE FROM files WHERE path = ?", (path,))
-        db.execute("DELETE FROM passages_fts")
+        # Dropped and made again, not emptied: emptying reads an index FTS5 may find damaged.
+        db.execute("DROP TABLE IF EXISTS passages_fts")
+        db.execute(FTS_TABLE)
         db.execute(
             "INSERT INTO passages_fts (rowid, title, body) SELECT p.id, a.title, "
             "substr(a.text, p.start + 1, p.end - p.start) FROM passages p "
