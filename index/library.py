@@ -43,7 +43,14 @@ from .writer import Writer
 DATABASE_NAME = "library.sqlite3"
 REBUILDING = ".rebuilding"
 """Suffix of the folder beside a library where `rebuild` builds its replacement."""
-OWN_NAMES = (MANIFEST_NAME, DATABASE_NAME, VECTORS_NAME, LOCK_NAME, "chats.sqlite3")
+OWN_NAMES = (
+    MANIFEST_NAME,
+    DATABASE_NAME,
+    VECTORS_NAME,
+    LOCK_NAME,
+    "chats.sqlite3",
+    "preferences.json",
+)
 """Files qa keeps in a library's folder: a folder holding none of them but other files is not
 a library, and qa never writes into it (nor suggests deleting it)."""
 
@@ -249,14 +256,14 @@ class Library:
         engine: Engine | None = None,
     ) -> SyncReport:
         """Add `roots` (less `exclusions`) to the library, creating it if need be, and sync."""
-        if not self.exists and not (self.folder / DATABASE_NAME).exists():
-            self.refuse_foreign_folder()  # never make a library inside someone's own folder
+        if not self.exists:
+            if (self.folder / DATABASE_NAME).exists():
+                self.manifest()  # a lost manifest: made again, or refused, never replaced
+            else:
+                self.refuse_foreign_folder()  # never make a library in someone's own folder
         with self._locked():
             if not self.exists:
-                if (self.folder / DATABASE_NAME).exists():
-                    self.manifest()  # a lost manifest: made again, or refused, never replaced
-                else:
-                    self._new_manifest().save(self.folder)
+                self._new_manifest().save(self.folder)
             writer = Writer(self.store, SyncReport())
             writer.add_roots(roots)
             writer.add_exclusions(exclusions)

@@ -9,6 +9,7 @@ from pathlib import Path
 from qa.answering.asker import Asker
 from qa.config.settings import data_home
 from qa.index import Library, LibraryStatus, ProgressCallback, SyncReport
+from qa.index.library import REBUILDING
 from qa.index.manifest import MANIFEST_NAME  # index/__init__ does not export it (yet)
 
 
@@ -17,7 +18,12 @@ def library_names() -> list[str]:
     folder = data_home() / "libraries"
     if not folder.is_dir():
         return []
-    return sorted(entry.name for entry in folder.iterdir() if (entry / MANIFEST_NAME).is_file())
+    return sorted(
+        entry.name
+        for entry in folder.iterdir()
+        # A rebuild's half-built replacement (left by a killed `qa index rebuild`) is no library.
+        if (entry / MANIFEST_NAME).is_file() and not entry.name.endswith(REBUILDING)
+    )
 
 
 def is_library(folder: Path) -> bool:
