@@ -28,6 +28,9 @@ from .writer import Writer, passage_input
 
 SAMPLE = 16
 """Stored vectors compared with the same passages embedded again."""
+VERIFIED = 64
+"""Passages whose FAISS and SQLite vectors differ that are embedded again to tell which side
+is wrong; more than that are judged by these."""
 SAME_VECTOR = 0.99
 """Cosine above which a stored vector counts as its passage's embedding (batching and int8
 rounding move it by less than 0.001)."""
@@ -210,25 +213,66 @@ def check_vectors(
         )
     if len(faiss_ids) != len(np.unique(faiss_ids)):
         found.append(Difference("FAISS holds a passage id twice", "repair"))
-    chosen = _evenly(np.intersect1d(stored_ids, faiss_ids), sample)
-    ids, saved = store.vectors_for(chosen.tolist())
-    for passage_id, vector in zip(ids, saved, strict=True):
-        # A compact index stores 8-bit codes: its vectors come back within its tolerance.
-        tolerance = max(1e-5, vectors.tolerance)
-        if not np.allclose(vectors.vector(int(passage_id)), vector, atol=tolerance):
-            found.append(
-                Difference(f"passage {passage_id}: FAISS and SQLite vectors differ", "repair")
+    differing = _differing_vectors(store, vectors, faiss_ids)
+    # Which side is wrong is found by embedding the passage again: a stored vector that still
+    # is its text's embedding means the vector file is wrong (repair writes it from SQLite);
+    # one that is not cannot be trusted to repair anything (rebuild).
+    verified = differing[:VERIFIED]
+    chosen = np.union1d(_evenly(np.intersect1d(stored_ids, faiss_ids), sample), verified)
+    ids, saved = store.vectors_for(chosen.astype(np.int64).tolist())
+    misembedded = _misembedded(store, embedder, ids, saved)
+    for passage_id in verified:
+        fix = "rebuild" if passage_id in misembedded else "repair"
+        found.append(Difference(f"passage {passage_id}: FAISS and SQLite vectors differ", fix))
+    if len(differing) > len(verified):
+        found.append(
+            Difference(
+                f"{len(differing) - len(verified)} more passages: FAISS and SQLite vectors differ",
+                "rebuild" if misembedded else "repair",
             )
-    found += _check_embeddings(store, embedder, ids, saved)
+        )
+    found += [
+        Difference(
+            f"passage {passage_id}: its stored vector is not its text's embedding "
+            f"(cosine {cosine:.3f})",
+            "rebuild",
+        )
+        for passage_id, cosine in sorted(misembedded.items())
+    ]
     return found
 
 
-def _check_embeddings(
+def _differing_vectors(store: Store, vectors: VectorIndex, held: np.ndarray) -> list[int]:
+    """Ids of every passage whose vector in the file is not the one SQLite stores (within the
+    tier's tolerance: a compact index keeps 8-bit codes), read a batch at a time."""
+    tolerance = max(1e-5, vectors.tolerance)
+    differing: list[int] = []
+    # Vectors of the wrong size are left to check_database, which reports them.
+    cursor = store.db.execute(
+        "SELECT id, vector FROM passages WHERE length(vector) = ? ORDER BY id",
+        (4 * vectors.dimension,),
+    )
+    while rows := cursor.fetchmany(4096):
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        saved = np.stack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
+        present = np.isin(ids, held)
+        if not present.any():
+            continue
+        stored = saved[present]
+        found = vectors.vectors(ids[present])
+        with np.errstate(invalid="ignore", over="ignore"):  # garbage: inf - inf, NaN
+            same = np.all(np.abs(found - stored) <= tolerance, axis=1)  # NaN is never the same
+        differing.extend(int(i) for i in ids[present][~same])
+    return differing
+
+
+def _misembedded(
     store: Store, embedder: Embedder, ids: np.ndarray, saved: np.ndarray
-) -> list[Difference]:
-    """Stored vectors of a sample of passages against the same passages embedded now."""
+) -> dict[int, float]:
+    """{passage id: cosine} of the stored vectors among `ids` that are not their passage's
+    embedding now (a sample, and the passages whose two vectors differ)."""
     if not len(ids):
-        return []
+        return {}
     passages = store.passages(ids.tolist())
     texts = [
         passage_input(found.article.article, Passage(found.start, found.end, ()))
@@ -236,15 +280,11 @@ def _check_embeddings(
     ]
     fresh = embedder.encode(texts)
     cosines = np.sum(fresh * saved, axis=1)
-    return [
-        Difference(
-            f"passage {passage_id}: its stored vector is not its text's embedding "
-            f"(cosine {cosine:.3f})",
-            "rebuild",
-        )
+    return {
+        int(passage_id): float(cosine)
         for passage_id, cosine in zip(ids, cosines, strict=True)
-        if cosine < SAME_VECTOR
-    ]
+        if not cosine >= SAME_VECTOR  # NaN (garbage) is not the same either
+    }
 
 
 def check_files(store: Store) -> list[Difference]:

@@ -244,6 +244,19 @@ class VectorIndex:
             )
         return np.asarray(self.index.reconstruct(int(passage_id)), dtype=np.float32)
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of `ids` (all held), row for row, as `vector` gives each one."""
+        import faiss
+
+        if not len(ids):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if not self.exact:
+            faiss.extract_index_ivf(self.index).set_direct_map_type(
+                faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+            )
+        found = self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+        return np.asarray(found, dtype=np.float32)
+
     def search(
         self,
         vector: np.ndarray,
