@@ -333,7 +333,9 @@ class Library:
         path = self.folder / DATABASE_NAME
         try:
             if path.stat().st_size > 0:
-                with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+                with contextlib.closing(
+                    sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+                ) as db:
                     roots = [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
                     exclusions = [row[0] for row in db.execute("SELECT path FROM exclusions")]
                     if roots:

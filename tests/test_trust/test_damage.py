@@ -377,3 +377,23 @@ def test_a_damaged_library_is_never_a_traceback_for_the_asker(library: Library) 
             action()
     with pytest.raises(QAError, match=r"damaged.*qa index rebuild"):
         damaged.check()  # SQLite cannot even open it: one line, as for the others
+
+
+def test_a_library_that_lost_its_database_and_its_sources_is_rebuilt_from_named_folders(
+    library: Library, articles: Path
+) -> None:
+    import json
+
+    folder = library.folder
+    articles_before = library.status().articles
+    library.close()
+    (folder / DATABASE_NAME).unlink()
+    manifest = json.loads((folder / MANIFEST_NAME).read_text())
+    manifest["extra"] = {}  # as a library made before the manifest kept its sources
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(QAError, match=r"qa index rebuild PATH"):
+        Library(folder, FakeEmbedder()).rebuild()
+    Library(folder, FakeEmbedder()).rebuild(paths=[articles])
+    rebuilt = Library(folder, FakeEmbedder())
+    assert rebuilt.check() == []
+    assert rebuilt.status().articles == articles_before

@@ -86,3 +86,22 @@ def test_a_deleted_database_is_named_and_the_vector_file_kept(seeded: Path, tmp_
     assert run("index", "rebuild", *library).exit_code == 0
     status = run("index", "status", "--json", *library)
     assert '"articles": 1' in status.output and str(SEEDS) in status.output
+
+
+def test_check_repair_leaves_damage_only_a_rebuild_fixes_to_the_rebuild(
+    seeded: Path, tmp_path: Path
+) -> None:
+    folder = copy_of(seeded, tmp_path / "lib")
+    with sqlite3.connect(folder / DATABASE_NAME) as db:
+        page = db.execute("SELECT max(pageno) FROM dbstat WHERE name = 'passages'").fetchone()[0]
+    with open(folder / DATABASE_NAME, "r+b") as handle:
+        handle.seek((page - 1) * 4096 + 8)
+        handle.write(bytes(range(256)) * 15)
+    vectors = (folder / VECTORS_NAME).read_bytes()
+    result = run("index", "check", "--repair", "--library", str(folder))
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert "the database is damaged" in lines[0] and "(fix: qa index rebuild)" in lines[0]
+    assert lines[1:] == ["Nothing here can be repaired in place; run qa index rebuild."]
+    assert (folder / VECTORS_NAME).read_bytes() == vectors
