@@ -334,7 +334,7 @@ class Library:
         try:
             if path.stat().st_size > 0:
                 with contextlib.closing(
-                    sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+                    sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
                 ) as db:
                     roots = [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
                     exclusions = [row[0] for row in db.execute("SELECT path FROM exclusions")]

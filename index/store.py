@@ -110,7 +110,8 @@ class Store:
                 if not existed or _code(error) not in (_READONLY, _CANTOPEN):
                     raise
                 self.writable = False  # a read-only folder: `qa ask` still reads it
-        db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        uri = self.path.absolute().as_uri()  # percent-encoded: a "?" in a folder name is safe
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
         try:
             self._refuse_foreign(db)
             return db
@@ -120,9 +121,7 @@ class Store:
                 raise
         # A WAL database in a folder where its -shm file cannot be made: read as immutable,
         # which is safe only because nothing can write there either.
-        db = sqlite3.connect(
-            f"{self.path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
-        )
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._refuse_foreign(db)
         return db
 
