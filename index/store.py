@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,18 @@ from pathlib import Path
 import numpy as np
 
 from .article import Article
-from .errors import IndexCorrupt
+from .causes import database_failure, write_failure
+from .errors import NotALibrary
 from .passages import Passage, Span
-from .schema import SCHEMA
+from .schema import LIBRARY_TABLES, SCHEMA
+
+_READONLY, _CANTOPEN = 8, 14
+"""SQLite's result codes for a file that cannot be written, or opened as asked."""
+
+
+def _code(error: sqlite3.Error) -> int:
+    """SQLite's primary result code of `error`."""
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
 
 
 @dataclass(frozen=True)
@@ -82,21 +92,65 @@ class Store:
     """Reads and writes one library's SQLite database; all writes go through transactions."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """Open the database at `path`, creating its tables when it is new. A database that
+        cannot be written (a read-only or immutable folder) is opened for reading; one that
+        holds other tables than a library's is refused, never written into."""
         self.path = path
+        self.writable = not readonly
         try:
-            if readonly:
-                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            else:
-                self.db = sqlite3.connect(path, check_same_thread=False)
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.executescript(SCHEMA)
+            existed = path.stat().st_size > 0
+        except FileNotFoundError:
+            existed = False
+        except OSError as error:
+            raise write_failure(path.parent, error) from error
+        try:
+            self.db = self._connect(existed)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("SELECT count(*) FROM articles").fetchone()
-        except sqlite3.DatabaseError as error:
-            raise IndexCorrupt(
-                f"the index database {path} is damaged ({error}); rebuild it with: qa index rebuild"
-            ) from error
+        except sqlite3.Error as error:
+            raise database_failure(path.parent, error) from error
         self._articles: dict[int, StoredArticle] = {}
+
+    def _connect(self, existed: bool) -> sqlite3.Connection:
+        """A connection for writing when the file allows it, else for reading only."""
+        if self.writable:
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            try:
+                if existed:
+                    self._refuse_foreign(db)
+                db.execute("PRAGMA journal_mode = WAL")
+                db.executescript(SCHEMA)
+                return db
+            except sqlite3.OperationalError as error:
+                db.close()
+                if not existed or _code(error) not in (_READONLY, _CANTOPEN):
+                    raise
+                self.writable = False  # a read-only folder: `qa ask` still reads it
+        uri = self.path.absolute().as_uri()  # percent-encoded: a "?" in a folder name is safe
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            self._refuse_foreign(db)
+            return db
+        except sqlite3.OperationalError as error:
+            db.close()
+            if _code(error) not in (_READONLY, _CANTOPEN):
+                raise
+        # A WAL database in a folder where its -shm file cannot be made: read as immutable,
+        # which is safe only because nothing can write there either.
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._refuse_foreign(db)
+        return db
+
+    def _refuse_foreign(self, db: sqlite3.Connection) -> None:
+        """Raise NotALibrary when the database holds no library's tables (another program's
+        file under the library's name): nothing is ever written into it."""
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        missing = [table for table in LIBRARY_TABLES if table not in names]
+        if missing:
+            raise NotALibrary(
+                f"{self.path} is not a qa library's database (it has no {missing[0]} table); "
+                f"pick the folder of a qa library with --library, or a new one to index into"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -109,6 +163,18 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def identity(self) -> str:
+        """The library's random id, also kept in its manifest: a database of another library
+        put in this one's place is told apart ("" in a library made before ids)."""
+        return self.get_meta("library")
+
+    def claim_identity(self) -> str:
+        """Give the library an id if it has none; call inside a transaction."""
+        if not self.identity:
+            self.set_meta("library", uuid.uuid4().hex)
+        return self.identity
 
     @property
     def generation(self) -> int:

@@ -64,6 +64,7 @@ def sync(
         notify("embedding", embedded, total)
 
     read_whole: list[FileRecord] = []
+    broken: list[UnreadableFile] = []
     # Reading is counted in bytes, so one large dump moves the bar as it streams.
     total_bytes = sum(stamp.size for stamp in plan.read.values())
     for file in engine.read(plan.read, lambda done: notify("reading", done, total_bytes)):
@@ -84,7 +85,9 @@ def sync(
             report.failures += file.skipped
             report.failures.append(str(error))
             stamp = file.stamp
-            writer.record_unreadable(
+            # Marked only with the records read before the bad part, once they are committed:
+            # a mark committed first would make a stopped run skip them for good.
+            broken.append(
                 UnreadableFile(file.key, stamp.size, stamp.mtime_ns, stamp.ctime_ns, str(error))
             )
             continue
@@ -92,6 +95,6 @@ def sync(
         read_whole.append(FileRecord(file.key, file.stamp.size, file.stamp.mtime_ns, articles=0))
     notify("reading", total_bytes, total_bytes)
     flush(final=True)
-    writer.record_files(read_whole)
+    writer.record_files(read_whole, broken)
     report.seconds = time.monotonic() - started
     return report
