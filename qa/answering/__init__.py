@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, clean_question, open_asker, open_library
+from .asker import (
+    NOT_FOUND,
+    Asker,
+    NoArticles,
+    QuestionError,
+    clean_question,
+    open_asker,
+    open_library,
+)
 from .filters import FilterError, Filters
 from .normalize import normalize_answer
 from .readers.protocol import Extraction, Reader
@@ -23,6 +31,7 @@ __all__ = [
     "Found",
     "Hit",
     "Mode",
+    "NoArticles",
     "QuestionError",
     "Reader",
     "SentenceReader",

@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from qa.config.preferences import check_min_confidence, load_min_confidence, save_min_confidence
-from qa.config.settings import Settings
+from qa.config.settings import DEFAULT_LIBRARY, Settings, data_home
 from qa.index import (
     Embedder,
     Library,
@@ -63,20 +64,52 @@ NOT_FOUND = "Not found in your articles."
 
 
 MAX_QUESTION_CHARS = 2000
+"""The longest question asked (after cleaning); a longer one is refused rather than cut: the
+reader reads only its first 64 word pieces, so a cut question would be answered as something
+the user did not ask, and text this long is nearly always a paste gone wrong."""
 
 
 class QuestionError(QAError):
     """The question cannot be asked as typed."""
 
 
+class NoArticles(QAError):
+    """The library has no articles to answer from: it is empty, or not made yet."""
+
+
+def no_articles(folder: Path) -> NoArticles:
+    """The error for an empty library at `folder`, with the command that fills it."""
+    libraries = data_home() / "libraries"
+    if folder == libraries / DEFAULT_LIBRARY:
+        add = "qa index add PATH"
+    elif folder.parent == libraries:
+        add = f"qa index add --library {folder.name} PATH"
+    else:
+        add = f"qa index add --library {folder} PATH"
+    return NoArticles(f"the library {folder} has no articles yet: add some with {add}")
+
+
 def clean_question(question: str) -> str:
-    """The question without escape sequences or control characters, spaces collapsed."""
-    cleaned = " ".join(strip_controls(question, " ").split())
+    """The question without escape sequences, control characters or lone surrogates, spaces
+    collapsed; QuestionError when nothing is left or it is longer than MAX_QUESTION_CHARS."""
+    cleaned = " ".join(strip_controls(_whole_characters(question), " ").split())
     if not cleaned:
         raise QuestionError(
             'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'
         )
-    return cleaned[:MAX_QUESTION_CHARS]
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long, over the "
+            f"{MAX_QUESTION_CHARS:,} a question may have: ask it in fewer words"
+        )
+    return cleaned
+
+
+def _whole_characters(text: str) -> str:
+    """`text` with surrogate pairs joined and lone surrogates (undecodable bytes read with
+    `surrogateescape`, broken JSON) made U+FFFD: the tokenizer and SQLite take only whole
+    characters."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class Asker:
@@ -226,6 +259,9 @@ class Asker:
         filters: Filters | None,
     ) -> Answer:
         question = clean_question(question)
+        # Said plainly, not as "Not found in your articles": there is nothing to search.
+        if not self.library.exists or not self.library.passage_count():
+            raise no_articles(self.library.folder)
         if conversation is None:
             hits = self.retrieve(question, filters=filters)
             return self.answer_hits(question, hits, question, line)

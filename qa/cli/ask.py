@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 import sys
 
 import click
@@ -13,7 +13,8 @@ from qa.answering.retrieval import Mode
 from qa.api import Chat
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
-from qa.index import MiniLMEmbedder
+from qa.display.script_json import json_for_scripts
+from qa.index import MiniLMEmbedder, QAError
 
 from .filter_options import filter_options, read_filters, warn_about_folders
 from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
@@ -69,9 +70,11 @@ def ask(
     --follow-ups they are a conversation: "what did he say?" is read after the question before
     it, and `read_as` says how; an empty line starts a new conversation.
 
-    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
-    has gone through every line, whatever the answers, and with 3 only when not one question
-    was answered (a library that does not cover them); a count goes to stderr.
+    Exits with 3 when the answer is not in your articles, and with 4 when the library has no
+    articles at all (empty, or not made yet: fill it with qa index add PATH). A batch ("-")
+    exits with 0 once it has gone through every line, whatever the answers, and with 3 only
+    when not one question was answered (a library that does not cover them); a count goes to
+    stderr.
 
     \b
     Examples:
@@ -90,6 +93,8 @@ def ask(
         raise click.UsageError(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
+    if many and isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # bad bytes must not end the batch at that line
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     # One question: load the question encoder fast rather than optimised (a batch of
@@ -114,11 +119,20 @@ def ask(
             click.echo(f"qa: line {number} skipped: {error}", err=True)
             skipped += 1
             continue
+        except QAError:
+            raise  # the library's, not the line's: every line would fail the same way
+        except Exception as error:
+            if not many:
+                raise
+            # A fault of qa's own on one question must not cost the rest of the batch.
+            click.echo(f"qa: line {number} skipped: {unexpected(error)}", err=True)
+            skipped += 1
+            continue
         answered += answer.found
         declined += not answer.found
         if as_json:
             indent = None if many else 2
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+            click.echo(json_for_scripts(answer.to_dict(), indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")
@@ -131,6 +145,12 @@ def ask(
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def unexpected(error: Exception) -> str:
+    """One line for a fault that is qa's, not the user's: what it was, and to report it."""
+    said = safe(str(error))[:200]
+    return f"qa could not answer it ({type(error).__name__}: {said}); please report this"
 
 
 def batch_summary(answered: int, declined: int, skipped: int) -> str:

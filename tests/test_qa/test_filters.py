@@ -4,6 +4,7 @@ for the dense one), including a filter that keeps a handful of passages out of m
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -182,6 +183,21 @@ def test_an_article_read_from_two_folders_lies_in_both(library: Library, news: P
     for folder in ("notes", "archive"):
         found = _hits(library, Filters.parse(folders=[news / folder]))
         assert [p.article.article.title for p in found] == [NOTE], folder
+
+
+def test_file_and_folder_names_that_are_not_utf8_are_filtered_too(tmp_path: Path) -> None:
+    root = tmp_path / "odd"
+    strange = Path(os.fsdecode(bytes(root) + b"/caf\xe9"))
+    strange.mkdir(parents=True)
+    (strange / "ferry.txt").write_text("Ferry timetable for the harbour.\n")
+    plain = root / "plain"
+    plain.mkdir()
+    (Path(os.fsdecode(bytes(plain) + b"/r\xe9sum\xe9.txt"))).write_text("Harbour ferry summary.\n")
+    library = Library(tmp_path / "lib", FakeEmbedder())
+    library.add([root])
+    for folder, title in ((strange, "Ferry timetable"), (plain, "Harbour ferry summary")):
+        (found,) = _hits(library, Filters.parse(folders=[folder]))
+        assert found.article.article.title.startswith(title), folder
 
 
 @pytest.mark.parametrize(("tier", "scored_directly"), [("ivf", 0), ("ivf", 1000), ("compact", 0)])
