@@ -74,8 +74,8 @@ def read_filters(
 def warn_about_folders(asker: Asker, filters: Filters) -> None:
     """One line on stderr for each `--in` folder that exists nowhere or lies outside the
     library (it can only match nothing, or articles indexed from it before it went)."""
-    if not filters.folders:
-        return
+    if not filters.folders or not asker.with_library(lambda library: library.exists):
+        return  # a library not made yet is said once, by the question (exit 4)
     roots = asker.with_library(lambda library: library.store.roots())
     for warning in folder_warnings(filters, roots):
         click.echo(f"qa: warning: {warning}", err=True)

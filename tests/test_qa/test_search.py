@@ -16,7 +16,7 @@ from support import FakeEmbedder, write_dated_news
 from qa import Settings
 from qa.answering import Asker, Filters, SentenceReader
 from qa.answering.search import excerpt
-from qa.cli import EXIT_NOT_FOUND, ask, cli, search
+from qa.cli import EXIT_NO_ARTICLES, EXIT_NOT_FOUND, ask, cli, search
 from qa.index import Library
 
 
@@ -132,6 +132,15 @@ def test_a_date_error_is_one_line(library: Path) -> None:
     result = CliRunner().invoke(cli, ["search", "--library", str(library), "--until", "soon", "x"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("qa: error: ")
+
+
+def test_an_empty_library_is_said_plainly(tmp_path: Path, news: Path) -> None:
+    for arguments in (["search", "ferry"], ["ask", "who ran late?"]):
+        result = CliRunner().invoke(
+            cli, [*arguments, "--library", str(tmp_path / "none"), "--in", str(news)]
+        )
+        assert result.exit_code == EXIT_NO_ARTICLES, result.output
+        assert "has no articles yet" in result.stderr and "warning" not in result.stderr
 
 
 def test_a_folder_outside_the_library_is_warned_about(library: Path, tmp_path: Path) -> None:
