@@ -55,6 +55,9 @@ class Filters:
         """Filters from what a person typed: folders resolved to absolute paths, dates read
         in one of DATE_FORMS (`since` from the first day a month or year names, `until` to
         its last); raises FilterError on a date it cannot read or a range that is empty."""
+        # One folder or source given alone, not in a list, is one, not a list of letters.
+        folders = [folders] if isinstance(folders, str | Path) else folders
+        sources = [sources] if isinstance(sources, str) else sources
         today = today or date.today()
         start = read_date(since, today, first=True) if since else None
         end = read_date(until, today, first=False) if until else None

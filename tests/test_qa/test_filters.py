@@ -60,6 +60,8 @@ def test_folders_are_resolved_and_sources_kept_once(tmp_path: Path) -> None:
     filters = Filters.parse(folders=[tmp_path / "news" / ".." / "news", str(tmp_path / "news")])
     assert filters.folders == (str((tmp_path / "news").resolve()),)
     assert Filters.parse(sources=["bbc", "bbc", " guardian "]).sources == ("bbc", "guardian")
+    alone = Filters.parse(folders=str(tmp_path / "news"), sources="bbc")  # not lists of letters
+    assert (alone.folders, alone.sources) == (filters.folders, ("bbc",))
 
 
 def test_folders_outside_the_library_or_gone_are_warned_about(tmp_path: Path) -> None:
