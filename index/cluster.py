@@ -28,15 +28,25 @@ from typing import Any
 
 import numpy as np
 
-from qa.index.read_json import articles_of_lines, damaged_gzip, line_blocks, read_line_block
+from qa.index.read_json import (
+    SKIPPED_RECORD,
+    articles_of_lines,
+    bounded_lines,
+    damaged_gzip,
+    line_blocks,
+    read_line_block,
+    too_long,
+)
 
 from .article import Article
 from .embedder import Embedder
 from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
+from .limits import MAX_ARTICLE_BYTES
+from .lines import one_line
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
-from .reading import cannot_read, read_articles
+from .reading import cannot_read, failure_line, read_articles, storable_article
 
 BLOCK_BYTES = 4 << 20
 """An uncompressed JSON Lines dump is read in line blocks of about this size, in parallel."""
@@ -80,6 +90,8 @@ class Part:
     lines: bytes | None = None
     error: str | None = None
     """Where cutting the file broke (a damaged gzip stream), after the parts before it."""
+    skipped: tuple[str, ...] = ()
+    """Lines of the part left out while cutting it (over the size limit for one record)."""
 
     @property
     def whole(self) -> bool:
@@ -93,6 +105,8 @@ class PartResult:
     articles: list[tuple[Article, list[Passage], list[Span]]] = field(default_factory=list)
     error: str | None = None
     """The ArticleError message, after the articles read before the bad part."""
+    skipped: list[str] = field(default_factory=list)
+    """One line for each record left out while the others were read."""
 
 
 _WORKER_MODELS: dict[str, Embedder] = {}
@@ -109,25 +123,28 @@ def _model(factory: EmbedderFactory) -> Embedder:
 
 def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> PartResult:
     """Read and split one part (runs as a Ray task; plain Python, so tests call it directly)."""
-    result = PartResult(error=part.error)
+    result = PartResult(error=part.error, skipped=list(part.skipped))
     if part.error is not None:
         return result
     split = splitter(_model(factory), chunking)
     path = Path(part.path)
+    skipped = result.skipped.append
     try:
         if part.lines is not None:
-            articles = articles_of_lines(path, part.lines, part.first_line)
+            articles = articles_of_lines(path, part.lines, part.first_line, skipped)
         elif part.whole:
-            articles = read_articles(path)
+            articles = read_articles(path, skipped=skipped)
         else:
-            articles = read_line_block(path, part.start, part.end, part.first_line)
+            articles = read_line_block(path, part.start, part.end, part.first_line, skipped)
         for article in articles:
-            passages, sentences = split(article)
-            result.articles.append((article, passages, sentences))
-    except ArticleError as error:
-        result.error = str(error)
-    except OSError as error:
-        result.error = cannot_read(path, error)
+            try:
+                passages, sentences = split(article)
+            except Exception as error:  # one article's failure alone, as on one machine
+                skipped(failure_line(article.key, error))
+                continue
+            result.articles.append((storable_article(article), passages, sentences))
+    except Exception as error:  # the same guard as reading on one machine: this part alone
+        result.error = failure_line(path, error)
     return result
 
 
@@ -152,6 +169,7 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
     """A gzipped dump's lines in blocks of about `block_bytes` (decompressed), streamed; where
     the stream breaks, the lines before it still go out, as reading it in one piece keeps them."""
     block: list[bytes] = []
+    skipped: list[str] = []
     held = first = line = at = 0
     error: str | None = None
     try:
@@ -161,19 +179,31 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
         return
     with raw:
         try:
-            for text in gzip.GzipFile(fileobj=raw):
+            for text in bounded_lines(gzip.GzipFile(fileobj=raw), MAX_ARTICLE_BYTES):
+                if isinstance(text, int):  # passed over, never held: the task hears why
+                    skipped.append(
+                        one_line(too_long(path, line, text, MAX_ARTICLE_BYTES) + SKIPPED_RECORD)
+                    )
+                    text = b"\n"
                 block.append(text)
                 held += len(text)
                 line += 1
                 if held >= block_bytes:
-                    yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
-                    block, held, first, at = [], 0, line, raw.tell()
+                    yield Part(
+                        path,
+                        raw.tell() - at,
+                        first_line=first,
+                        lines=b"".join(block),
+                        skipped=tuple(skipped),
+                    )
+                    block, skipped, held, first, at = [], [], 0, line, raw.tell()
         except (EOFError, zlib.error, gzip.BadGzipFile) as broken:
             error = damaged_gzip(path, broken)
         except OSError as broken:
             error = cannot_read(path, broken)
         if block:
-            yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
+            lines = b"".join(block)
+            yield Part(path, raw.tell() - at, first_line=first, lines=lines, skipped=tuple(skipped))
         if error is not None:
             yield Part(path, 0, error=error)
 
@@ -251,8 +281,11 @@ class RayEngine:
         done_bytes = 0
         for key, stamp in files.items():
             presplit: Presplit = {}
+            skipped: list[str] = []
 
-            def articles(key: str = key, presplit: Presplit = presplit) -> Iterator[Article]:
+            def articles(
+                key: str = key, presplit: Presplit = presplit, skipped: list[str] = skipped
+            ) -> Iterator[Article]:
                 nonlocal done_bytes
                 broken: str | None = None
                 while pending and pending[0][0] == key:
@@ -262,7 +295,8 @@ class RayEngine:
                     done_bytes += part.size
                     position(done_bytes)
                     if broken is not None:
-                        continue  # after a bad line the local path reads no further
+                        continue  # after a broken part the local path reads no further
+                    skipped.extend(result.skipped)
                     for article, passages, sentences in result.articles:
                         presplit[article.key] = (passages, sentences)
                         yield article
@@ -275,7 +309,7 @@ class RayEngine:
             ) -> tuple[list[Passage], list[Span]]:
                 return presplit.pop(article.key)
 
-            yield FileArticles(key, stamp, articles(), split)
+            yield FileArticles(key, stamp, articles(), split, skipped)
         position(done_bytes)
 
     def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:

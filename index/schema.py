@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+LIBRARY_TABLES = ("meta", "roots", "files", "articles", "passages", "sentences")
+"""Tables every library has had since its first format: a database without them is not one."""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY);
@@ -57,6 +60,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_article ON sentences (article_id, start);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts
+"""
+FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts
     USING fts5 (title, body, tokenize = 'porter unicode61');
 """
+SCHEMA += FTS_TABLE

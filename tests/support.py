@@ -57,7 +57,12 @@ class FixedAsker(Asker):
         super().__init__(library, settings, reader=SentenceReader())
         self.answers = answers
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        min_confidence: float | None = None,
+    ) -> Answer:
         return self.answers[question]
 
 

@@ -210,33 +210,46 @@ class Asker:
             self.library.close()  # reopened, now current, on the next question
         return report
 
-    def ask(self, question: str, conversation: FollowUpContext | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: FollowUpContext | None = None,
+        min_confidence: float | None = None,
+    ) -> Answer:
         """The answer to `question`, or a "not found" answer citing the closest passages.
 
-        With a `conversation`, follow-ups ("what did he say?") are read in its light."""
+        With a `conversation`, follow-ups ("what did he say?") are read in its light;
+        `min_confidence` holds this answer alone to another line than the library's."""
+        if min_confidence is not None:
+            check_min_confidence(min_confidence)
         with self._lock:
-            return self._ask(question, conversation)
+            return self._ask(question, conversation, min_confidence)
 
-    def _ask(self, question: str, conversation: FollowUpContext | None) -> Answer:
+    def _ask(
+        self, question: str, conversation: FollowUpContext | None, line: float | None
+    ) -> Answer:
         question = clean_question(question)
         # Said plainly, not as "Not found in your articles": there is nothing to search.
         if not self.library.exists or not self.library.passage_count():
             raise no_articles(self.library.folder)
         if conversation is None:
-            return self.answer_hits(question, self.retrieve(question), question)
+            return self.answer_hits(question, self.retrieve(question), question, line)
         # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
         resolved = conversation.resolution(question)
         hits = self.retrieve(resolved.text, resolved.context)
-        return self.answer_hits(question, hits, resolved.text)
+        return self.answer_hits(question, hits, resolved.text, line)
 
-    def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
-        """The answer found in already retrieved passages (`read_as`: the question resolved)."""
+    def answer_hits(
+        self, question: str, hits: list[Hit], read_as: str = "", line: float | None = None
+    ) -> Answer:
+        """The answer found in already retrieved passages (`read_as`: the question resolved;
+        `line`: the answer/decline line, the library's when None)."""
         read_as = read_as or question
         resolved = read_as if read_as != question else ""
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         confidence, best_signals = self._judged(read_as, extractions, hits)
-        line = self.min_confidence
+        line = self.min_confidence if line is None else line
         unmet = list(best_signals.unmet) if best_signals else []
         unmet_nearby = list(best_signals.unmet_nearby) if best_signals else []
         reason = decline_reason(extractions, confidence, line)
@@ -386,4 +399,5 @@ def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
         article_id=stored.id,
         passage_id=hit.passage.id,
         page=article.page_at(start),
+        path=article.path,
     )

@@ -10,10 +10,10 @@ from rich.console import Console
 
 from qa.answering.asker import QuestionError, open_asker
 from qa.answering.retrieval import Mode
+from qa.api import Chat
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
 from qa.display.script_json import json_for_scripts
-from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder, QAError
 
 from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
@@ -85,7 +85,6 @@ def ask(
         raise click.UsageError(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
-    conversation = Conversation() if follow_ups else None
     if many and isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")  # bad bytes must not end the batch at that line
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
@@ -96,12 +95,15 @@ def ask(
     asker.mode = Mode(mode)
     if min_confidence is not None:
         asker.set_min_confidence(min_confidence, save=remember)
+    chat = Chat(asker)
     for number, text in enumerate(questions, 1):
         if many and not text:
-            conversation = Conversation() if follow_ups else None  # a new conversation
+            chat = Chat(asker)  # a new conversation
             continue
+        if not follow_ups:
+            chat = Chat(asker)  # each question on its own
         try:
-            answer = asker.ask(text, conversation)
+            answer = chat.ask(text)
         except QuestionError as error:
             if not many:
                 raise
@@ -119,8 +121,6 @@ def ask(
             continue
         answered += answer.found
         declined += not answer.found
-        if conversation is not None:
-            conversation.add(text, answer)
         if as_json:
             indent = None if many else 2
             click.echo(json_for_scripts(answer.to_dict(), indent=indent))
