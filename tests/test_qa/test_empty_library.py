@@ -55,10 +55,12 @@ def test_a_library_whose_articles_were_all_removed_has_none(tmp_path: Path) -> N
         asker.ask("who raised sanctions?")
 
 
-async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path) -> None:
+@pytest.mark.parametrize("made", [True, False], ids=["emptied", "never made"])
+async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path, made: bool) -> None:
     library = Library(tmp_path / "lib", FakeEmbedder())
-    library.add([SEEDS])
-    library.remove([SEEDS])
+    if made:
+        library.add([SEEDS])
+        library.remove([SEEDS])
     asker = Asker(library, Settings(library=library.folder), reader=SentenceReader())
     app = make_app(
         asker.settings,
