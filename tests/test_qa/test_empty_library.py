@@ -77,3 +77,13 @@ async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path, made: bool) -
         shown = str(app.query_one(Turn).query_one(".answer", Static).render())
         assert "has no articles yet" in shown and ADD in shown
         assert "Not found" not in shown
+
+
+def test_a_library_that_lost_its_manifest_is_not_taken_for_an_empty_one(tmp_path: Path) -> None:
+    # The manifest is made again from the database and the vector file, and the question read.
+    library = Library(tmp_path / "lib", FakeEmbedder())
+    library.add([SEEDS])
+    library.close()
+    (tmp_path / "lib" / "manifest.json").unlink()
+    asker = Asker(library, Settings(library=library.folder), reader=SentenceReader())
+    assert asker.ask("who raised sanctions?").citations
