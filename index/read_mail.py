@@ -50,7 +50,8 @@ def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iter
             if len(data) > MAX_MESSAGE_BYTES:
                 skipped.add(where, f"larger than {MAX_MESSAGE_BYTES / 1e6:.0f} MB")
                 continue
-            article = message_article(path, _parse(data), key=f"{path}#{number}")
+            message = _parse(data)
+            article = message_article(path, message, key=f"{path}#{_identity(message, number)}")
             if isinstance(article, str):
                 skipped.add(where, article)
             else:
@@ -58,6 +59,15 @@ def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iter
     finally:
         box.close()
     skipped.raise_if_any()
+
+
+def _identity(message: EmailMessage, number: int) -> str:
+    """The Message-ID, which names a message wherever it moves in the mailbox; else its place."""
+    try:
+        identity = str(message.get("Message-ID", "")).strip().strip("<>")
+    except (ValueError, TypeError, IndexError):  # a header the parser cannot read
+        identity = ""
+    return identity or str(number)
 
 
 def _parse(data: bytes) -> EmailMessage:

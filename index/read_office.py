@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +29,25 @@ def read_docx(path: Path, data: bytes) -> Article:
         raise ArticleError(
             f"{path}: reading DOCX needs python-docx (pip install python-docx)"
         ) from error
+    damaged = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs: list[tuple[str, str]] = []
+        paragraphs: list[tuple[str, Callable[[], str]]] = []
         for block in document.iter_inner_content():
             cells = _cells(block) if isinstance(block, Table) else [block]
             for paragraph in cells:
-                style = paragraph.style.name if paragraph.style is not None else ""
-                paragraphs.append((paragraph.text, style or ""))
+                paragraphs.append((paragraph.text, partial(_style_name, paragraph)))
         properties = document.core_properties
         title, author, created = properties.title, properties.author, properties.created
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        return _article(path, paragraphs, title, author, created)
+    except damaged as error:
         raise ArticleError(f"{path}: not a readable DOCX document ({error}); skipped") from error
-    except etree.XMLSyntaxError as error:
-        raise ArticleError(f"{path}: not a readable DOCX document ({error}); skipped") from error
-    return _article(path, paragraphs, title, author, created)
+
+
+def _style_name(paragraph: Any) -> str:
+    """The paragraph's style name; looked up only while a title is sought (python-docx takes
+    about half of the reading time to resolve one)."""
+    return str(paragraph.style.name or "") if paragraph.style is not None else ""
 
 
 def _cells(table: Any) -> Iterable[Any]:
@@ -60,11 +65,11 @@ def read_odt(path: Path, data: bytes) -> Article:
         raise ArticleError(f"{path}: reading ODT needs odfdo (pip install odfdo)") from error
     try:
         document = Document(io.BytesIO(data))
-        paragraphs = [
-            (element.text_recursive or "", "heading" if element.tag == "text:h" else "")
-            for element in document.body.xpath("descendant::text:h | descendant::text:p")
-            if isinstance(element, Element)
-        ]
+        paragraphs: list[tuple[str, Callable[[], str]]] = []
+        for element in document.body.xpath("descendant::text:h | descendant::text:p"):
+            if isinstance(element, Element):
+                style = "heading" if element.tag == "text:h" else ""
+                paragraphs.append((element.text_recursive or "", partial(str, style)))
         meta = document.meta
         title, author, created = (
             meta.get_title() or "",
@@ -79,7 +84,7 @@ def read_odt(path: Path, data: bytes) -> Article:
 
 def _article(
     path: Path,
-    paragraphs: list[tuple[str, str]],
+    paragraphs: list[tuple[str, Callable[[], str]]],
     title: str | None,
     author: str | None,
     created: datetime | None,
@@ -87,11 +92,13 @@ def _article(
     kept = [(" ".join(text.split()), style) for text, style in paragraphs if text.strip()]
     if not kept:
         raise ArticleError(f"{path}: no text in this document; skipped")
-    heading = next((text for text, style in kept if style.lower().startswith(_HEADING_STYLES)), "")
+    title = (title or "").strip() or next(
+        (text for text, style in kept if style().lower().startswith(_HEADING_STYLES)), ""
+    )
     return Article(
         key=str(path),
         text="\n\n".join(text for text, _ in kept),
-        title=(title or "").strip() or heading or kept[0][0][:120],
+        title=title or kept[0][0][:120],
         source=str(path),
         path=str(path),
         date=iso_date(created.isoformat()) if isinstance(created, datetime) else "",

@@ -82,7 +82,7 @@ def _page(
         return None
     captured = iso_date(record.rec_headers.get_header("WARC-Date") or "")
     return Article(
-        key=f"{path}#{number}",
+        key=f"{path}#{record.rec_headers.get_header('WARC-Record-ID') or number}",
         text=page.text,
         title=page.title if page.title != path.stem else uri,
         source=uri or page.source,
