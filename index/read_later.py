@@ -100,9 +100,9 @@ def read_markdown_export(path: Path, data: bytes) -> Article:
     date and author come from it and the text is what follows it."""
     article = read_markdown(path, data)
     front = _FRONT_MATTER.match(article.text)
-    if front is None:
-        return article
-    fields = _front_matter(front.group(1))
+    fields = _front_matter(front.group(1)) if front is not None else None
+    if front is None or fields is None:
+        return article  # no front matter: two rules around a paragraph are text
     body = article.text[front.end() :]
     original = _ORIGINAL_LINK.search(body)
     url = _first(fields, _URL_KEYS) or (original.group(1) if original else "")
@@ -118,15 +118,16 @@ def read_markdown_export(path: Path, data: bytes) -> Article:
     )
 
 
-def _front_matter(block: str) -> dict[str, Any]:
+def _front_matter(block: str) -> dict[str, Any] | None:
+    """The fields of a YAML front matter block; None when the block is no mapping."""
     import yaml
 
     try:
         fields = yaml.safe_load(block)
     except yaml.YAMLError:
-        return {}
+        return None
     if not isinstance(fields, dict):
-        return {}
+        return None
     return {str(key).lower(): value for key, value in fields.items()}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .article import Article
 from .dates import iso_date
-from .decoding import normalise_newlines
+from .decoding import looks_binary, normalise_newlines
 from .errors import ArticleError
 from .html_part import html_part
 from .skipped_parts import SkippedParts
@@ -23,6 +23,8 @@ _DAMAGED = ("InvalidBase64", "MissingHeaderBodySeparator", "StartBoundaryNotFoun
 
 def read_eml(path: Path, data: bytes) -> Article:
     """One saved message."""
+    if looks_binary(data):
+        raise ArticleError(f"{path}: looks like binary data, not a mail message; skipped")
     message = _parse(data)
     article = message_article(path, message, key=str(path))
     if isinstance(article, str):
@@ -38,6 +40,7 @@ def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iter
     skipped = SkippedParts(path, "message")
     box = mailbox.mbox(path, create=False)
     done = 0
+    keys: list[str] = []
     try:
         keys = box.keys()  # scans the file once for the "From " lines; messages stay on disk
         for number, key in enumerate(keys, 1):
@@ -58,6 +61,8 @@ def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iter
                 yield article
     finally:
         box.close()
+    if not keys:
+        raise ArticleError(f"{path}: no messages in this mbox (none begins with a From line)")
     skipped.raise_if_any()
 
 
@@ -100,6 +105,8 @@ def message_article(path: Path, message: EmailMessage, key: str) -> Article | st
         source = page.source if page is not None and page.source != str(path) else source
     if not text.strip():
         return "no text in the message"
+    if "\x00" in text:
+        return "binary data, not text"
     name, address = parseaddr(sender)
     return Article(
         key=key,

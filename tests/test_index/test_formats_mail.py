@@ -201,3 +201,20 @@ def test_a_page_saved_by_the_browser_names_where_it_came_from(tmp_path: Path) ->
         + NEWSLETTER_HTML
     )
     assert next(read_articles(path)).source == "https://example.org/news/ferry"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("notes.mbox", b"Just some notes, no messages.\n", "no messages in this mbox"),
+        ("image.eml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "looks like binary data"),
+    ],
+)
+def test_mail_files_that_hold_no_mail_are_one_line(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ArticleError) as error:
+        list(read_articles(path))
+    assert str(error.value).startswith(f"{path}: {reason}")

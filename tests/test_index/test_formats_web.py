@@ -284,3 +284,9 @@ def test_a_warc_page_over_the_record_limit_is_named_and_the_rest_read(tmp_path: 
     ):
         articles.extend(read_warc(path, max_record_bytes=10_000))
     assert [a.source for a in articles] == ["https://example.org/bridge"]
+
+
+def test_markdown_between_two_rules_is_text_not_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text(f"---\n{BRIDGE}\n---\n\nMore notes.\n")
+    assert next(read_articles(path)).text == f"---\n{BRIDGE}\n---\n\nMore notes.\n"
