@@ -290,3 +290,16 @@ def test_markdown_between_two_rules_is_text_not_front_matter(tmp_path: Path) -> 
     path = tmp_path / "note.md"
     path.write_text(f"---\n{BRIDGE}\n---\n\nMore notes.\n")
     assert next(read_articles(path)).text == f"---\n{BRIDGE}\n---\n\nMore notes.\n"
+
+
+def test_a_warc_is_streamed_past_the_single_file_limit(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    page = article_html("Story", BRIDGE) + " " * 10_000
+    pages = [(f"https://example.org/{n}", page) for n in range(20)]
+    write_warc(path, pages, gzip=False)
+    positions: list[int] = []
+    articles = read_articles(path, max_bytes=1_000, position=positions.append)
+    first = next(articles)  # a file over `max_bytes` is still read, and record by record
+    assert first.source == "https://example.org/0"
+    assert 0 < positions[-1] < path.stat().st_size // 5
+    assert len([first, *articles]) == 20
