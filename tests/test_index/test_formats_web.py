@@ -303,3 +303,20 @@ def test_a_warc_is_streamed_past_the_single_file_limit(tmp_path: Path) -> None:
     assert first.source == "https://example.org/0"
     assert 0 < positions[-1] < path.stat().st_size // 5
     assert len([first, *articles]) == 20
+
+
+def test_a_csv_with_a_text_column_is_read_row_by_row(tmp_path: Path) -> None:
+    table = io.StringIO()
+    writer = csv.DictWriter(table, ["Title", "URL", "Text", "Date"])
+    writer.writeheader()
+    writer.writerow({"Title": "Bridge opens", "URL": "https://example.org/bridge",
+                     "Text": f"{BRIDGE}\nIt replaces a ferry.", "Date": "2023-09-14"})  # fmt: skip
+    path = tmp_path / "saved.csv"
+    path.write_text(table.getvalue())
+    (article,) = read_articles(path)
+    assert (article.title, article.source, article.date) == (
+        "Bridge opens",
+        "https://example.org/bridge",
+        "2023-09-14",
+    )
+    cited(tmp_path / "lib", path, BRIDGE, "footbridge")
