@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -15,6 +15,7 @@ from .article import Article
 from .dates import iso_date
 from .errors import ArticleError
 from .html_part import html_part
+from .limits import size_text
 from .skipped_parts import SkippedParts
 
 MAX_CHAPTER_BYTES = 20_000_000
@@ -30,9 +31,11 @@ _NS = {
 _PAGES = ("application/xhtml+xml", "text/html")
 
 
-def read_epub(path: Path, data: bytes) -> Iterator[Article]:
-    """Every chapter with text, in reading order; a chapter that cannot be read is skipped and
-    named in one line at the end."""
+def read_epub(
+    path: Path, data: bytes, skipped: Callable[[str], None] | None = None
+) -> Iterator[Article]:
+    """Every chapter with text, in reading order; a chapter that cannot be read is left out
+    alone (see `SkippedParts`)."""
     from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
     try:
@@ -47,7 +50,7 @@ def read_epub(path: Path, data: bytes) -> Iterator[Article]:
     book_title = _metadata(package, "title") or path.stem
     items = {item.get("id"): item for item in package.iterfind("opf:manifest/opf:item", _NS)}
     labels = _chapter_labels(book, package, items, folder)
-    skipped = SkippedParts(path, "chapter")
+    left_out = SkippedParts(path, "chapter", skipped)
     for itemref in package.iterfind("opf:spine/opf:itemref", _NS):
         item = items.get(itemref.get("idref"))
         if item is None or item.get("media-type") not in _PAGES or _is_nav(item):
@@ -56,7 +59,7 @@ def read_epub(path: Path, data: bytes) -> Iterator[Article]:
         try:
             markup = _read(book, name)
         except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as error:
-            skipped.add(name, str(error))
+            left_out.add(name, str(error))
             continue
         chapter = html_part(path, markup, labels.get(name, ""))
         if chapter is None:
@@ -72,12 +75,12 @@ def read_epub(path: Path, data: bytes) -> Iterator[Article]:
             date=iso_date(_metadata(package, "date")),
             author=_metadata(package, "creator"),
         )
-    skipped.raise_if_any()
+    left_out.raise_if_any()
 
 
 def _read(book: zipfile.ZipFile, name: str) -> bytes:
     if book.getinfo(name).file_size > MAX_CHAPTER_BYTES:
-        raise ValueError(f"larger than {MAX_CHAPTER_BYTES / 1e6:.0f} MB")
+        raise ValueError(f"over the {size_text(MAX_CHAPTER_BYTES)} limit for one chapter")
     return book.read(name)
 
 

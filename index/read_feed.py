@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,12 @@ from .errors import ArticleError
 from .html_part import html_part
 
 
-def read_feed(path: Path, data: bytes) -> Iterator[Article]:
+def read_feed(
+    path: Path, data: bytes, skipped: Callable[[str], None] | None = None
+) -> Iterator[Article]:
     """Every entry in feed order: its full content (content:encoded or Atom content) over its
-    summary, its title, its link as source, its published (else updated) date."""
+    summary, its title, its link as source, its published (else updated) date. (An entry with
+    no text at all is passed over, not reported: `skipped` is never called.)"""
     try:
         import feedparser
     except ImportError as error:  # pragma: no cover - depends on the installation

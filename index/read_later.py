@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,12 @@ def refuse_link_export(path: Path, data: bytes) -> None:
         raise ArticleError(f"{path}: a Pocket export {_LINKS_ONLY}")
 
 
-def read_link_table(path: Path, data: bytes) -> Iterator[Article]:
+def read_link_table(
+    path: Path, data: bytes, skipped: Callable[[str], None] | None = None
+) -> Iterator[Article]:
     """A CSV file: articles when a column holds their text, else (Pocket's and Instapaper's
-    exports: titles and URLs) skipped with the reason."""
+    exports: titles and URLs) skipped with the reason. A row without text is passed over, as
+    in a JSON dump (`skipped` is never called)."""
     rows = csv.DictReader(io.StringIO(decode_text(data, str(path))))
     columns = [name.strip().lower() for name in rows.fieldnames or []]
     if not any(name in TEXT_FIELDS for name in columns):

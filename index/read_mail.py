@@ -13,10 +13,9 @@ from .dates import iso_date
 from .decoding import looks_binary, normalise_newlines
 from .errors import ArticleError
 from .html_part import html_part
+from .limits import MAX_ARTICLE_BYTES, size_text
 from .skipped_parts import SkippedParts
 
-MAX_MESSAGE_BYTES = 50_000_000
-"""Largest message read from a mailbox (a whole mailbox may be any size)."""
 _DAMAGED = ("InvalidBase64", "MissingHeaderBodySeparator", "StartBoundaryNotFound")
 """Defects that leave a message's text garbled or cut; such a message is skipped, not indexed."""
 
@@ -32,12 +31,17 @@ def read_eml(path: Path, data: bytes) -> Article:
     return article
 
 
-def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iterator[Article]:
+def read_mbox(
+    path: Path,
+    position: Callable[[int], None] | None = None,
+    skipped: Callable[[str], None] | None = None,
+) -> Iterator[Article]:
     """Every message of an mbox, one at a time, so a mailbox of any size is read in bounded
-    memory; a message that cannot be read is skipped and named in one line at the end."""
+    memory; a message that cannot be read (or is over the size limit of one article) is left
+    out alone (see `SkippedParts`)."""
     import mailbox
 
-    skipped = SkippedParts(path, "message")
+    left_out = SkippedParts(path, "message", skipped)
     box = mailbox.mbox(path, create=False)
     done = 0
     keys: list[str] = []
@@ -46,24 +50,26 @@ def read_mbox(path: Path, position: Callable[[int], None] | None = None) -> Iter
         for number, key in enumerate(keys, 1):
             where = f"message {number}"
             with box.get_file(key) as message_file:
-                data = message_file.read(MAX_MESSAGE_BYTES + 1)
+                data = message_file.read(MAX_ARTICLE_BYTES + 1)
             done += len(data)
             if position is not None:
                 position(done)
-            if len(data) > MAX_MESSAGE_BYTES:
-                skipped.add(where, f"larger than {MAX_MESSAGE_BYTES / 1e6:.0f} MB")
+            if len(data) > MAX_ARTICLE_BYTES:
+                left_out.add(
+                    where, f"over the {size_text(MAX_ARTICLE_BYTES)} limit for one article"
+                )
                 continue
             message = _parse(data)
             article = message_article(path, message, key=f"{path}#{_identity(message, number)}")
             if isinstance(article, str):
-                skipped.add(where, article)
+                left_out.add(where, article)
             else:
                 yield article
     finally:
         box.close()
     if not keys:
         raise ArticleError(f"{path}: no messages in this mbox (none begins with a From line)")
-    skipped.raise_if_any()
+    left_out.raise_if_any()
 
 
 def _identity(message: EmailMessage, number: int) -> str:

@@ -12,6 +12,7 @@ from .article import Article
 from .dates import iso_date
 from .errors import ArticleError
 from .html_part import html_part
+from .limits import size_text
 from .skipped_parts import SkippedParts
 
 MAX_RECORD_BYTES = 20_000_000
@@ -23,25 +24,26 @@ _CHUNK = 1 << 16
 def read_warc(
     path: Path,
     position: Callable[[int], None] | None = None,
+    skipped: Callable[[str], None] | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Article]:
     """Every HTML page answered with 200 in the archive, in archive order, its source the
     record's WARC-Target-URI and its date the page's own (else the WARC-Date of the capture).
 
     A damaged or truncated record ends the reading with one ArticleError, after the articles
-    before it; pages over `max_record_bytes` are skipped and named in one line at the end."""
+    before it; a page over `max_record_bytes` is left out (see `SkippedParts`)."""
     try:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ArticleError(f"{path}: reading WARC needs warcio (pip install warcio)") from error
-    skipped = SkippedParts(path, "record")
+    left_out = SkippedParts(path, "record", skipped)
     number = 0
     with open(path, "rb") as handle:
         try:
             for record in ArchiveIterator(handle):
                 number += 1
-                article = _page(path, record, number, max_record_bytes, skipped)
+                article = _page(path, record, number, max_record_bytes, left_out)
                 if position is not None:
                     position(handle.tell())
                 if article is not None:
@@ -50,7 +52,7 @@ def read_warc(
         # header arrives as None, hence AttributeError).
         except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, AttributeError) as error:
             raise ArticleError(_damaged(path, number, error)) from error
-    skipped.raise_if_any()
+    left_out.raise_if_any()
 
 
 def _damaged(path: Path, number: int, error: Exception) -> str:
@@ -69,13 +71,13 @@ def _page(
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     if record.length is not None and int(record.length) > max_bytes:
-        skipped.add(f"record {number} ({uri})", f"larger than {max_bytes / 1e6:.0f} MB")
+        skipped.add(f"record {number} ({uri})", _over(max_bytes))
         _drain(record, path, number)
         return None
     body = record.content_stream().read(max_bytes + 1)
     _drain(record, path, number)
     if len(body) > max_bytes:
-        skipped.add(f"record {number} ({uri})", f"larger than {max_bytes / 1e6:.0f} MB")
+        skipped.add(f"record {number} ({uri})", _over(max_bytes))
         return None
     page = html_part(path, body)
     if page is None:
@@ -90,6 +92,10 @@ def _page(
         date=page.date or captured,
         author=page.author,
     )
+
+
+def _over(max_bytes: int) -> str:
+    return f"over the {size_text(max_bytes)} limit for one page"
 
 
 def _is_page(record: Any) -> bool:

@@ -81,7 +81,9 @@ _MANY: dict[str, Callable[[Path, bytes, Skipped | None], Iterator[Article]]] = {
     ".atom": read_feed,
     ".csv": read_link_table,
 }
-_STREAMED: dict[str, Callable[[Path, Callable[[int], None] | None, Skipped | None], Iterator[Article]]] = {
+_STREAMED: dict[
+    str, Callable[[Path, Callable[[int], None] | None, Skipped | None], Iterator[Article]]
+] = {
     ".warc": read_warc,
     ".warc.gz": read_warc,
     ".mbox": read_mbox,

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 from formats_support import cited
+from support import FakeEmbedder
 
-from qa.index import Article, ArticleError, read_articles, read_saved_page
+from qa.index import Article, ArticleError, Library, read_articles, read_saved_page
 from qa.index.read_html import read_html as real_read_html
 
 FERRY = "The night ferry to Roscoff will stop running in October."
@@ -53,10 +54,8 @@ def broken_message() -> bytes:
     )
 
 
-def test_each_mbox_message_is_an_article_and_a_broken_one_is_skipped_alone(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "newsletters.mbox"
+def newsletters(path: Path) -> None:
+    """A mailbox of three messages, the second of them garbled."""
     box = mailbox.mbox(path)
     box.add(
         message(
@@ -77,6 +76,13 @@ def test_each_mbox_message_is_an_article_and_a_broken_one_is_skipped_alone(
     )
     box.flush()
     box.close()
+
+
+def test_each_mbox_message_is_an_article_and_a_broken_one_is_skipped_alone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsletters.mbox"
+    newsletters(path)
     articles = []
     with pytest.raises(ArticleError) as error:
         articles.extend(read_articles(path))
@@ -218,3 +224,19 @@ def test_mail_files_that_hold_no_mail_are_one_line(
     with pytest.raises(ArticleError) as error:
         list(read_articles(path))
     assert str(error.value).startswith(f"{path}: {reason}")
+
+
+def test_indexing_an_mbox_tells_the_broken_message_and_keeps_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "newsletters.mbox"
+    newsletters(path)
+    library = Library(tmp_path / "lib", FakeEmbedder())
+    report = library.add([path])
+    assert report.failures == [
+        f"{path}: message 2: damaged message (InvalidBase64CharactersDefect); skipped that "
+        f"message, the others are read"
+    ]
+    assert report.articles_added == 2
+    assert library.status().unreadable_files == []  # the file was read, bar one message
+    again = library.update()
+    assert (again.articles_added, again.articles_removed, again.failures) == (0, 0, [])
+    library.close()

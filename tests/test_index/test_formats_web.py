@@ -280,7 +280,8 @@ def test_a_warc_page_over_the_record_limit_is_named_and_the_rest_read(tmp_path: 
     )
     articles = []
     with pytest.raises(
-        ArticleError, match=r"1 record skipped \(record 3 \(https://example.org/huge\): larger than"
+        ArticleError,
+        match=r"1 record skipped \(record 3 \(https://example.org/huge\): over the 10.0 kB limit",
     ):
         articles.extend(read_warc(path, max_record_bytes=10_000))
     assert [a.source for a in articles] == ["https://example.org/bridge"]
