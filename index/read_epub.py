@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,14 @@ def read_epub(
         root = container.find(".//c:rootfile", _NS)
         package_path = root.get("full-path", "") if root is not None else ""
         package = _xml(book, package_path)
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+        EOFError,
+    ) as error:
         raise ArticleError(f"{path}: not a readable EPUB book ({error}); skipped") from error
     folder = posixpath.dirname(package_path)
     book_title = _metadata(package, "title") or path.stem
@@ -58,7 +66,7 @@ def read_epub(
         name = _member(folder, item.get("href", ""))
         try:
             markup = _read(book, name)
-        except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as error:
+        except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as error:
             left_out.add(name, str(error))
             continue
         chapter = html_part(path, markup, labels.get(name, ""))
@@ -132,7 +140,7 @@ def _chapter_labels(
                 if content is not None:
                     target = _member(posixpath.dirname(ncx_name), content.get("src", ""))
                     labels.setdefault(target, " ".join(text.split()))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, etree.XMLSyntaxError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, etree.XMLSyntaxError):
         return {}  # chapters are then named by their own titles
     return labels
 

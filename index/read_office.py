@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -29,7 +30,15 @@ def read_docx(path: Path, data: bytes) -> Article:
         raise ArticleError(
             f"{path}: reading DOCX needs python-docx (pip install python-docx)"
         ) from error
-    damaged = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
+    damaged = (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    )
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs: list[tuple[str, Callable[[], str]]] = []
@@ -76,7 +85,15 @@ def read_odt(path: Path, data: bytes) -> Article:
             meta.get_initial_creator() or meta.get_creator() or "",
             meta.get_creation_date(),
         )
-    except (TypeError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
+    except (
+        TypeError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as error:
         # odfdo answers TypeError for bytes that are no OpenDocument package at all
         raise ArticleError(f"{path}: not a readable ODT document ({error}); skipped") from error
     return _article(path, paragraphs, title, author, created)

@@ -3,8 +3,10 @@ record so that an archive of any size is read in bounded memory."""
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +42,27 @@ def read_warc(
     left_out = SkippedParts(path, "record", skipped)
     number = 0
     with open(path, "rb") as handle:
-        try:
-            for record in ArchiveIterator(handle):
-                number += 1
-                article = _page(path, record, number, max_record_bytes, left_out)
-                if position is not None:
-                    position(handle.tell())
-                if article is not None:
-                    yield article
-        # warcio reports a cut gzip member or a garbled header in these ways (a cut member's
-        # header arrives as None, hence AttributeError).
-        except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, AttributeError) as error:
-            raise ArticleError(_damaged(path, number, error)) from error
+        records = iter(ArchiveIterator(handle))
+        while True:
+            try:
+                with redirect_stderr(io.StringIO()) as said:
+                    record = next(records, None)
+                    if record is None:
+                        break
+                    number += 1
+                    article = _page(path, record, number, max_record_bytes, left_out)
+            # warcio reports a cut gzip member or a garbled header in these ways (a cut
+            # member's header arrives as None, hence AttributeError).
+            except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, AttributeError) as error:
+                raise ArticleError(_damaged(path, number, error)) from error
+            if said.getvalue().strip():
+                # warcio writes, rather than raises, a damaged gzip member (the rest of the
+                # member is lost) or a record longer or shorter than it says, and reads on.
+                left_out.add(f"record {number}", f"damaged ({said.getvalue().strip()[:160]})")
+            if position is not None:
+                position(handle.tell())
+            if article is not None:
+                yield article
     left_out.raise_if_any()
 
 
