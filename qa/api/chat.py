@@ -6,6 +6,8 @@ import threading
 
 from qa.answering.answer import Answer
 from qa.answering.asker import Asker, clean_question
+from qa.answering.filters import Filters
+from qa.answering.search import Found
 from qa.followups.conversation import Conversation
 from qa.index import LibraryStatus
 from qa.workspace.history import History
@@ -40,23 +42,29 @@ class Chat:
         """Every question and answer of this conversation, oldest first."""
         return list(self.conversation.turns)
 
-    def ask(self, question: str, min_confidence: float | None = None) -> Answer:
+    def ask(
+        self, question: str, min_confidence: float | None = None, filters: Filters | None = None
+    ) -> Answer:
         """Answer `question` read after this topic's turns, then keep (and save) the turn.
 
         `min_confidence` holds this answer to another line than the library's, for this
-        question only. A question that cannot be asked raises `QuestionError` and keeps
-        nothing."""
+        question only; `filters` say which articles it may read and cite. A question that
+        cannot be asked raises `QuestionError` and keeps nothing."""
         with self._lock:
-            answer = self.answer(question, min_confidence)
+            answer = self.answer(question, min_confidence, filters)
             self.keep(answer.question, answer)
         return answer
 
-    def answer(self, question: str, min_confidence: float | None = None) -> Answer:
+    def answer(
+        self, question: str, min_confidence: float | None = None, filters: Filters | None = None
+    ) -> Answer:
         """The answer to `question` read after this topic's turns, without keeping the turn:
         for a face that may still drop it (the chat's Esc), and then calls `keep`."""
         question = clean_question(question)
         topic = self._topic()
-        return self.asker.ask(question, topic if topic.turns else None, min_confidence)
+        return self.asker.ask(
+            question, topic if topic.turns else None, min_confidence, filters=filters
+        )
 
     def keep(self, question: str, answer: Answer) -> None:
         """Add a turn to the conversation and, when it is saved, to its saved chat (a new one,
@@ -76,6 +84,11 @@ class Chat:
         earlier turns stay in it (and in the saved chat)."""
         with self._lock:
             self._topic_start = len(self.conversation.turns)
+
+    def search(self, query: str, limit: int = 10, filters: Filters | None = None) -> list[Found]:
+        """Passages ranked for `query` with what cites them, for a reader (or an agent) who
+        would rather read than be answered; a search is no turn of the conversation."""
+        return self.asker.search(query, limit, filters)
 
     def read(
         self, article_id: int, start: int | None = None, end: int | None = None, around: int = 1
