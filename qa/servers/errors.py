@@ -5,7 +5,8 @@ The MCP server reports these as tool errors (`isError` with the line); the HTTP 
 
 from __future__ import annotations
 
-from qa.answering.asker import QuestionError
+from qa.answering.asker import NoArticles, QuestionError
+from qa.answering.filters import FilterError
 from qa.api.reading import CitationGone
 from qa.index import IndexCorrupt, IndexNotFound, LibraryBusy, ModelMismatch, QAError
 
@@ -53,8 +54,10 @@ def status_of(error: QAError) -> int:
         return error.status
     if isinstance(error, CitationGone):
         return 410  # it existed once: a re-index removed or changed it
-    if isinstance(error, QuestionError):
+    if isinstance(error, QuestionError | FilterError):
         return 422
+    if isinstance(error, NoArticles):
+        return 404
     if isinstance(error, IndexNotFound):
         return 404
     if isinstance(error, ModelMismatch | IndexCorrupt):

@@ -17,7 +17,7 @@ from qa.index import QAError
 from . import schemas
 from .errors import one_line, status_of
 from .mcp_server import build_mcp
-from .service import Service
+from .service import Service, make_filters
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -38,6 +38,11 @@ class AskIn(BaseModel):
     )
     min_confidence: float | None = Field(
         None, description="Decline answers less likely than this (0..1) to be right"
+    )
+    since: str | None = Field(None, description="Only articles dated on or after (YYYY-MM-DD)")
+    until: str | None = Field(None, description="Only articles dated on or before (YYYY-MM-DD)")
+    sources: list[str] | None = Field(
+        None, description="Only articles whose source (URL or file) contains one of these"
     )
 
 
@@ -75,7 +80,10 @@ def build_app(service: Service, token: str | None = None, host: str = "127.0.0.1
     @app.post("/ask", response_model=schemas.AnswerOut, responses=errors)
     async def ask(body: AskIn) -> schemas.AnswerOut:
         """Answer a question; pass the answer's `conversation` back to ask a follow-up."""
-        return await _call(service.ask, body.question, body.conversation, body.min_confidence)
+        filters = await _call(make_filters, body.since, body.until, body.sources)
+        return await _call(
+            service.ask, body.question, body.conversation, body.min_confidence, filters
+        )
 
     @app.get("/search", response_model=schemas.SearchOut, responses=errors)
     async def search(
@@ -83,9 +91,13 @@ def build_app(service: Service, token: str | None = None, host: str = "127.0.0.1
         # module's globals, where Query is not imported until the app is built.
         q: str = Query(description="Words to look for"),
         limit: int = Query(10, description="How many passages (1-50)"),
+        since: str | None = Query(None, description="Only articles dated on or after"),
+        until: str | None = Query(None, description="Only articles dated on or before"),
+        source: list[str] | None = Query(None, description="Source contains (repeatable)"),  # noqa: B008
     ) -> schemas.SearchOut:
         """The passages that best match `q`, best first, with citations and scores."""
-        return await _call(service.search, q, limit)
+        filters = await _call(make_filters, since, until, source)
+        return await _call(service.search, q, limit, filters)
 
     @app.get("/read", response_model=schemas.ExcerptOut, responses=errors)
     async def read(

@@ -17,7 +17,7 @@ from qa.index import QAError
 
 from . import schemas
 from .errors import one_line
-from .service import Service
+from .service import Service, make_filters
 
 if TYPE_CHECKING:
     from mcp.server import MCPServer
@@ -53,6 +53,15 @@ MinConfidence = Annotated[
     ),
 ]
 
+Since = Annotated[
+    str | None, Field(description="Only articles dated on or after this (YYYY-MM-DD, or YYYY-MM)")
+]
+Until = Annotated[str | None, Field(description="Only articles dated on or before this")]
+Sources = Annotated[
+    list[str] | None,
+    Field(description="Only articles whose source (URL or file) contains one of these"),
+]
+
 
 def build_mcp(service: Service) -> MCPServer:
     """The MCP server over `service`: its tools wait for the models, never the handshake."""
@@ -76,21 +85,29 @@ def build_mcp(service: Service) -> MCPServer:
         question: Question,
         conversation: ConversationId = None,
         min_confidence: MinConfidence = None,
+        since: Since = None,
+        until: Until = None,
+        sources: Sources = None,
     ) -> schemas.AnswerOut:
         """Answer a question from the user's articles: a short answer copied from an article,
         its confidence, and numbered citations; `found: false` when the articles do not hold
         it. The answer's `conversation` makes the next question a follow-up ("what did he
         say?")."""
-        return await _call(service.ask, question, conversation, min_confidence)
+        filters = await _call(make_filters, since, until, sources)
+        return await _call(service.ask, question, conversation, min_confidence, filters)
 
     @server.tool(title="Search passages", annotations=looking)
     async def search(
         query: Annotated[str, Field(description="Words to look for", max_length=2000)],
         limit: Annotated[int, Field(description="How many passages", ge=1, le=50)] = 10,
+        since: Since = None,
+        until: Until = None,
+        sources: Sources = None,
     ) -> schemas.SearchOut:
         """The passages that best match a query, best first, each with its citation (title,
         source, date, file, offsets) and scores: for reading the articles yourself."""
-        return await _call(service.search, query, limit)
+        filters = await _call(make_filters, since, until, sources)
+        return await _call(service.search, query, limit, filters)
 
     @server.tool(title="Read around a citation", annotations=looking)
     async def read(

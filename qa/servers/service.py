@@ -11,16 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qa.answering.filters import Filters
 from qa.api.reading import MAX_AROUND, CitationGone
 from qa.config.settings import Settings
-from qa.index import Embedder, IndexNotFound, Library, QAError, iso_date
+from qa.index import Embedder, IndexNotFound, Library, QAError
 from qa.index.manifest import Manifest  # index/__init__ does not export it
 from qa.workspace.libraries import library_names
 
 from . import schemas
 from .conversations import Conversations
 from .errors import BadRequest, NotReady, WritesDisabled
-from .pool import AskerPool, Slot
+from .pool import AskerPool
 
 log = logging.getLogger("qa.servers")
 
@@ -125,9 +126,14 @@ class Service:
     # -- reading ------------------------------------------------------------------------------
 
     def ask(
-        self, question: str, conversation: str | None = None, min_confidence: float | None = None
+        self,
+        question: str,
+        conversation: str | None = None,
+        min_confidence: float | None = None,
+        filters: Filters | None = None,
     ) -> schemas.AnswerOut:
-        """Answer `question`, as a follow-up in `conversation` when given; the turn is saved."""
+        """Answer `question`, as a follow-up in `conversation` when given, from the articles
+        `filters` allow; the turn is saved."""
         from qa.api import Chat
 
         check_question(question)
@@ -139,11 +145,16 @@ class Service:
         with self.conversations.turn(conversation), pool.slot() as slot:
             chat_id = self.conversations.chat_id(conversation, slot.history)
             chat = Chat(slot.asker, slot.history, chat_id)
-            answer = chat.ask(question, min_confidence=min_confidence)
+            answer = chat.ask(question, min_confidence=min_confidence, filters=filters)
             return schemas.answer_out(str(chat.chat_id or ""), answer)
 
-    def search(self, query: str, limit: int = 10) -> schemas.SearchOut:
-        """The passages that best match `query`, best first."""
+    def search(
+        self, query: str, limit: int = 10, filters: Filters | None = None
+    ) -> schemas.SearchOut:
+        """The passages that best match `query`, best first, among the articles `filters`
+        allow."""
+        from qa.api import Chat
+
         if not query.strip():
             raise BadRequest('the query is empty: send words to search for, e.g. "sanctions"')
         if len(query) > schemas.MAX_QUESTION:
@@ -151,7 +162,10 @@ class Service:
         if not 1 <= limit <= schemas.MAX_LIMIT:
             raise BadRequest(f"limit is {limit}; give 1 to {schemas.MAX_LIMIT}")
         with self.pool().slot() as slot:
-            return schemas.SearchOut(query=query, results=search_passages(slot, query, limit))
+            found = Chat(slot.asker).search(query, limit, filters)
+        return schemas.SearchOut(
+            query=query, results=[schemas.FoundOut.model_validate(f.to_dict()) for f in found]
+        )
 
     def read(
         self, article_id: int, start: int | None = None, end: int | None = None, around: int = 1
@@ -288,42 +302,16 @@ def check_question(question: str) -> None:
         )
 
 
-def search_passages(slot: Slot, query: str, limit: int) -> list[schemas.FoundOut]:
-    """The passages that best match `query` under the slot's asker (hybrid retrieval, as
-    questions are searched), each with its citation and scores."""
-    from qa.answering.retrieval import retrieve
-
-    asker = slot.asker
-    vector = asker.embedder.encode_queries([query])[0]
-    hits = retrieve(
-        asker.library,
-        query,
-        vector,
-        limit=limit,
-        depth=max(asker.settings.depth, limit),
-        mode=asker.mode,
-    )
-    found = []
-    for rank, hit in enumerate(hits, start=1):
-        stored = hit.passage.article
-        article = stored.article
-        found.append(
-            schemas.FoundOut(
-                rank=rank,
-                score=round(hit.score, 6),
-                cosine=round(hit.cosine, 6),
-                article_id=stored.id,
-                passage_id=hit.passage.id,
-                title=article.title,
-                source=article.source,
-                date=iso_date(article.date),
-                path=article.path,
-                text=article.text[hit.passage.start : hit.passage.end],
-                start=hit.passage.start,
-                end=hit.passage.end,
-            )
-        )
-    return found
+def make_filters(
+    since: str | None = None,
+    until: str | None = None,
+    sources: list[str] | None = None,
+    folders: list[str] | None = None,
+) -> Filters | None:
+    """The filters a client sent (None when it sent none); FilterError on a date that cannot be
+    read or an empty range."""
+    filters = Filters.parse(folders or (), since, until, sources or ())
+    return filters or None
 
 
 def _manifest(folder: Path) -> Manifest | None:

@@ -93,6 +93,8 @@ def test_bad_requests_get_a_4xx_and_one_line(server: str) -> None:
         one_line_error(http.get("/search", params={"q": "x", "limit": 500}), 400)
         confidence = http.post("/ask", json={"question": "who?", "min_confidence": 7})
         one_line_error(confidence, 400)
+        undated = http.post("/ask", json={"question": "who?", "since": "someday"})
+        assert "someday" in one_line_error(undated, 422)
 
 
 async def test_mcp_over_http(server: str) -> None:

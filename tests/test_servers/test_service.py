@@ -14,13 +14,14 @@ from mcp import Client
 from serving import fake_models
 from support import SEEDS, FakeEmbedder, news_dump
 
+from qa.answering.filters import FilterError
 from qa.api.reading import CitationGone
 from qa.config.settings import Settings
 from qa.index import Library
 from qa.index.manifest import MANIFEST_NAME
 from qa.servers import Service, UnknownConversation, build_mcp
 from qa.servers.errors import BadRequest, LibraryRebuilding, WritesDisabled, status_of
-from qa.servers.service import Models
+from qa.servers.service import Models, make_filters
 
 
 async def test_the_handshake_does_not_wait_for_the_models(fake_library: Path) -> None:
@@ -157,3 +158,13 @@ async def test_writing_tools_only_with_the_flag(fake_library: Path, tmp_path: Pa
         found = await client.call_tool("search", {"query": "Ingrid Vale harbour gate"})
         assert "Ingrid Vale" in (found.structured_content or {})["results"][0]["text"]
     writing.close()
+
+
+def test_filters_narrow_what_is_searched_and_cited(fake_service: Service) -> None:
+    assert fake_service.search("sanctions Russia").results
+    elsewhere = make_filters(sources=["no-such-newspaper.example"])
+    assert fake_service.search("sanctions Russia", filters=elsewhere).results == []
+    assert not fake_service.ask("who raised sanctions?", filters=elsewhere).citations
+    with pytest.raises(FilterError) as unreadable:
+        make_filters(since="the day before the meeting")
+    assert status_of(unreadable.value) == 422
