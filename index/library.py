@@ -32,15 +32,23 @@ from .errors import IndexCorrupt, IndexNotFound, LibraryBusy, ModelMismatch, Not
 from .lock import LOCK_NAME, update_lock
 from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
-from .plan import is_under
+from .plan import FOLLOW_LINKS, is_under
 from .report import ProgressCallback, SyncReport
-from .store import Store, StoredArticle, StoredPassage
+from .store import ArticleSelection, Store, StoredArticle, StoredPassage, name_of
 from .sync import plan_library, sync
 from .vector_file import VECTORS_NAME
 from .vectors import VectorIndex
 from .writer import Writer
 
 DATABASE_NAME = "library.sqlite3"
+SCORED_DIRECTLY = 1_000
+"""Selected passages up to which a filtered search in an inverted-file index scores their
+stored vectors instead of searching the index. The index reads more lists the rarer the
+selection (`VectorIndex.search_within`), so for a rare one it scans about the whole library:
+60 ms at 1M passages (docs/scale.md), while 1,000 stored vectors are 1.5 MB of SQLite. On the
+8,779 passages of 2,000 BBC articles in a forced IVF index, where scanning everything is cheap,
+122 selected passages took 18 ms a question scored directly against 11 ms in the index
+(benchmarks/filters.py, 2 loaded cores), so the line is kept low."""
 REBUILDING = ".rebuilding"
 """Suffix of the folder beside a library where `rebuild` builds its replacement."""
 OWN_NAMES = (
@@ -240,13 +248,17 @@ class Library:
         paths: list[Path],
         progress: ProgressCallback | None = None,
         engine: Engine | None = None,
+        follow_links: bool | None = None,
     ) -> SyncReport:
         """Remember `paths` as part of the library and bring everything under them up to date.
 
         Naming a file or folder that `remove` excluded brings it back. `engine` runs reading
-        and embedding elsewhere (a Ray cluster); by default they run in this process."""
+        and embedding elsewhere (a Ray cluster); by default they run in this process.
+        Symbolic links are followed where they stay inside the library's folders; with
+        `follow_links` True, anywhere, in this and every later update (False turns it off
+        again; None keeps what was chosen before)."""
         roots = [str(path.expanduser().resolve()) for path in paths]
-        return self._build(roots, [], progress, engine)
+        return self._build(roots, [], progress, engine, follow_links)
 
     def _build(
         self,
@@ -254,6 +266,7 @@ class Library:
         exclusions: list[str],
         progress: ProgressCallback | None,
         engine: Engine | None = None,
+        follow_links: bool | None = None,
     ) -> SyncReport:
         """Add `roots` (less `exclusions`) to the library, creating it if need be, and sync."""
         if not self.exists:
@@ -265,7 +278,7 @@ class Library:
             if not self.exists:
                 self._new_manifest().save(self.folder)
             writer = Writer(self.store, SyncReport())
-            writer.add_roots(roots)
+            writer.add_roots(roots, follow_links)
             writer.add_exclusions(exclusions)
             return self._sync(roots, progress, engine)
 
@@ -300,6 +313,7 @@ class Library:
         Works on an index of another model or format too, and on one whose database is lost
         or damaged (the manifest remembers the sources); the old index stays usable until the
         new one is complete, and a stopped rebuild leaves nothing behind."""
+        follows = self._recorded_follow_links()
         if paths:
             roots = [str(path.expanduser().resolve()) for path in paths]
             exclusions: list[str] = []
@@ -313,7 +327,7 @@ class Library:
         with self._locked():
             fresh = Library(self._rebuilding_folder(), self.embedder, self.chunking)
             try:
-                report = fresh._build(roots, exclusions, progress)
+                report = fresh._build(roots, exclusions, progress, follow_links=follows)
                 fresh.close()
                 self.close()
                 (self.folder / MANIFEST_NAME).unlink(missing_ok=True)  # mid-swap: "no index"
@@ -336,8 +350,11 @@ class Library:
                 with contextlib.closing(
                     sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
                 ) as db:
-                    roots = [row[0] for row in db.execute("SELECT path FROM roots ORDER BY path")]
-                    exclusions = [row[0] for row in db.execute("SELECT path FROM exclusions")]
+                    rows = db.execute("SELECT path FROM roots ORDER BY path")
+                    roots = [name_of(row[0]) for row in rows]
+                    exclusions = [
+                        name_of(row[0]) for row in db.execute("SELECT path FROM exclusions")
+                    ]
                     if roots:
                         return roots, exclusions
         except (OSError, sqlite3.Error):
@@ -347,6 +364,16 @@ class Library:
         except (IndexCorrupt, ModelMismatch):
             return [], []
         return manifest.roots, manifest.exclusions
+
+    def _recorded_follow_links(self) -> bool:
+        """Whether the library was told to follow links out of its folders (read like roots)."""
+        uri = f"{(self.folder / DATABASE_NAME).absolute().as_uri()}?mode=ro"
+        try:
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = ?", (FOLLOW_LINKS,)).fetchone()
+        except sqlite3.Error:
+            return False
+        return bool(row) and row[0] == "1"
 
     def _sync(
         self, roots: list[str], progress: ProgressCallback | None, engine: Engine | None = None
@@ -451,6 +478,47 @@ class Library:
             if passage_id in stored:
                 rows[row] = stored[passage_id]
         return rows
+
+    def selected_passages(self, selection: ArticleSelection) -> np.ndarray:
+        """The ids of the passages of the articles `selection` keeps, sorted."""
+        return self.store.selected_passages(selection)
+
+    def dense_search_in(
+        self, vector: np.ndarray, limit: int, ids: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """`dense_search` among the passages `ids` only. Exact in the flat tier (the index
+        skips the other ids). In an inverted-file index, up to SCORED_DIRECTLY passages are
+        scored exactly from their stored vectors; more are searched in the index, which reads
+        more lists the rarer they are (as approximate as an unfiltered search), and from
+        their stored vectors after all when it finds fewer than it could."""
+        if len(ids) == 0 or limit <= 0:
+            return []
+        if not self.vectors.exact and len(ids) <= SCORED_DIRECTLY:
+            return self._scored_directly(vector, limit, ids)
+        found = self.vectors.search_within(vector, limit, ids, exact=self._stored_vectors)
+        if len(found) < min(limit, len(ids)) and not self.vectors.exact:
+            return self._scored_directly(vector, limit, ids)
+        return found
+
+    def _scored_directly(
+        self, vector: np.ndarray, limit: int, ids: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """The nearest of `ids` by their stored float vectors (exact), a batch at a time."""
+        best: list[tuple[int, float]] = []
+        query = np.asarray(vector, dtype=np.float32)
+        for first in range(0, len(ids), 4096):
+            found, vectors = self.store.vectors_for(ids[first : first + 4096].tolist())
+            if len(found):
+                scores = vectors @ query
+                best += zip(found.tolist(), scores.tolist(), strict=True)
+            best = sorted(best, key=lambda pair: -pair[1])[:limit]
+        return [(int(i), float(s)) for i, s in best]
+
+    def lexical_search_in(
+        self, query: str, limit: int, selection: ArticleSelection
+    ) -> list[tuple[int, float]]:
+        """`lexical_search` among the articles `selection` keeps."""
+        return self.store.lexical_search_in(query, limit, selection)
 
     @reads_database
     def lexical_search(self, query: str, limit: int) -> list[tuple[int, float]]:

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_hash);
+-- Date and source filters (qa ask --since/--source) read this, not the rows that hold the text.
+CREATE INDEX IF NOT EXISTS articles_filter ON articles (date, source);
 CREATE TABLE IF NOT EXISTS unreadable (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,

@@ -17,7 +17,7 @@ import numpy as np
 from .article import Article
 from .manifest import Manifest
 from .passages import Passage
-from .plan import is_under
+from .plan import FOLLOW_LINKS, is_under
 from .records import AliasArticle, Decision, EmptyArticle, ForgetRecord, IndexArticle, Unchanged
 from .report import SyncReport
 from .store import FileRecord, Store, UnreadableFile
@@ -219,9 +219,12 @@ class Writer:
                 for path in paths:
                     self.store.add_exclusion(path)
 
-    def add_roots(self, roots: list[str]) -> None:
-        """Name folders or files as part of the library; naming one undoes its exclusions."""
+    def add_roots(self, roots: list[str], follow_links: bool | None = None) -> None:
+        """Name folders or files as part of the library; naming one undoes its exclusions.
+        `follow_links`, unless None, is remembered for this and later updates (see sync)."""
         with self.transaction():
+            if follow_links is not None:
+                self.store.set_meta(FOLLOW_LINKS, "1" if follow_links else "0")
             for root in roots:
                 self.store.add_root(root)
                 for excluded in self.store.exclusions():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,6 +15,7 @@ from qa.answering.asker import open_library
 from qa.cli.engines import encoder_option, engine_options, indexing_embedder, make_engine
 from qa.display.progress import progress_bar
 from qa.display.render import counted, safe, status_text, unwrapped
+from qa.display.script_json import json_for_scripts
 from qa.index import (
     BACKEND_NAMES,
     SUFFIXES,
@@ -45,7 +45,7 @@ def _report(
         data.pop("added_ids")
         data.pop("removed_ids")
         data["encoder"] = encoder
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     else:
         rate = report.passages_embedded / report.seconds if report.seconds else 0.0
         used = f" with {BACKEND_NAMES.get(encoder, encoder)}" if encoder else ""
@@ -115,11 +115,18 @@ def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[]
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--follow-links/--no-follow-links",
+    default=None,
+    help="Follow symbolic links that lead out of the library's folders (remembered for later "
+    "updates; --no-follow-links turns it off). Links inside them are always followed.",
+)
 @engine_options
 @library_option
 def index_add(
     paths: tuple[Path, ...],
     as_json: bool,
+    follow_links: bool | None,
     engine: str,
     ray_address: str | None,
     ray_gpus: float,
@@ -141,7 +148,7 @@ def index_add(
         library,
         encoder,
         as_json,
-        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner),
+        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner, follow_links),
         (engine, ray_address, ray_gpus),
     )
 
@@ -178,7 +185,7 @@ def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) ->
     removed = open_library(settings).remove(list(paths))
     if as_json:
         data = {"library": str(settings.library), "articles_removed": removed}
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     else:
         click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
     if not removed:
@@ -196,7 +203,7 @@ def index_status(as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     status = open_library(settings).status()
     if as_json:
-        click.echo(json.dumps(asdict(status), indent=2))
+        click.echo(json_for_scripts(asdict(status), indent=2))
     else:
         console = Console()
         console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
@@ -253,7 +260,7 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
         remaining = found
     if as_json:
         click.echo(
-            json.dumps(
+            json_for_scripts(
                 {
                     "ok": not remaining,
                     "differences": [asdict(d) for d in found],
