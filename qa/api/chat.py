@@ -7,6 +7,7 @@ import threading
 from qa.answering.answer import Answer
 from qa.answering.asker import Asker, clean_question
 from qa.answering.filters import Filters
+from qa.answering.search import Found
 from qa.followups.conversation import Conversation
 from qa.index import LibraryStatus
 from qa.workspace.history import History
@@ -84,6 +85,11 @@ class Chat:
         earlier turns stay in it (and in the saved chat)."""
         with self._lock:
             self._topic_start = len(self.conversation.turns)
+
+    def search(self, query: str, limit: int = 10, filters: Filters | None = None) -> list[Found]:
+        """Passages ranked for `query` with what cites them, for a reader (or an agent) who
+        would rather read than be answered; a search is no turn of the conversation."""
+        return self.asker.search(query, limit, filters)
 
     def read(
         self, article_id: int, start: int | None = None, end: int | None = None, around: int = 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ray._private import services
 from support import SEEDS
 
 from qa.cli import cli
@@ -55,12 +56,16 @@ def test_with_no_address_a_live_recorded_cluster_is_joined(record: Path, listeni
     assert cluster_address(None) == "local"
 
 
-def test_a_dead_address_is_refused_in_one_line(record: Path, dead: str) -> None:
+def test_a_dead_address_is_refused_in_one_line(
+    record: Path, dead: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for address in (dead, f"ray://{dead}"):
         with pytest.raises(ClusterUnavailable, match=r"no Ray cluster answers at .*refused") as e:
             cluster_address(address)
         assert "\n" not in str(e.value) and "ray start --head" in str(e.value)
     record.write_text(dead)  # auto names the recorded cluster, and it has stopped
+    # ... unless Ray finds a cluster process of someone else's running on this machine.
+    monkeypatch.setattr(services, "find_gcs_addresses", lambda: [])
     port = dead.rpartition(":")[2]  # Ray writes 127.0.0.1 as this machine's own address
     with pytest.raises(ClusterUnavailable, match=rf"no Ray cluster answers at \S+:{port} "):
         cluster_address("auto")

@@ -136,3 +136,13 @@ async def test_one_conversation_gives_the_same_answers_through_every_face(
     assert through_cli == through_api
     assert through_chat == through_api
     assert "Boris Johnson" in through_api[1]["read_as"]
+
+
+def test_a_search_ranks_passages_and_is_no_turn(asker: Asker) -> None:
+    chat = Chat(asker)
+    found = chat.search("sanctions on Russia", limit=3)
+    assert 1 <= len(found) <= 3 and [f.rank for f in found] == list(range(1, len(found) + 1))
+    article = asker.library.article(found[0].article_id).article
+    assert found[0].text == article.text[found[0].start : found[0].end]
+    assert "sanctions" in found[0].text.lower()
+    assert chat.turns == []
