@@ -387,8 +387,11 @@ def cluster_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> st
     if given is None:
         recorded = utils.read_ray_address()
         # `ray start` ran on this machine: a live cluster answers at once, a stopped one never.
-        if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
-            return str(recorded)
+        try:
+            if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
+                return str(recorded)
+        except ClusterUnavailable:
+            pass  # a record without a port is no cluster to join either
         return "local"
     if given == "auto":
         try:
