@@ -202,7 +202,7 @@ class Asker:
             raise QuestionError(f"cannot show {limit} passages: give a limit of 1 or more")
         query = clean_question(query)
         with self._lock:
-            if not self.library.exists or not self.library.passage_count():
+            if not self._has_articles():
                 raise no_articles(self.library.folder)
             # Ranked deeper than asked: a near-miss of the dense ranking may come before a
             # passage that holds the query's words, and is then left out.
