@@ -4,11 +4,13 @@ one-line JSON body for every kind of bad request."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,8 +19,9 @@ from mcp import Client
 from serving import QA, server_env, start_server, stop
 from support import SEEDS
 
+from qa import Asker, Chat, Settings
 from qa.cli import cli
-from qa.index import Library
+from qa.index import Library, MiniLMEmbedder
 
 SEED_FILE = next(SEEDS.iterdir()).name
 
@@ -162,3 +165,44 @@ def test_a_port_in_use_is_one_line_before_any_model_loads() -> None:
         refused = CliRunner().invoke(cli, ["serve", "--port", str(port)])
     assert refused.exit_code == 1
     assert f"127.0.0.1:{port}" in refused.output and "--port" in refused.output
+
+
+async def test_one_conversation_gives_the_same_answers_through_every_face(
+    server: str, served: Path, tmp_path: Path
+) -> None:
+    """The conversation API in this process, the HTTP API and MCP (over /mcp) of a real server
+    on a copy of the same library: the same words in the same conversation give the same
+    answer, confidence, citations and reading of the follow-ups. (tests/test_qa/test_chat_api.py
+    compares the API with `qa ask --follow-ups -` and the chat.)"""
+    questions = ["who raised sanctions?", "what did he say about Russia?", "where was it raised?"]
+    copy = tmp_path / "seeds"
+    shutil.copytree(served, copy)
+    settings = Settings(library=copy)
+    chat = Chat(Asker(Library(copy, MiniLMEmbedder(backend="onnx")), settings))
+    through_api = [chat.ask(question).to_dict() for question in questions]
+
+    def same_form(answer: dict[str, Any]) -> dict[str, Any]:
+        """The answer without the conversation's id, in JSON's own types."""
+        return {k: v for k, v in json.loads(json.dumps(answer)).items() if k != "conversation"}
+
+    through_http = []
+    with httpx.Client(base_url=server, timeout=120) as http:
+        conversation = None
+        for question in questions:
+            asked = http.post("/ask", json={"question": question, "conversation": conversation})
+            through_http.append(asked.json())
+            conversation = through_http[-1]["conversation"]
+
+    through_mcp = []
+    async with Client(server + "/mcp") as client:
+        arguments: dict[str, Any] = {}
+        for question in questions:
+            asked_mcp = await client.call_tool("ask", {"question": question, **arguments})
+            assert not asked_mcp.is_error, asked_mcp.content
+            through_mcp.append(asked_mcp.structured_content or {})
+            arguments = {"conversation": through_mcp[-1]["conversation"]}
+
+    expected = [same_form(answer) for answer in through_api]
+    assert "Boris Johnson" in expected[1]["read_as"]
+    assert [same_form(answer) for answer in through_http] == expected
+    assert [same_form(answer) for answer in through_mcp] == expected
