@@ -14,6 +14,7 @@ from .errors import ArticleError
 from .read_html import read_html
 from .read_pdf import read_pdf
 from .read_plain import read_markdown, read_plain
+from .temporary import is_temporary
 
 SUFFIXES = (
     ".txt",
@@ -44,8 +45,9 @@ _SINGLE: dict[str, Callable[[Path, bytes], Article]] = {
 
 
 def is_article_file(path: Path) -> bool:
-    """True when the file's name says it is in a format we read."""
-    return path.name.lower().endswith(SUFFIXES)
+    """True when the file's name says it is in a format we read (and not an office lock such
+    as `~$report.htm`: index/temporary.py)."""
+    return path.name.lower().endswith(SUFFIXES) and not is_temporary(path.name)
 
 
 def find_article_files(root: Path) -> Iterator[Path]:
