@@ -52,12 +52,7 @@ class WatchLock:
             # A short wait: `qa index status` probes the lock for a moment (`running_watcher`).
             self._lock.acquire(timeout=0.5)
         except Timeout as error:
-            info = read_info(self.folder)
-            who = f"{info.owner} (pid {info.pid})" if info else "another qa process"
-            raise WatcherRunning(
-                f"{who} is already watching {self.folder}; stop it first (Ctrl+C in its "
-                f"terminal, or kill {info.pid if info else 'it'}); one watcher per library"
-            ) from error
+            raise refusal(self.folder, read_info(self.folder)) from error
         note = {"pid": os.getpid(), "owner": self.owner, "since": _now()}
         temporary = self.folder / (WATCHER_NAME + ".tmp")
         temporary.write_text(json.dumps(note) + "\n")
@@ -66,6 +61,15 @@ class WatchLock:
     def release(self) -> None:
         (self.folder / WATCHER_NAME).unlink(missing_ok=True)
         self._lock.release()
+
+
+def refusal(folder: Path, info: WatcherInfo | None) -> WatcherRunning:
+    """The one line that turns a second watcher away, naming the first."""
+    who = f"{info.owner} (pid {info.pid})" if info else "another qa process"
+    return WatcherRunning(
+        f"{who} is already watching {folder}; stop it first (Ctrl+C in its terminal, or "
+        f"kill {info.pid if info else 'it'}): one watcher per library"
+    )
 
 
 def running_watcher(folder: Path) -> WatcherInfo | None:

@@ -259,3 +259,44 @@ def test_temporary_and_lock_files_are_never_articles(name: str) -> None:
 @pytest.mark.parametrize("name", ["report.txt", "2024-notes.md", "dump.jsonl.gz", "#tag.md"])
 def test_article_names_are_not_temporary(name: str) -> None:
     assert not is_temporary(name)
+
+
+def test_qa_index_watch_says_each_change_and_stops_cleanly_on_ctrl_c(
+    tmp_path: Path, private_home: Path
+) -> None:
+    # The real command, real model, as a person runs it: a line per change, Ctrl+C exits 0,
+    # and `qa index status` names the watcher meanwhile; a second one is turned away.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    shutil.copy(FIXTURES / "articles" / "bakery.txt", articles)
+    lib = tmp_path / "lib"
+    qa = [str(Path(sys.executable).parent / "qa")]
+    env = {**os.environ, "QA_HOME": str(private_home)}
+    watcher = subprocess.Popen(
+        [*qa, "index", "watch", str(articles), "--library", str(lib), "--settle", "0.2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert watcher.stderr is not None
+    try:
+        assert watcher.stderr.readline().startswith("Watching 1 folder of ")
+        status = subprocess.run(
+            [*qa, "index", "status", "--library", str(lib)], capture_output=True, text=True, env=env
+        )
+        assert f"watcher  qa index watch, pid {watcher.pid}," in status.stdout
+        second = subprocess.run(
+            [*qa, "index", "watch", "--library", str(lib)], capture_output=True, text=True, env=env
+        )
+        assert second.returncode == 1
+        assert second.stderr == (
+            f"qa: error: qa index watch (pid {watcher.pid}) is already watching {lib}; stop it "
+            f"first (Ctrl+C in its terminal, or kill {watcher.pid}): one watcher per library\n"
+        )
+        (articles / "ferry.txt").write_text("Ferry strike ends\n\nThe ferry strike ended.")
+        assert watcher.stderr.readline() == "+ added 1 article\n"
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
+    finally:
+        watcher.kill()
+    assert "Stopped watching" in watcher.stderr.read()
