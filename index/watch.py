@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LibraryBusy, QAError
 from .library import Library
@@ -30,6 +31,12 @@ from .reading import is_article_file
 from .report import ProgressCallback, SyncReport
 from .temporary import is_temporary
 from .watch_lock import WatchLock
+
+if TYPE_CHECKING:
+    from watchfiles._rust_notify import RustNotify
+
+DELETED = 3
+"""watchfiles' code for a deleted path (`watchfiles.Change.deleted`)."""
 
 COUNTED = (
     ("added", "+", "articles_added"),
@@ -285,23 +292,31 @@ class LibraryWatcher:
         return present
 
     def _follow(self, roots: list[str]) -> None:
-        """(Re)start the threads that watch `roots`: folders recursively, and the folders that
-        hold single files (not recursively; a save-by-rename replaces the file itself)."""
+        """(Re)start watching `roots`: folders recursively, and the folders that hold single
+        files (not recursively; a save-by-rename replaces the file itself). The watches are in
+        place when this returns, so the update that follows misses nothing."""
+        from watchfiles._rust_notify import RustNotify  # watchfiles.watch, minus its thread
+
         self._stop_followers()
         folders = [r for r in roots if os.path.isdir(r)]
         parents = sorted({str(Path(r).parent) for r in roots if not os.path.isdir(r)})
         parents = [p for p in parents if os.path.isdir(p)]
         for paths, recursive in ((folders, True), (parents, False)):
-            if paths:
-                stop = threading.Event()
-                thread = threading.Thread(
-                    target=self._follower,
-                    args=(paths, recursive, stop, roots),
-                    name="qa-watch-follow",
-                    daemon=True,
-                )
-                thread.start()
-                self._followers.append((thread, stop))
+            if not paths:
+                continue
+            try:
+                notify = RustNotify(paths, False, False, 300, recursive, True)
+            except OSError:
+                continue  # a folder vanished meanwhile: the next look at the roots says so
+            stop = threading.Event()
+            thread = threading.Thread(
+                target=self._follower,
+                args=(notify, stop, roots),
+                name="qa-watch-follow",
+                daemon=True,
+            )
+            thread.start()
+            self._followers.append((thread, stop))
 
     def _stop_followers(self) -> None:
         for _, stop in self._followers:
@@ -310,33 +325,27 @@ class LibraryWatcher:
             thread.join(5.0)
         self._followers = []
 
-    def _follower(
-        self, paths: list[str], recursive: bool, stop: threading.Event, roots: list[str]
-    ) -> None:
-        import watchfiles
-
-        def matters(change: watchfiles.Change, path: str) -> bool:
-            return self._matters(change == watchfiles.Change.deleted, path, roots)
-
+    def _follower(self, notify: RustNotify, stop: threading.Event, roots: list[str]) -> None:
+        """Hand each group of changes that can matter to the watcher's thread, until `stop`."""
+        debounce = max(1, int(self.quiet * 1000))
+        step = max(1, min(50, int(self.quiet * 500)))
         try:
-            for changes in watchfiles.watch(
-                *paths,
-                watch_filter=matters,
-                debounce=max(1, int(self.quiet * 1000)),
-                step=max(1, min(50, int(self.quiet * 500))),
-                stop_event=stop,
-                recursive=recursive,
-                raise_interrupt=False,
-                ignore_permission_denied=True,
-            ):
-                self._changes.put({path for _, path in changes})
+            while not stop.is_set():
+                changes = notify.watch(debounce, step, 5000, stop)
+                if isinstance(changes, str):  # "timeout", or "stop"/"signal": looked at above
+                    continue
+                paths = {path for change, path in changes if self._matters(change, path, roots)}
+                if paths:
+                    self._changes.put(paths)
         except (OSError, RuntimeError):
             # A watched folder vanished under the watcher: the next look at the roots says so
             # and follows what is left.
             return
+        finally:
+            notify.close()
 
     @staticmethod
-    def _matters(deleted: bool, path: str, roots: list[str]) -> bool:
+    def _matters(change: int, path: str, roots: list[str]) -> bool:
         """Whether a change can matter to the library: an article file (or a folder) under
         its roots, not hidden, not a temporary or lock file; anything deleted that may have
         been a folder."""
@@ -346,4 +355,4 @@ class LibraryWatcher:
         parts = Path(os.path.relpath(path, inside)).parts if path != inside else ()
         if any(part.startswith(".") for part in parts) or is_temporary(Path(path).name):
             return False
-        return deleted or is_article_file(Path(path)) or os.path.isdir(path)
+        return change == DELETED or is_article_file(Path(path)) or os.path.isdir(path)
