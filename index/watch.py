@@ -22,21 +22,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import LibraryBusy, QAError
 from .library import Library
 from .plan import FileStamp, is_under, stamp
-from .reading import is_article_file
 from .report import ProgressCallback, SyncReport
-from .temporary import is_temporary
+from .watch_follow import Follower, follow, stop_following
 from .watch_lock import WatchLock
-
-if TYPE_CHECKING:
-    from watchfiles._rust_notify import RustNotify
-
-DELETED = 3
-"""watchfiles' code for a deleted path (`watchfiles.Change.deleted`)."""
 
 COUNTED = (
     ("added", "+", "articles_added"),
@@ -118,7 +110,7 @@ class LibraryWatcher:
         self._stop = threading.Event()
         self._changes: queue.Queue[set[str]] = queue.Queue()
         self._thread: threading.Thread | None = None
-        self._followers: list[tuple[threading.Thread, threading.Event]] = []
+        self._followers: list[Follower] = []
         self._pending: dict[str, tuple[FileStamp | None, float]] = {}
         """Changed path -> (its stamp when last looked at, since when it has kept it)."""
         self._first_pending = 0.0
@@ -292,67 +284,10 @@ class LibraryWatcher:
         return present
 
     def _follow(self, roots: list[str]) -> None:
-        """(Re)start watching `roots`: folders recursively, and the folders that hold single
-        files (not recursively; a save-by-rename replaces the file itself). The watches are in
-        place when this returns, so the update that follows misses nothing."""
-        from watchfiles._rust_notify import RustNotify  # watchfiles.watch, minus its thread
-
+        """(Re)start following `roots`; the watches are in place when this returns."""
         self._stop_followers()
-        folders = [r for r in roots if os.path.isdir(r)]
-        parents = sorted({str(Path(r).parent) for r in roots if not os.path.isdir(r)})
-        parents = [p for p in parents if os.path.isdir(p)]
-        for paths, recursive in ((folders, True), (parents, False)):
-            if not paths:
-                continue
-            try:
-                notify = RustNotify(paths, False, False, 300, recursive, True)
-            except OSError:
-                continue  # a folder vanished meanwhile: the next look at the roots says so
-            stop = threading.Event()
-            thread = threading.Thread(
-                target=self._follower,
-                args=(notify, stop, roots),
-                name="qa-watch-follow",
-                daemon=True,
-            )
-            thread.start()
-            self._followers.append((thread, stop))
+        self._followers = follow(roots, self.quiet, self._changes.put)
 
     def _stop_followers(self) -> None:
-        for _, stop in self._followers:
-            stop.set()
-        for thread, _ in self._followers:
-            thread.join(5.0)
+        stop_following(self._followers)
         self._followers = []
-
-    def _follower(self, notify: RustNotify, stop: threading.Event, roots: list[str]) -> None:
-        """Hand each group of changes that can matter to the watcher's thread, until `stop`."""
-        debounce = max(1, int(self.quiet * 1000))
-        step = max(1, min(50, int(self.quiet * 500)))
-        try:
-            while not stop.is_set():
-                changes = notify.watch(debounce, step, 5000, stop)
-                if isinstance(changes, str):  # "timeout", or "stop"/"signal": looked at above
-                    continue
-                paths = {path for change, path in changes if self._matters(change, path, roots)}
-                if paths:
-                    self._changes.put(paths)
-        except (OSError, RuntimeError):
-            # A watched folder vanished under the watcher: the next look at the roots says so
-            # and follows what is left.
-            return
-        finally:
-            notify.close()
-
-    @staticmethod
-    def _matters(change: int, path: str, roots: list[str]) -> bool:
-        """Whether a change can matter to the library: an article file (or a folder) under
-        its roots, not hidden, not a temporary or lock file; anything deleted that may have
-        been a folder."""
-        if not any(is_under(path, root) for root in roots):
-            return False
-        inside = next(root for root in roots if is_under(path, root))
-        parts = Path(os.path.relpath(path, inside)).parts if path != inside else ()
-        if any(part.startswith(".") for part in parts) or is_temporary(Path(path).name):
-            return False
-        return change == DELETED or is_article_file(Path(path)) or os.path.isdir(path)
