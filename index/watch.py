@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LibraryBusy, QAError
-from .library import Library
+from .library import DATABASE_NAME, Library
 from .plan import FileStamp, is_under, stamp
 from .report import ProgressCallback, SyncReport
 from .watch_follow import Follower, follow, stop_following
@@ -117,6 +117,8 @@ class LibraryWatcher:
         self._last_change = 0.0
         self._missing: set[str] = set()
         self._busy = False
+        self._database = 0
+        """The database file's inode when the library was last opened."""
         self.error: BaseException | None = None
         """What ended the watcher, if it was not asked to stop."""
 
@@ -172,7 +174,10 @@ class LibraryWatcher:
             now = time.monotonic()
             if now >= next_roots:
                 next_roots = now + self.roots_every
-                present = self._present_roots(announce=True)
+                try:
+                    present = self._present_roots(announce=True)
+                except QAError:
+                    continue  # mid-swap of `qa index rebuild`: look again in a moment
                 if present != roots or not all(t.is_alive() for t, _ in self._followers):
                     self._follow(present)
                     for root in set(present) - set(roots):
@@ -227,6 +232,7 @@ class LibraryWatcher:
 
     def _apply(self, roots: list[str]) -> None:
         """Run the library's update over the folders that are there, and tell what changed."""
+        self._reopen_if_replaced()
         try:
             report = self.library.update(self._progress, only=roots)
         except LibraryBusy as error:
@@ -245,6 +251,17 @@ class LibraryWatcher:
         self._busy = False
         self._pending.clear()
 
+    def _reopen_if_replaced(self) -> None:
+        """`qa index rebuild` swaps in a new database file: a connection kept open on the old
+        one would go on writing to a file nobody reads, so the library is opened again."""
+        try:
+            identity = os.stat(self.library.folder / DATABASE_NAME).st_ino
+        except OSError:
+            identity = 0
+        if identity != self._database:
+            self.library.close()
+            self._database = identity
+
     def _progress(self, phase: str, done: int, total: int) -> None:
         if self._stop.is_set():
             raise Stopping
@@ -260,6 +277,7 @@ class LibraryWatcher:
         """The library's folders and files that are there; a folder that vanished is said once
         (and again once it is back). A file named as a source that is gone counts as there:
         the update forgets it."""
+        self._reopen_if_replaced()
         roots = self.library.store.roots()
         gone = [root for root in roots if not os.path.exists(root)]
         files = self.library.store.files() if gone else {}

@@ -306,3 +306,15 @@ def test_qa_index_watch_says_each_change_and_stops_cleanly_on_ctrl_c(
     finally:
         watcher.kill()
     assert "Stopped watching" in watcher.stderr.read()
+
+
+def test_after_a_rebuild_the_watcher_writes_to_the_new_index(
+    watched: tuple[Path, Path, FakeEmbedder, Events, LibraryWatcher], tmp_path: Path
+) -> None:
+    articles, _, _, events, _ = watched
+    lib = tmp_path / "lib"
+    rebuilt = Library(lib, FakeEmbedder())
+    rebuilt.rebuild()  # `qa index rebuild` in another shell swaps the database file
+    rebuilt.close()
+    (articles / "ferry.txt").write_text("Ferry strike ends\n\nThe ferry strike ended.")
+    events.until(lambda: str(articles / "ferry.txt") in indexed(lib))
