@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input
 
-from qa import Answer, Asker, Conversation, History, Settings, open_asker
+from qa import Asker, Chat, Conversation, History, Settings, open_asker
 from qa.answering.sanitize import one_line
 from qa.display.render import counted
 
@@ -76,8 +76,8 @@ class QAApp(App[None]):
         self.owns_history = history is None
         """Whether the chat closes its history (one handed in is closed by its owner)."""
         self.history = history or History(settings.library)
-        self.conversation = Conversation()
-        self.chat_id: int | None = None
+        self.session = Chat(self.asker, self.history)
+        """The open conversation: its turns, its saved chat, the asker that answers it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,12 +134,15 @@ class QAApp(App[None]):
         self.clear_notifications()
         self.notify(message, severity=severity)  # type: ignore[arg-type]
 
-    def record_turn(self, question: str, answer: Answer) -> None:
-        """Save an answered question in the open chat (a new saved chat for the first one)."""
-        if self.chat_id is None:
-            self.chat_id = self.history.new_chat(question)
-            self.query_one(ChatList).reload()
-        self.history.add_turn(self.chat_id, question, answer)
+    @property
+    def conversation(self) -> Conversation:
+        """The open chat's turns, oldest first."""
+        return self.session.conversation
+
+    @property
+    def chat_id(self) -> int | None:
+        """The open chat's id among the saved chats; None until its first question."""
+        return self.session.chat_id
 
     # -- messages from the panes ---------------------------------------------------------------
 
@@ -241,8 +244,7 @@ class QAApp(App[None]):
             sidebar.focus()
 
     def action_new_chat(self) -> None:
-        self.conversation = Conversation()
-        self.chat_id = None
+        self.session = Chat(self.asker, self.history)
         self.query_one(ChatLog).remove_children()
         self.query_one(SourcesPane).clear()
         self.query_one("#question").focus()
@@ -251,8 +253,7 @@ class QAApp(App[None]):
     def open_chat(self, chat_id: int) -> None:
         """Show a saved chat at its last answer; new questions continue it."""
         self.action_new_chat()
-        self.chat_id = chat_id
-        self.conversation = self.history.load(chat_id)
+        self.session = Chat(self.asker, self.history, chat_id)
         self.query_one(ChatLog).show_chat(self.conversation)
         self.set_status(
             f"Opened a saved chat ({counted(len(self.conversation.turns), 'question')})."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 import sys
 
 import click
@@ -10,11 +10,13 @@ from rich.console import Console
 
 from qa.answering.asker import QuestionError, open_asker
 from qa.answering.retrieval import Mode
+from qa.api import Chat
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
 from qa.display.render import counted, print_answer, safe
-from qa.followups.conversation import Conversation
-from qa.index import MiniLMEmbedder
+from qa.display.script_json import json_for_scripts
+from qa.index import MiniLMEmbedder, QAError
 
+from .filter_options import filter_options, read_filters, warn_about_folders
 from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 
 
@@ -46,6 +48,7 @@ from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
 )
+@filter_options
 @library_option
 def ask(
     question: tuple[str, ...],
@@ -54,6 +57,10 @@ def ask(
     mode: str,
     min_confidence: float | None,
     remember: bool,
+    folders: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sources: tuple[str, ...],
     library: str | None,
 ) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
@@ -63,9 +70,11 @@ def ask(
     --follow-ups they are a conversation: "what did he say?" is read after the question before
     it, and `read_as` says how; an empty line starts a new conversation.
 
-    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
-    has gone through every line, whatever the answers, and with 3 only when not one question
-    was answered (a library that does not cover them); a count goes to stderr.
+    Exits with 3 when the answer is not in your articles, and with 4 when the library has no
+    articles at all (empty, or not made yet: fill it with qa index add PATH). A batch ("-")
+    exits with 0 once it has gone through every line, whatever the answers, and with 3 only
+    when not one question was answered (a library that does not cover them); a count goes to
+    stderr.
 
     \b
     Examples:
@@ -73,8 +82,10 @@ def ask(
       qa ask --json - < questions.txt > answers.jsonl
       printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
       qa ask --min-confidence 0.6 --remember "who raised sanctions?"
+      qa ask --in ~/news/bbc --since 2024-01 "who raised interest rates?"
     """
     settings = make_settings(library)
+    filters = read_filters(folders, since, until, sources)
     if remember and min_confidence is None:
         raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
@@ -82,7 +93,8 @@ def ask(
         raise click.UsageError(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
-    conversation = Conversation() if follow_ups else None
+    if many and isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # bad bytes must not end the batch at that line
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     # One question: load the question encoder fast rather than optimised (a batch of
@@ -91,25 +103,36 @@ def ask(
     asker.mode = Mode(mode)
     if min_confidence is not None:
         asker.set_min_confidence(min_confidence, save=remember)
+    warn_about_folders(asker, filters)
+    chat = Chat(asker)
     for number, text in enumerate(questions, 1):
         if many and not text:
-            conversation = Conversation() if follow_ups else None  # a new conversation
+            chat = Chat(asker)  # a new conversation
             continue
+        if not follow_ups:
+            chat = Chat(asker)  # each question on its own
         try:
-            answer = asker.ask(text, conversation)
+            answer = chat.ask(text, filters=filters or None)
         except QuestionError as error:
             if not many:
                 raise
             click.echo(f"qa: line {number} skipped: {error}", err=True)
             skipped += 1
             continue
+        except QAError:
+            raise  # the library's, not the line's: every line would fail the same way
+        except Exception as error:
+            if not many:
+                raise
+            # A fault of qa's own on one question must not cost the rest of the batch.
+            click.echo(f"qa: line {number} skipped: {unexpected(error)}", err=True)
+            skipped += 1
+            continue
         answered += answer.found
         declined += not answer.found
-        if conversation is not None:
-            conversation.add(text, answer)
         if as_json:
             indent = None if many else 2
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+            click.echo(json_for_scripts(answer.to_dict(), indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")
@@ -122,6 +145,12 @@ def ask(
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def unexpected(error: Exception) -> str:
+    """One line for a fault that is qa's, not the user's: what it was, and to report it."""
+    said = safe(str(error))[:200]
+    return f"qa could not answer it ({type(error).__name__}: {said}); please report this"
 
 
 def batch_summary(answered: int, declined: int, skipped: int) -> str:
