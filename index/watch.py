@@ -164,7 +164,7 @@ class LibraryWatcher:
             self._lock.release()
 
     def _watch(self) -> None:
-        roots = self._present_roots(announce=False)
+        roots = self._present_roots()
         self._follow(roots)
         if self.catch_up:  # what changed while nothing watched
             self._apply(roots)
@@ -175,7 +175,7 @@ class LibraryWatcher:
             if now >= next_roots:
                 next_roots = now + self.roots_every
                 try:
-                    present = self._present_roots(announce=True)
+                    present = self._present_roots()
                 except QAError:
                     continue  # mid-swap of `qa index rebuild`: look again in a moment
                 if present != roots or not all(t.is_alive() for t, _ in self._followers):
@@ -273,7 +273,7 @@ class LibraryWatcher:
 
     # -- the roots, and a follower thread per kind of root --------------------------------
 
-    def _present_roots(self, announce: bool) -> list[str]:
+    def _present_roots(self) -> list[str]:
         """The library's folders and files that are there; a folder that vanished is said once
         (and again once it is back). A file named as a source that is gone counts as there:
         the update forgets it."""
