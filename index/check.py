@@ -271,9 +271,11 @@ def _misembedded(
 ) -> dict[int, float]:
     """{passage id: cosine} of the stored vectors among `ids` that are not their passage's
     embedding now (a sample, and the passages whose two vectors differ)."""
+    passages = store.passages(ids.tolist())
+    kept = np.array([int(i) in passages for i in ids], dtype=bool)
+    ids, saved = ids[kept], saved[kept]  # a passage of no article: check_database says so
     if not len(ids):
         return {}
-    passages = store.passages(ids.tolist())
     texts = [
         passage_input(found.article.article, Passage(found.start, found.end, ()))
         for found in (passages[int(i)] for i in ids)

@@ -68,6 +68,10 @@ CONNECT_TIMEOUT = 30.0
 RECORDED_TIMEOUT = 3.0
 """Seconds to wait for the cluster `ray start` recorded on this machine: being local, a live
 one answers at once, and a stopped one must not hold indexing up for long."""
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+HTTP2_SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+"""An empty SETTINGS frame (length 0, type 4, no flags, stream 0): a gRPC server answers the
+preface and this with a SETTINGS frame of its own."""
 CLIENT_PORT = 10001
 """Ray client's port, when a ray:// address leaves it out."""
 
@@ -383,8 +387,11 @@ def cluster_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> st
     if given is None:
         recorded = utils.read_ray_address()
         # `ray start` ran on this machine: a live cluster answers at once, a stopped one never.
-        if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
-            return str(recorded)
+        try:
+            if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
+                return str(recorded)
+        except ClusterUnavailable:
+            pass  # a record without a port is no cluster to join either
         return "local"
     if given == "auto":
         try:
@@ -397,24 +404,37 @@ def cluster_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> st
     why = _unanswered(given, timeout)
     if why:
         raise ClusterUnavailable(
-            f"no Ray cluster answers at {given} ({why.lower()}); check the address, start one "
+            f"no Ray cluster answers at {given} ({why}); check the address, start one "
             f"with 'ray start --head' and pass --ray-address auto, or leave out --engine ray"
         )
     return given
 
 
 def _unanswered(address: str, timeout: float) -> str | None:
-    """Why nothing accepts a TCP connection at `address` (host:port, ray://host[:port]) within
-    `timeout` seconds, or None when something does: only a port that answers can be a
-    cluster's."""
+    """Why no Ray cluster answers at `address` (host:port, ray://host[:port]) within `timeout`
+    seconds, or None when one does. A cluster's GCS and Ray client both speak gRPC, so the
+    port must accept a connection and answer HTTP/2's opening with its settings: a port that
+    is open but something else (a web server, ssh) held ray.init for minutes too."""
     host, port = _host_and_port(address)
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return None
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            if os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+                return None  # its gRPC starts with a TLS handshake: an open port must do
+            connection.sendall(HTTP2_PREFACE + HTTP2_SETTINGS)
+            reply = b""
+            while len(reply) < len(HTTP2_SETTINGS):
+                more = connection.recv(len(HTTP2_SETTINGS) - len(reply))
+                if not more:
+                    break
+                reply += more
     except TimeoutError:
         return f"no answer within {timeout:g} s"
     except OSError as error:  # refused, unreachable, a host name that does not resolve
-        return error.strerror or str(error)
+        why = error.strerror or str(error)
+        return why[:1].lower() + why[1:]
+    if len(reply) == len(HTTP2_SETTINGS) and reply[3] == HTTP2_SETTINGS[3]:
+        return None
+    return "something else answers there: it does not speak gRPC"
 
 
 def _host_and_port(address: str) -> tuple[str, int]:

@@ -20,9 +20,15 @@ from .article import Article
 from .errors import ArticleError
 from .limits import MAX_ARTICLE_BYTES
 from .lines import has_words, one_line, storable
-from .read_html import read_html
+from .read_epub import read_epub
+from .read_feed import read_feed
+from .read_later import is_wallabag_export, read_link_table, read_markdown_export, read_wallabag
+from .read_mail import read_eml, read_mbox
+from .read_office import read_docx, read_odt
 from .read_pdf import read_pdf
-from .read_plain import read_markdown, read_plain
+from .read_plain import read_plain
+from .read_saved_page import read_mhtml, read_web_page
+from .read_warc import read_warc
 from .temporary import is_temporary
 
 SUFFIXES = (
@@ -39,19 +45,52 @@ SUFFIXES = (
     ".jsonl.gz",
     ".ndjson.gz",
     ".pdf",
+    ".epub",
+    ".docx",
+    ".odt",
+    ".mhtml",
+    ".mht",
+    ".eml",
+    ".mbox",
+    ".rss",
+    ".atom",
+    ".csv",
+    ".warc",
+    ".warc.gz",
 )
 _SINGLE: dict[str, Callable[[Path, bytes], Article]] = {
     ".txt": read_plain,
     ".text": read_plain,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
+    ".md": read_markdown_export,
+    ".markdown": read_markdown_export,
+    ".html": read_web_page,
+    ".htm": read_web_page,
     ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".odt": read_odt,
+    ".mhtml": read_mhtml,
+    ".mht": read_mhtml,
+    ".eml": read_eml,
 }
 
 Skipped = Callable[[str], None]
 """Hears the one line for each thing left out while the rest goes on (a record, a link)."""
+
+_MANY: dict[str, Callable[[Path, bytes, Skipped | None], Iterator[Article]]] = {
+    ".epub": read_epub,
+    ".rss": read_feed,
+    ".atom": read_feed,
+    ".csv": read_link_table,
+}
+_STREAMED: dict[
+    str, Callable[[Path, Callable[[int], None] | None, Skipped | None], Iterator[Article]]
+] = {
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
+    ".mbox": read_mbox,
+}
+"""Containers of many articles read record by record, whatever their size (each reader bounds
+the size of one record)."""
 
 
 def is_article_file(path: Path) -> bool:
@@ -198,19 +237,30 @@ def _read(
         raise ArticleError(f"{path}: not a regular file; skipped")
     name = path.name.lower()
     streamed = name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
-    if stat.st_size > max_bytes and not streamed:
+    container = next((read for end, read in _STREAMED.items() if name.endswith(end)), None)
+    if stat.st_size > max_bytes and not streamed and container is None:
         raise ArticleError(
             f"{path}: {stat.st_size / 1e6:.0f} MB is too large for one article "
             f"(limit {max_bytes / 1e6:.0f} MB); split it into smaller files"
         )
     if stat.st_size == 0:
         raise ArticleError(f"{path}: the file is empty; skipped")
+    if container is not None:
+        yield from container(path, position, skipped)
+        return
+    if name.endswith(".json") and is_wallabag_export(path):
+        yield from read_wallabag(path, path.read_bytes())
+        return
     if name.endswith((".json", ".json.gz")) or streamed:
         yield from read_records(path, position, max_bytes, skipped)
         return
     data = path.read_bytes()
     if not data.strip():
         raise ArticleError(f"{path}: the file is empty; skipped")
+    many = _MANY.get(path.suffix.lower())
+    if many is not None:
+        yield from many(path, data, skipped)
+        return
     reader = _SINGLE.get(path.suffix.lower())
     if reader is None:
         raise ArticleError(f"{path}: unsupported file type; supported: {', '.join(SUFFIXES)}")

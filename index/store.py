@@ -505,6 +505,8 @@ class Store:
     # -- passages --------------------------------------------------------------------------
 
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
+        """The passages of `ids` that exist, with their articles; a passage whose article is
+        gone (damage `qa index check` reports) cannot be shown or cited, so it is left out."""
         wanted = list(ids)
         found: dict[int, StoredPassage] = {}
         for first in range(0, len(wanted), 500):
@@ -514,9 +516,11 @@ class Store:
                 f"SELECT id, article_id, start, end FROM passages WHERE id IN ({marks})", chunk
             )
             for passage_id, article_id, start, end in rows.fetchall():
-                found[passage_id] = StoredPassage(
-                    passage_id, self.stored_article(article_id), start, end
-                )
+                try:
+                    article = self.stored_article(article_id)
+                except KeyError:
+                    continue
+                found[passage_id] = StoredPassage(passage_id, article, start, end)
         return found
 
     def vectors_for(self, ids: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from qa.config.preferences import check_min_confidence, load_min_confidence, sav
 from qa.config.settings import DEFAULT_LIBRARY, Settings, data_home
 from qa.index import (
     Embedder,
+    IndexNotFound,
     Library,
     LibraryStatus,
     MiniLMEmbedder,
@@ -21,6 +22,7 @@ from qa.index import (
     SyncReport,
     iso_date,
 )
+from qa.index.library import DATABASE_NAME  # index/__init__ does not export it
 
 from .answer import NOT_IN_ARTICLES, Answer, Candidate, Citation, unmet_note
 from .filters import Filters
@@ -200,7 +202,7 @@ class Asker:
             raise QuestionError(f"cannot show {limit} passages: give a limit of 1 or more")
         query = clean_question(query)
         with self._lock:
-            if not self.library.exists or not self.library.passage_count():
+            if not self._has_articles():
                 raise no_articles(self.library.folder)
             # Ranked deeper than asked: a near-miss of the dense ranking may come before a
             # passage that holds the query's words, and is then left out.
@@ -262,7 +264,7 @@ class Asker:
     ) -> Answer:
         question = clean_question(question)
         # Said plainly, not as "Not found in your articles": there is nothing to search.
-        if not self.library.exists or not self.library.passage_count():
+        if not self._has_articles():
             raise no_articles(self.library.folder)
         if conversation is None:
             hits = self.retrieve(question, filters=filters)
@@ -271,6 +273,16 @@ class Asker:
         resolved = conversation.resolution(question)
         hits = self.retrieve(resolved.text, resolved.context, filters)
         return self.answer_hits(question, hits, resolved.text, line)
+
+    def _has_articles(self) -> bool:
+        """Whether the library holds any passage; False for one never made. A damaged library
+        (a lost manifest is recovered), a busy or a foreign one raises its own error."""
+        try:
+            return self.library.passage_count() > 0
+        except IndexNotFound:
+            if self.library.exists or (self.library.folder / DATABASE_NAME).exists():
+                raise
+            return False
 
     def answer_hits(
         self, question: str, hits: list[Hit], read_as: str = "", line: float | None = None

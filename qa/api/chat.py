@@ -62,9 +62,10 @@ class Chat:
         for a face that may still drop it (the chat's Esc), and then calls `keep`."""
         question = clean_question(question)
         topic = self._topic()
-        return self.asker.ask(
-            question, topic if topic.turns else None, min_confidence, filters=filters
-        )
+        conversation = topic if topic.turns else None
+        if not filters:  # an asker written before filters (a test's fake) still answers
+            return self.asker.ask(question, conversation, min_confidence)
+        return self.asker.ask(question, conversation, min_confidence, filters=filters)
 
     def keep(self, question: str, answer: Answer) -> None:
         """Add a turn to the conversation and, when it is saved, to its saved chat (a new one,

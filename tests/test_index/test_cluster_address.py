@@ -4,11 +4,13 @@ said in one line within the time-out, never waited on for minutes as Ray itself 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ray._private import services
 from support import SEEDS
 
 from qa.cli import cli
@@ -26,11 +28,38 @@ def record(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path / "ray" / "ray_current_cluster"
 
 
+def serve(reply: bytes) -> Iterator[str]:
+    """host:port of a server that answers every connection's first bytes with `reply`."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return  # the server was closed: the test is over
+            with connection:
+                connection.recv(64)
+                connection.sendall(reply)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    server.shutdown(socket.SHUT_RDWR)  # wakes the accept (a close alone would not)
+    server.close()
+    thread.join()
+
+
 @pytest.fixture
 def listening() -> Iterator[str]:
-    """host:port of a socket that accepts connections, as a live cluster's port does."""
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        yield f"127.0.0.1:{server.getsockname()[1]}"
+    """host:port of a server that opens HTTP/2 as gRPC does, as a live cluster's GCS does."""
+    yield from serve(b"\x00\x00\x18\x04\x00\x00\x00\x00\x00" + bytes(24))
+
+
+@pytest.fixture
+def web_server() -> Iterator[str]:
+    """host:port of something that is not Ray: it answers in HTTP/1."""
+    yield from serve(b"HTTP/1.0 400 Bad request\r\n\r\n")
 
 
 @pytest.fixture
@@ -44,8 +73,9 @@ def dead() -> str:
 def test_with_no_address_a_stale_record_starts_a_cluster_of_our_own(
     record: Path, dead: str
 ) -> None:
-    record.write_text(dead)
-    assert cluster_address(None) == "local"
+    for stale in (dead, "", "garbage"):
+        record.write_text(stale)
+        assert cluster_address(None) == "local"
 
 
 def test_with_no_address_a_live_recorded_cluster_is_joined(record: Path, listening: str) -> None:
@@ -55,12 +85,16 @@ def test_with_no_address_a_live_recorded_cluster_is_joined(record: Path, listeni
     assert cluster_address(None) == "local"
 
 
-def test_a_dead_address_is_refused_in_one_line(record: Path, dead: str) -> None:
+def test_a_dead_address_is_refused_in_one_line(
+    record: Path, dead: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for address in (dead, f"ray://{dead}"):
         with pytest.raises(ClusterUnavailable, match=r"no Ray cluster answers at .*refused") as e:
             cluster_address(address)
         assert "\n" not in str(e.value) and "ray start --head" in str(e.value)
     record.write_text(dead)  # auto names the recorded cluster, and it has stopped
+    # ... unless Ray finds a cluster process of someone else's running on this machine.
+    monkeypatch.setattr(services, "find_gcs_addresses", lambda: [])
     port = dead.rpartition(":")[2]  # Ray writes 127.0.0.1 as this machine's own address
     with pytest.raises(ClusterUnavailable, match=rf"no Ray cluster answers at \S+:{port} "):
         cluster_address("auto")
@@ -75,6 +109,14 @@ def test_ray_address_in_the_environment_is_checked_too(
     monkeypatch.setenv("RAY_ADDRESS", listening)
     assert cluster_address(None) == listening
     assert cluster_address("local") == "local"
+
+
+def test_an_open_port_that_is_not_a_cluster_is_refused(web_server: str) -> None:
+    # ray.init waited minutes on a web server's port as on a dead one.
+    with pytest.raises(
+        ClusterUnavailable, match=r"\(something else answers there: it does not speak gRPC\)"
+    ):
+        cluster_address(web_server)
 
 
 def test_an_address_without_a_port_is_refused() -> None:

@@ -55,10 +55,12 @@ def test_a_library_whose_articles_were_all_removed_has_none(tmp_path: Path) -> N
         asker.ask("who raised sanctions?")
 
 
-async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path) -> None:
+@pytest.mark.parametrize("made", [True, False], ids=["emptied", "never made"])
+async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path, made: bool) -> None:
     library = Library(tmp_path / "lib", FakeEmbedder())
-    library.add([SEEDS])
-    library.remove([SEEDS])
+    if made:
+        library.add([SEEDS])
+        library.remove([SEEDS])
     asker = Asker(library, Settings(library=library.folder), reader=SentenceReader())
     app = make_app(
         asker.settings,
@@ -75,3 +77,13 @@ async def test_the_chat_says_so_in_its_answer_area(tmp_path: Path) -> None:
         shown = str(app.query_one(Turn).query_one(".answer", Static).render())
         assert "has no articles yet" in shown and ADD in shown
         assert "Not found" not in shown
+
+
+def test_a_library_that_lost_its_manifest_is_not_taken_for_an_empty_one(tmp_path: Path) -> None:
+    # The manifest is made again from the database and the vector file, and the question read.
+    library = Library(tmp_path / "lib", FakeEmbedder())
+    library.add([SEEDS])
+    library.close()
+    (tmp_path / "lib" / "manifest.json").unlink()
+    asker = Asker(library, Settings(library=library.folder), reader=SentenceReader())
+    assert asker.ask("who raised sanctions?").citations

@@ -397,3 +397,22 @@ def test_a_library_that_lost_its_database_and_its_sources_is_rebuilt_from_named_
     rebuilt = Library(folder, FakeEmbedder())
     assert rebuilt.check() == []
     assert rebuilt.status().articles == articles_before
+
+
+def test_passages_whose_article_is_lost_are_not_cited_and_check_finds_them(
+    library: Library,
+) -> None:
+    from qa import Asker, Settings
+    from qa.answering.readers import SentenceReader
+
+    with sqlite3.connect(library.folder / DATABASE_NAME) as db:
+        lost = db.execute("SELECT article_id FROM passages ORDER BY id LIMIT 1").fetchone()[0]
+        db.execute("DELETE FROM articles WHERE id = ?", (lost,))  # as zeros over its page do
+    damaged = Library(library.folder, FakeEmbedder())
+    asker = Asker(damaged, Settings(library=damaged.folder), reader=SentenceReader())
+    answer = asker.ask("what happened at the harbour?")  # found by the fuzz suite: a KeyError
+    assert all(citation.source for citation in answer.citations)
+    found = [str(d) for d in damaged.check()]
+    assert any("belong to no article" in line for line in found), found
+    damaged.repair()
+    assert Library(library.folder, FakeEmbedder()).check() == []
