@@ -32,6 +32,7 @@ bench: $(STAMP)  ## benchmarks over ../shared/data (not part of the tests)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.watch
 
 carry: $(STAMP)  ## what training/device_train.sh needs on a lent GPU machine, in .carry/
 	$(BIN)/python -m training.carry

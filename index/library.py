@@ -284,11 +284,16 @@ class Library:
 
     @reads_database
     def update(
-        self, progress: ProgressCallback | None = None, engine: Engine | None = None
+        self,
+        progress: ProgressCallback | None = None,
+        engine: Engine | None = None,
+        only: list[str] | None = None,
     ) -> SyncReport:
-        """Re-check every folder and file the library was built from."""
+        """Re-check every folder and file the library was built from (`only`: just these of
+        them; the watcher leaves out a folder whose disk is gone, keeping its articles)."""
         with self._locked():
-            return self._sync(self.store.roots(), progress, engine)
+            roots = self.store.roots()
+            return self._sync([r for r in roots if only is None or r in only], progress, engine)
 
     @reads_database
     def remove(self, paths: list[Path]) -> int:

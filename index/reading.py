@@ -29,6 +29,7 @@ from .read_pdf import read_pdf
 from .read_plain import read_plain
 from .read_saved_page import read_mhtml, read_web_page
 from .read_warc import read_warc
+from .temporary import is_temporary
 
 SUFFIXES = (
     ".txt",
@@ -93,8 +94,9 @@ the size of one record)."""
 
 
 def is_article_file(path: Path) -> bool:
-    """True when the file's name says it is in a format we read."""
-    return path.name.lower().endswith(SUFFIXES)
+    """True when the file's name says it is in a format we read (and not an office lock such
+    as `~$report.htm`: index/temporary.py)."""
+    return path.name.lower().endswith(SUFFIXES) and not is_temporary(path.name)
 
 
 def find_article_files(

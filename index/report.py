@@ -19,6 +19,8 @@ class SyncReport:
     articles_updated: int = 0
     articles_removed: int = 0
     articles_unchanged: int = 0
+    articles_moved: int = 0
+    """Articles whose file was moved or renamed: re-linked by their text, not embedded again."""
     duplicates: int = 0
     """Articles found again under another file: remembered as a second source, not re-indexed."""
     passages_embedded: int = 0

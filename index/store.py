@@ -374,6 +374,22 @@ class Store:
     def remove_alias(self, key: str) -> None:
         self.db.execute("DELETE FROM aliases WHERE key = ?", (stored_name(key),))
 
+    def copies_in(self, paths: list[str], elsewhere: list[str]) -> int:
+        """How many articles read from `paths` are also known, as copies, from `elsewhere`."""
+        if not paths or not elsewhere:
+            return 0
+        wanted = set(elsewhere)
+        moved = 0
+        for path in paths:
+            for (article_id,) in self.db.execute(
+                "SELECT id FROM articles WHERE path = ?", (path,)
+            ).fetchall():
+                copies = self.db.execute(
+                    "SELECT path FROM aliases WHERE article_id = ?", (article_id,)
+                ).fetchall()
+                moved += any(copy in wanted for (copy,) in copies)
+        return moved
+
     def sources(self, article_id: int) -> list[str]:
         """Every source an article was found under, the indexed one first."""
         first = self.stored_article(article_id).article.source

@@ -50,7 +50,7 @@ def sync(
     report.failures += [f"{r.reason} (unchanged since the last try)" for r in plan.still_unreadable]
     writer = Writer(store, report)
     writer.forget_unreadable(plan.forget_unreadable)
-    report.articles_removed += writer.forget_files(plan.gone)
+    # Files that are gone are forgotten only after the new ones are read (`forget_moved`).
     embedded = 0
 
     def flush(final: bool = False) -> None:
@@ -96,5 +96,19 @@ def sync(
     notify("reading", total_bytes, total_bytes)
     flush(final=True)
     writer.record_files(read_whole, broken)
+    forget_moved(store, writer, plan, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def forget_moved(store: Store, writer: Writer, plan: FilePlan, report: SyncReport) -> None:
+    """Forget the files that are gone, once the new and changed ones are read and committed.
+
+    A file that was moved or renamed is read under its new name while its old name is still
+    indexed, so its articles were noted as copies of the indexed ones; forgetting the old name
+    then hands each article, with its passages and vectors, to its copy (`Store.delete_article`)
+    instead of embedding the same text again. Those articles are reported as moved."""
+    moved = store.copies_in(plan.gone, list(plan.read))
+    report.articles_removed += writer.forget_files(plan.gone) - moved
+    report.duplicates -= moved
+    report.articles_moved += moved

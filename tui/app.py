@@ -64,8 +64,11 @@ class QAApp(App[None]):
         asker_factory: AskerFactory = open_asker,
         export_folder: Path | None = None,
         history: History | None = None,
+        keep_current: bool = False,
     ) -> None:
         super().__init__()
+        self.keep_current = keep_current
+        """Index changes in the library's folders in the background (tui/background.py)."""
         self.settings = settings
         self.asker_factory = asker_factory
         self.export_folder = export_folder or Path.cwd()
@@ -95,7 +98,7 @@ class QAApp(App[None]):
         self.query_one(AnswerLineLabel).show_current()
         self.query_one(ChatList).reload()
         self._reopen_last_chat()
-        bar.watch_library()
+        bar.watch_library(self.keep_current)
         bar.load()
 
     def _reopen_last_chat(self) -> None:
@@ -294,7 +297,9 @@ def make_app(
     asker_factory: AskerFactory = open_asker,
     export_folder: Path | None = None,
     history: History | None = None,
+    keep_current: bool = False,
 ) -> QAApp:
-    """The chat app over the library in `settings`; tests pass their own parts."""
+    """The chat app over the library in `settings`; tests pass their own parts. With
+    `keep_current` (as `qa chat` runs it) changed articles are indexed in the background."""
     install_paste_filter()
-    return QAApp(settings, asker_factory, export_folder, history)
+    return QAApp(settings, asker_factory, export_folder, history, keep_current)

@@ -15,7 +15,7 @@ from qa.display.dates import shown_date
 from qa.display.render import beside_sentence, safe, safe_block
 
 from .screens import ArticleScreen
-from .widgets import CitationItem, fit_path
+from .widgets import REMOVED, CitationItem, fit_path
 
 if TYPE_CHECKING:
     from .app import QAApp
@@ -59,7 +59,10 @@ class SourcesPane(VerticalScroll):
             view = self.chat.asker.with_library(
                 lambda library: passage_view(library, item.citation)
             )
-        except (QAError, KeyError) as error:
+        except KeyError:
+            self._removed(item.citation)
+            return
+        except QAError as error:
             self.chat.tell(f"cannot show this source: {error}", "error")
             return
         self.show(view)
@@ -68,10 +71,28 @@ class SourcesPane(VerticalScroll):
         """The whole article of `citation`, on a screen of its own."""
         try:
             view = self.chat.asker.with_library(lambda library: article_view(library, citation))
-        except (QAError, KeyError) as error:
+        except KeyError:
+            self._removed(citation)
+            return
+        except QAError as error:
             self.chat.tell(f"cannot open this article: {error}", "error")
             return
         self.app.push_screen(ArticleScreen(view))
+
+    def _removed(self, citation: Citation) -> None:
+        """The cited article is gone from the library (deleted, or changed since the answer
+        and indexed anew): its citations, in every answer, say so instead of failing."""
+        for item in self.chat.query(CitationItem):
+            if item.citation.article_id == citation.article_id:
+                item.removed = True
+                item.refresh()
+        self.view = None
+        for part in ("#source-before", "#source-sentence", "#source-after"):
+            self.query_one(part, Static).update("")
+        self.query_one("#source-heading", Static).update(
+            Text(f"{REMOVED[0].upper()}{REMOVED[1:]}; ask again to cite what it holds now.")
+        )
+        self.chat.tell(f"[{citation.number}] {REMOVED}; ask again to cite what it holds now.")
 
     def _draw_heading(self) -> None:
         """Title, path (shortened to the pane's width, less room for a scrollbar) and date."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
 from textual import work
@@ -11,9 +13,11 @@ from textual.widgets import ProgressBar, Static
 
 from qa import QAError
 from qa.display.render import counted
+from qa.index.watch import WatchEvent
 from qa.workspace.libraries import library_stamp
 
 from .answer_line import AnswerLineLabel
+from .background import BackgroundIndexer
 
 if TYPE_CHECKING:
     from .app import QAApp
@@ -27,6 +31,10 @@ class StatusBar(Horizontal):
     """What the chat is doing, a refresh's progress, and the answer line."""
 
     _stamp = 0
+    keep_current = False
+    _indexer: BackgroundIndexer | None = None
+    """Index changes in the library's folders in the background (`qa chat`; off in tests that
+    look at a stale library)."""
 
     def compose(self) -> ComposeResult:
         yield Static(LOADING, id="status")
@@ -53,13 +61,20 @@ class StatusBar(Horizontal):
         self._stamp = library_stamp(self.chat.settings.library)
         self._warm_up()
 
-    def watch_library(self) -> None:
-        """From now on, look every few seconds whether the library changed on disk."""
+    def watch_library(self, keep_current: bool = False) -> None:
+        """From now on, look every few seconds whether the library changed on disk; with
+        `keep_current`, index changes in its folders in the background as well."""
+        self.keep_current = keep_current
+        self._indexer = BackgroundIndexer(self._heard_watcher, self._watcher_progress)
         self.set_interval(WATCH_SECONDS, self._watch_library)
+        if keep_current:
+            self._keep()
 
     def _watch_library(self) -> None:
         """Refresh the header when the index changed on disk (`qa index add` in another
         shell): the manifest is replaced on every update, so its time is enough to look at."""
+        if self.keep_current:
+            self._keep()
         stamp = library_stamp(self.chat.settings.library)
         if stamp != self._stamp:
             self._stamp = stamp
@@ -67,7 +82,65 @@ class StatusBar(Horizontal):
 
     @work(thread=True, exclusive=True, group="status")
     def _recount(self) -> None:
+        # Another process committed (`qa index watch`, `qa index add`): the next question
+        # opens the new index, after any question being answered now.
+        self.chat.asker.with_library(lambda library: library.close())
         self._library_status()
+
+    @work(thread=True, exclusive=True, group="keep")
+    def _keep(self) -> None:
+        if self._indexer is not None:
+            self._indexer.keep(self.chat.asker)
+
+    @property
+    def watching(self) -> bool:
+        """True while the chat's own watcher indexes its library's changes."""
+        watcher = self._indexer.watcher if self._indexer is not None else None
+        return watcher is not None and watcher.running
+
+    def _from_watcher(self, callback: Callable[..., None], *args: object) -> None:
+        # RuntimeError: the chat is closing, and nobody is left to tell.
+        with suppress(RuntimeError):
+            self.app.call_from_thread(callback, *args)
+
+    def _heard_watcher(self, event: WatchEvent) -> None:
+        self._from_watcher(self._background_event, event)
+
+    def _watcher_progress(self, phase: str, done: int, total: int) -> None:
+        self._from_watcher(self._background_progress, phase, done, total)
+
+    def _background_progress(self, phase: str, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
+        if total:
+            bar.update(total=total, progress=done)
+        self.say("Indexing changed articles in the background…")
+
+    def _background_event(self, event: WatchEvent) -> None:
+        """A committed batch updates the header; what needs the user is said."""
+        report = event.report
+        if event.kind == "synced" and report is not None:
+            self.query_one("#progress", ProgressBar).display = False
+            changed = [
+                f"{count} {name}"
+                for count, name in (
+                    (report.articles_added, "added"),
+                    (report.articles_updated, "updated"),
+                    (report.articles_moved, "moved"),
+                    (report.articles_removed, "removed"),
+                )
+                if count
+            ]
+            if changed:
+                self.say(f"Index kept current: {', '.join(changed)}.")
+                self._recount()
+        elif event.kind in ("missing", "back", "error", "busy"):
+            self.say(event.line)
+            self.chat.tell(event.detail, "warning")
+
+    def on_unmount(self) -> None:
+        if self._indexer is not None:
+            self._indexer.stop()
 
     @work(thread=True, exclusive=True, group="load")
     def _warm_up(self) -> None:

@@ -82,6 +82,9 @@ class QuestionInput(Input):
         self.cursor_position = len(self.value)
 
 
+REMOVED = "this article has been removed from the library"
+
+
 class CitationItem(Static, can_focus=True):
     """One numbered citation; selecting it shows the passage, Enter opens the article."""
 
@@ -109,6 +112,8 @@ class CitationItem(Static, can_focus=True):
         self.quote = quote
         self.marked: re.Pattern[str] | None = None
         """Words to mark (a find in the chat)."""
+        self.removed = False
+        """Its article is no longer in the library (tui/sources.py found it gone)."""
 
     def render(self) -> Table:
         # The number in a column of its own, so that wrapped lines hang under the title; drawn
@@ -130,6 +135,8 @@ class CitationItem(Static, can_focus=True):
         line.append("\n" + fit_path(safe(citation.source), width), style="dim")
         if self.quote:
             line.append(f"\n“{safe(citation.sentence)}”", style="dim")
+        if self.removed:
+            line.append(f"\n⚠ {REMOVED}", style="yellow")
         return marked(line, self.marked)
 
     @property

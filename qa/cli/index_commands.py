@@ -27,6 +27,7 @@ from qa.index import (
 )
 
 from .group import EXIT_ERROR, KEPT_SO_FAR, cli, interruptible, library_option, make_settings
+from .watch_command import watch_command, watcher_line
 
 
 @cli.group()
@@ -202,11 +203,16 @@ def index_status(as_json: bool, library: str | None) -> None:
     """Articles, passages, model, size, last update and files changed since then."""
     settings = make_settings(library)
     status = open_library(settings).status()
+    watching, watcher = watcher_line(settings.library)
     if as_json:
-        click.echo(json_for_scripts(asdict(status), indent=2))
+        click.echo(json_for_scripts({**asdict(status), "watcher": watcher}, indent=2))
     else:
         console = Console()
         console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
+        click.echo(f"{'watcher':>12}  {watching}")
+
+
+watch_command(index)
 
 
 @index.command("rebuild")
