@@ -11,6 +11,10 @@ import click
 from .group import cli, library_option, make_settings
 
 ASKERS_HELP = "Questions answered side by side (default: from the cores, 2 to 4)."
+WATCH_HELP = (
+    "Keep the library current while serving: new, changed and deleted articles in its folders "
+    "are indexed as they change, one line each on stderr (default: on)."
+)
 
 
 @cli.command("mcp")
@@ -20,8 +24,9 @@ ASKERS_HELP = "Questions answered side by side (default: from the cores, 2 to 4)
     help="Also offer the `add` and `update` tools, which index articles.",
 )
 @click.option("--askers", type=click.IntRange(1, 16), metavar="N", help=ASKERS_HELP)
+@click.option("--watch/--no-watch", default=True, envvar="QA_SERVE_WATCH", help=WATCH_HELP)
 @library_option
-def mcp_command(allow_writes: bool, askers: int | None, library: str | None) -> None:
+def mcp_command(allow_writes: bool, askers: int | None, watch: bool, library: str | None) -> None:
     """Serve the library to an agent over MCP (stdio): tools ask, search, read, libraries and
     status; every article is a resource (qa://articles/ID).
 
@@ -38,7 +43,12 @@ def mcp_command(allow_writes: bool, askers: int | None, library: str | None) -> 
     from qa.servers.mcp_server import report_unreadable_lines
 
     report_unreadable_lines()
-    service = Service(settings, askers=askers, allow_writes=allow_writes)
+    service = Service(
+        settings,
+        askers=askers,
+        allow_writes=allow_writes,
+        keep_current="qa mcp" if watch else None,
+    )
     try:
         build_mcp(service).run("stdio")
     except KeyboardInterrupt:

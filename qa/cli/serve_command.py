@@ -10,7 +10,7 @@ import sys
 import click
 
 from .group import EXIT_ERROR, UserError, cli, library_option, make_settings
-from .mcp_command import ASKERS_HELP
+from .mcp_command import ASKERS_HELP, WATCH_HELP
 
 
 @cli.command()
@@ -24,6 +24,7 @@ from .mcp_command import ASKERS_HELP
 )
 @click.option("--allow-writes", is_flag=True, help="Also offer the MCP `add` and `update` tools.")
 @click.option("--askers", type=click.IntRange(1, 16), metavar="N", help=ASKERS_HELP)
+@click.option("--watch/--no-watch", default=True, envvar="QA_SERVE_WATCH", help=WATCH_HELP)
 @library_option
 def serve(
     host: str,
@@ -31,6 +32,7 @@ def serve(
     token: str | None,
     allow_writes: bool,
     askers: int | None,
+    watch: bool,
     library: str | None,
 ) -> None:
     """Serve the library as a local HTTP API: POST /ask, GET /search, /read, /status and
@@ -58,7 +60,12 @@ def serve(
     logging.basicConfig(level=logging.WARNING, format="qa: %(message)s")
     import uvicorn
 
-    service = Service(settings, askers=askers, allow_writes=allow_writes)
+    service = Service(
+        settings,
+        askers=askers,
+        allow_writes=allow_writes,
+        keep_current="qa serve" if watch else None,
+    )
     app = build_app(service, token=token, host=host)
     shown = f"[{host}]" if ":" in host else host
     click.echo(

@@ -21,6 +21,7 @@ from qa.workspace.libraries import library_names
 from . import schemas
 from .conversations import Conversations
 from .errors import BadRequest, NotReady, WritesDisabled
+from .keep_current import ServerWatcher
 from .pool import AskerPool
 
 log = logging.getLogger("qa.servers")
@@ -56,9 +57,14 @@ class Service:
         askers: int | None = None,
         allow_writes: bool = False,
         models: Callable[[], Models] = packaged_models,
+        keep_current: str | None = None,
     ) -> None:
         self.settings = settings
         self.allow_writes = allow_writes
+        self.keep_current = keep_current
+        """Who keeps the library current from this process ("qa serve", "qa mcp": its folders
+        are watched once the models are loaded), or None to leave it as it is."""
+        self._keeper: ServerWatcher | None = None
         self.conversations = Conversations()
         self._askers = askers or default_askers()
         self._models = models
@@ -88,6 +94,10 @@ class Service:
             pool = AskerPool(self.settings, embedder, reader, calibrator, self._askers)
             pool.warm()
             self._pool = pool
+            if self.keep_current is not None:
+                self._keeper = ServerWatcher.start_for(
+                    self.settings.library, embedder, self.settings.chunking, self.keep_current
+                )
             log.info("qa: models loaded; %d askers over %s", self._askers, self.settings.library)
         except QAError as error:
             self._failure = NotReady(f"the models failed to load: {error}")
@@ -120,6 +130,9 @@ class Service:
         return self._pool
 
     def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.stop()
+            self._keeper = None
         if self._pool is not None:
             self._pool.close()
 

@@ -27,6 +27,9 @@ def server_env() -> dict[str, str]:
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
         "QA_ENCODER": "onnx",
+        # A server watches its library's folders by default; these tests share the seeds
+        # folder, so only test_service.py's own test keeps a library current.
+        "QA_SERVE_WATCH": "0",
         "TOKENIZERS_PARALLELISM": "false",
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import anyio
@@ -168,3 +169,34 @@ def test_filters_narrow_what_is_searched_and_cited(fake_service: Service) -> Non
     with pytest.raises(FilterError) as unreadable:
         make_filters(since="the day before the meeting")
     assert status_of(unreadable.value) == 422
+
+
+def test_a_served_library_keeps_itself_current(tmp_path: Path) -> None:
+    """With `keep_current` (qa serve and qa mcp, unless --no-watch), an article saved into the
+    library's folder while the server runs is answered from once it is committed."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "harbour.txt").write_text("Harbour news\n\nThe ferry left the harbour at dawn.\n")
+    folder = tmp_path / "library"
+    library = Library(folder, FakeEmbedder())
+    library.add([articles])
+    library.close()
+    service = Service(
+        Settings(library=folder), askers=1, models=fake_models, keep_current="qa serve"
+    )
+    service.start()
+    try:
+        assert service.search("ferry harbour").results
+        (articles / "airship.txt").write_text(
+            "Airship news\n\nThe zeppelin landed in Oslo on Tuesday after a long flight.\n"
+        )
+        deadline = time.monotonic() + 90
+        found: list[str] = []
+        while not found and time.monotonic() < deadline:
+            results = service.search("zeppelin Oslo").results
+            found = [r.text for r in results if r.source.endswith("airship.txt")]
+            time.sleep(0.2)  # polling for the watcher's commit, not timing it
+        assert found and "zeppelin landed in Oslo" in found[0]
+    finally:
+        service.close()
+    assert Service(Settings(library=folder), models=fake_models).status().articles == 2
