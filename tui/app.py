@@ -240,7 +240,7 @@ class QAApp(App[None]):
     def action_new_chat(self) -> None:
         self.conversation = Conversation()
         self.chat_id = None
-        self.query_one(ChatLog).remove_children()
+        self.query_one(ChatLog).clear()
         self.query_one(SourcesPane).clear()
         self.query_one("#question").focus()
         self.set_status("New chat.")

@@ -33,7 +33,7 @@ class ChatLog(VerticalScroll, can_focus=False):
     def ask(self, question: str) -> None:
         """Add a turn for `question` at the end and answer it in a worker."""
         turn = Turn(question)
-        self.anchor(False)
+        self.release()
         self.mount(turn)
         turn.scroll_visible(animate=False)
         self.pending = turn
@@ -78,6 +78,23 @@ class ChatLog(VerticalScroll, can_focus=False):
         self.pending.show_message("Cancelled.")
         self.pending = None
         return True
+
+    def clear(self) -> None:
+        """Empty the log for a new chat, at the top and no longer held at the end."""
+        # Held at the end, an emptied log was scrolled past its content (Textual sets the
+        # anchored offset unchecked: -34 after a long chat), and every answer after Ctrl+N was
+        # drawn off-screen.
+        self.remove_children()
+        self.release()
+        self.scroll_target_y = self.scroll_y = 0
+
+    def release(self) -> None:
+        """No longer hold the log at its end, and bring back an offset that holding left out of
+        range: a chat shorter than the pane was held at a negative offset, under which a new
+        turn was drawn below the pane's bottom."""
+        self.anchor(False)
+        if not 0 <= self.scroll_y <= self.max_scroll_y:
+            self.scroll_target_y = self.scroll_y = min(max(self.scroll_y, 0), self.max_scroll_y)
 
     def show_chat(self, conversation: Conversation) -> None:
         """Draw a saved chat's turns, held at its last answer."""
