@@ -10,12 +10,19 @@ from rich.console import Console
 
 from qa.answering.asker import QuestionError, open_asker
 from qa.answering.retrieval import Mode
-from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE, PreferenceError
+from qa.display.chance import FORMS, parse_chance, percent
 from qa.display.render import counted, print_answer, safe
 from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder
 
-from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
+from .group import (
+    EXIT_NOT_FOUND,
+    UsageProblem,
+    cli,
+    library_option,
+    make_settings,
+)
 
 
 @cli.command()
@@ -37,11 +44,10 @@ from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 )
 @click.option(
     "--min-confidence",
-    type=float,
     metavar="P",
     envvar="QA_MIN_CONFIDENCE",
-    help="Decline answers less likely than P (0 to 1) to be right "
-    f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
+    help=f"Decline answers less likely than P to be right, given as {FORMS} "
+    f"(default: the library's saved line, else {percent(DEFAULT_MIN_CONFIDENCE)}).",
 )
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
@@ -52,7 +58,7 @@ def ask(
     as_json: bool,
     follow_ups: bool,
     mode: str,
-    min_confidence: float | None,
+    min_confidence: str | None,
     remember: bool,
     library: str | None,
 ) -> None:
@@ -71,10 +77,11 @@ def ask(
     Examples:
       qa ask "who raised sanctions?"
       qa ask --json - < questions.txt > answers.jsonl
-      printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
-      qa ask --min-confidence 0.6 --remember "who raised sanctions?"
+      printf 'who raised sanctions?\\nwhat did he say?\\n' | qa ask --follow-ups -
+      qa ask --min-confidence 60% --remember "who raised sanctions?"
     """
     settings = make_settings(library)
+    line = None if min_confidence is None else chance_option(min_confidence)
     if remember and min_confidence is None:
         raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
@@ -89,8 +96,13 @@ def ask(
     # questions repays the optimisation).
     asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
     asker.mode = Mode(mode)
-    if min_confidence is not None:
-        asker.set_min_confidence(min_confidence, save=remember)
+    if line is not None:
+        asker.set_min_confidence(line, save=remember)
+        if remember:
+            click.echo(
+                f"qa: answer line {percent(line)} kept for this library (the chat uses it too).",
+                err=True,
+            )
     for number, text in enumerate(questions, 1):
         if many and not text:
             conversation = Conversation() if follow_ups else None  # a new conversation
@@ -98,8 +110,8 @@ def ask(
         try:
             answer = asker.ask(text, conversation)
         except QuestionError as error:
-            if not many:
-                raise
+            if not many:  # the question given is unusable: a usage error, as click's are
+                raise UsageProblem(str(error)) from error
             click.echo(f"qa: line {number} skipped: {error}", err=True)
             skipped += 1
             continue
@@ -122,6 +134,14 @@ def ask(
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def chance_option(typed: str) -> float:
+    """--min-confidence as the chat takes it (0.6, 60% or 60); else a one-line usage error."""
+    try:
+        return parse_chance(typed, "a chance for --min-confidence")
+    except PreferenceError as error:
+        raise UsageProblem(str(error)) from error
 
 
 def batch_summary(answered: int, declined: int, skipped: int) -> str:

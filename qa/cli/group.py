@@ -13,6 +13,8 @@ from qa.config.settings import Settings, library_folder
 from qa.index import QAError
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2
+"""A command given what it cannot take (an empty question, a chance of 150%), as click exits."""
 EXIT_NOT_FOUND = 3
 """`qa ask` exits with this code when the articles do not hold the answer."""
 EXIT_INTERRUPTED = 130
@@ -47,6 +49,12 @@ class UserError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"qa: error: {self.format_message()}", err=True)
+
+
+class UsageProblem(UserError):
+    """Input the command cannot take: one line on stderr, exit 2 as for click's usage errors."""
+
+    exit_code = EXIT_USAGE
 
 
 class QAGroup(click.Group):
