@@ -207,8 +207,8 @@ class QAApp(App[None]):
         if self.query_one(ChatLog).cancel():
             self.set_status("Cancelled.")
 
-    def action_move_citation(self, step: int) -> None:
-        self.query_one(ChatLog).move_citation(step)
+    def action_move_citation(self, step: int, leave: bool = True) -> None:
+        self.query_one(ChatLog).move_citation(step, leave)
 
     def action_focus_citations(self) -> None:
         self.query_one(ChatLog).focus_citations(self.selected)
@@ -233,6 +233,7 @@ class QAApp(App[None]):
         sidebar = self.query_one("#sidebar", ChatList)
         sidebar.display = not sidebar.display
         if sidebar.display:
+            sidebar.reload()  # its counts were those of when the open chat began: "0 questions"
             if sidebar.index is None and sidebar.children:
                 sidebar.index = 0
             sidebar.focus()

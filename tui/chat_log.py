@@ -103,18 +103,35 @@ class ChatLog(VerticalScroll, can_focus=False):
         # before they had their height), until the next question or the user scrolls.
         self.anchor()
 
+    def on_resize(self) -> None:
+        # A narrower pane makes every turn taller: the view kept its offset and showed an older
+        # turn, its "read as" line cut off, the newest answer off-screen. Keep what was read.
+        self.call_after_refresh(self._keep_in_view)
+
+    def _keep_in_view(self) -> None:
+        focused = self.app.focused
+        if isinstance(focused, CitationItem) and focused in self.query(CitationItem):
+            focused.scroll_visible(animate=False, immediate=True)
+            return
+        turns = self.query(Turn)
+        if turns:
+            self.scroll_to_widget(turns.last(), animate=False, top=True, immediate=True)
+
     # -- citations ----------------------------------------------------------------------------
 
-    def move_citation(self, step: int) -> None:
+    def move_citation(self, step: int, leave: bool = True) -> None:
         """From the focused citation to the previous or next one, through every answer; past
-        the last one, back to the question box."""
+        the last one, back to the question box when `leave` (the arrows), else stay (j, k)."""
         items = list(self.query(CitationItem))
         focused = self.app.focused
         if not isinstance(focused, CitationItem) or focused not in items:
             return
         index = items.index(focused) + step
         if index >= len(items):
-            self.app.query_one("#question").focus()
+            if leave:
+                self.app.query_one("#question").focus()
+            else:
+                self.chat.set_status("The last citation; Tab or Down goes to the question box.")
             return
         target = items[max(0, index)]
         target.focus()

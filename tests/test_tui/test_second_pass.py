@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from test_app import SIZE, ask
+from textual.widgets import Label
 
 from qa.tui import QAApp
 from qa.tui.chat_log import ChatLog
-from qa.tui.widgets import Turn
+from qa.tui.chats import ChatItem
+from qa.tui.widgets import CitationItem, QuestionInput, Turn
 
 
 def on_screen(log: ChatLog, turn: Turn) -> bool:
@@ -46,3 +48,52 @@ async def test_answers_after_ctrl_n_on_a_reopened_chat_are_drawn_on_screen(
             assert 0 <= log.scroll_y <= log.max_scroll_y
             assert on_screen(log, pending)
         assert len(log.query(Turn)) == 2
+
+
+async def test_j_stops_at_the_last_citation_and_types_nothing(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab")
+        items = list(app.query(CitationItem))
+        await pilot.press(*"j" * (len(items) + 3))
+        assert app.focused is items[-1]
+        assert app.query_one(QuestionInput).value == ""
+        await pilot.press("k")
+        assert app.focused is items[-2]
+        await pilot.press("down", "down")  # the arrows still leave for the question box
+        assert app.focused is app.query_one(QuestionInput)
+
+
+async def test_a_smaller_terminal_keeps_the_newest_answer_in_view(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "what did he say about Russia?")
+        log = app.query_one(ChatLog)
+        newest = log.query(Turn).last()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        question = newest.query_one(".question-row")
+        assert log.scrollable_content_region.contains_region(question.region), (
+            question.region,
+            log.scrollable_content_region,
+        )
+
+
+async def test_the_chat_list_counts_the_open_chats_questions(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "what did he say about Russia?")
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        labels = [str(item.query_one(Label).render()) for item in app.query(ChatItem)]
+        assert any("2 questions" in label for label in labels), labels
