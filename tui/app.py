@@ -167,6 +167,13 @@ class QAApp(App[None]):
         elif message.cleaned:
             self.set_status("Pasted, without its control characters.")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # The paste's notice is about the box's text: it goes with it (it stayed after Ctrl+U).
+        if event.input.id == "question" and not event.value:
+            bar = self.query_one(StatusBar)
+            if bar.text.startswith("Pasted"):
+                bar.say("Ready.")
+
     def on_list_view_selected(self, event: ChatList.Selected) -> None:
         if isinstance(event.item, ChatItem):
             self.open_chat(event.item.chat.id)

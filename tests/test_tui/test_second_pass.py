@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from test_app import SIZE, ask
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from qa.tui import QAApp
 from qa.tui.chat_log import ChatLog
 from qa.tui.chats import ChatItem
+from qa.tui.paste import PasteSafeParser
 from qa.tui.widgets import CitationItem, QuestionInput, Turn
 
 
@@ -97,3 +98,23 @@ async def test_the_chat_list_counts_the_open_chats_questions(
         await pilot.pause()
         labels = [str(item.query_one(Label).render()) for item in app.query(ChatItem)]
         assert any("2 questions" in label for label in labels), labels
+
+
+async def test_a_paste_typed_as_keys_is_one_question_and_its_notice_goes_with_it(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.query_one(QuestionInput)
+        box.focus()
+        # What the paste-safe parser makes of lines typed by a terminal without bracketed paste.
+        for event in PasteSafeParser().feed("who raised\rsanctions\rin Lucca?\r"):
+            box.post_message(event)
+        await pilot.pause()
+        assert box.value == "who raised sanctions in Lucca?"
+        assert not app.query(Turn)  # not asked: the person reads it first
+        status = app.query_one("#status", Static)
+        assert "Pasted 3 lines as one question." in str(status.render())
+        await pilot.press("ctrl+u")
+        assert box.value == ""
+        assert "Pasted" not in str(status.render())
