@@ -221,7 +221,11 @@ class QAApp(App[None]):
         self.query_one(ChatLog).focus_citations(self.selected)
 
     def action_copy(self) -> None:
-        self.query_one(ChatLog).copy_answer(self.selected)
+        # The citation `y` was pressed on, else the one shown in the sources pane: that one
+        # can lag a key behind (its Selected message still queued).
+        focused = self.focused
+        citation = focused if isinstance(focused, CitationItem) else self.selected
+        self.query_one(ChatLog).copy_answer(citation)
 
     def action_find(self) -> None:
         self.query_one(FindBar).open()

@@ -11,6 +11,7 @@ from textual.worker import get_current_worker
 from qa import NOT_FOUND, Answer, Conversation, QAError
 from qa.display.render import citation_line
 
+from .clipboard import system_copy, told
 from .sources import SourcesPane
 from .widgets import CitationItem, Turn
 
@@ -169,5 +170,6 @@ class ChatLog(VerticalScroll, can_focus=False):
             cited = [selected.citation]
         for citation in cited:
             lines.append(f"“{citation.sentence}” — {citation_line(citation)}")
-        self.app.copy_to_clipboard("\n".join(lines))
-        self.chat.tell("Copied the answer and its citation.")
+        text = "\n".join(lines)
+        self.app.copy_to_clipboard(text)  # the terminal's clipboard (OSC 52), also over ssh
+        self.chat.tell(told(system_copy(text)))

@@ -3,8 +3,11 @@ opening sources, editing and re-asking, longer answers; driven by the Pilot over
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from test_app import SIZE, ask
 from textual.widgets import Label, Static
 
@@ -118,3 +121,32 @@ async def test_a_paste_typed_as_keys_is_one_question_and_its_notice_goes_with_it
         await pilot.press("ctrl+u")
         assert box.value == ""
         assert "Pasted" not in str(status.render())
+
+
+def toasts(app: QAApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_copy_uses_the_system_clipboard_where_a_tool_is_installed_and_says_which(
+    chat_app: Callable[[], QAApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab", "y")
+        await pilot.pause()
+        # No tool: the terminal alone was asked (tmux ignores it by default), and it says so.
+        assert any("if nothing pastes" in toast for toast in toasts(app)), toasts(app)
+        tools = tmp_path / "bin"
+        tools.mkdir()
+        copied = tmp_path / "copied.txt"
+        xclip = tools / "xclip"
+        xclip.write_text(f'#!/bin/sh\necho "$@" > {copied}.args\ncat > {copied}\n')
+        xclip.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+        monkeypatch.setenv("DISPLAY", ":99")
+        await pilot.press("y")
+        await pilot.pause()
+        assert copied.read_text() == app.clipboard and app.clipboard.startswith("Boris Johnson")
+        assert Path(f"{copied}.args").read_text().split() == ["-selection", "clipboard"]
+        assert any("system clipboard, xclip" in toast for toast in toasts(app)), toasts(app)
