@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input
 
-from qa import Answer, Asker, Conversation, History, Settings, open_asker
+from qa import Answer, Asker, Conversation, History, QAError, Settings, open_asker
 from qa.answering.sanitize import one_line
 from qa.display.render import counted
 
@@ -130,6 +130,11 @@ class QAApp(App[None]):
         """A toast, replacing any still shown: one at a time, never a pile."""
         self.clear_notifications()
         self.notify(message, severity=severity)  # type: ignore[arg-type]
+
+    def show_welcome(self, problem: QAError | None, titles: list[str]) -> None:
+        """On an empty chat, what to do first or what to ask about (from the status bar's
+        loading worker, which found out)."""
+        self.query_one(ChatLog).show_welcome(problem, titles)
 
     def record_turn(self, question: str, answer: Answer) -> None:
         """Save an answered question in the open chat (a new saved chat for the first one)."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import work
 from textual.containers import VerticalScroll
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from qa import NOT_FOUND, Answer, Conversation, QAError
-from qa.display.render import citation_line
+from qa.display.render import citation_line, safe
+from qa.index import IndexNotFound
 
 from .clipboard import system_copy, told
 from .sources import SourcesPane
@@ -17,6 +20,34 @@ from .widgets import CitationItem, Turn
 
 if TYPE_CHECKING:
     from .app import QAApp
+
+
+ADD_ARTICLES = "Ctrl+L, then a, adds a folder of articles (or, in a shell: qa index add PATH)."
+
+
+def in_the_chat(error: QAError) -> str:
+    """An error as the chat says it: a missing index points at the chat's own way to add
+    articles, not only at the shell command."""
+    if isinstance(error, IndexNotFound):
+        return f"No articles in this library yet. {ADD_ARTICLES}"
+    return str(error)
+
+
+def welcome_text(problem: QAError | None, titles: list[str]) -> Text:
+    """The empty chat's text: the problem to fix first, else what one can ask about."""
+    if problem is not None:
+        out = Text("Nothing to answer from yet\n\n", style="bold")
+        out.append(in_the_chat(problem))
+        return out
+    out = Text("Ask a question about your articles, in your own words.\n\n", style="bold")
+    for title in titles:
+        out.append("Ask about: ", style="dim")
+        out.append(f"{safe(title)}\n")
+    out.append(
+        "\nAnswers are quoted from the articles, with their sources; F1 lists the keys.",
+        style="dim",
+    )
+    return out
 
 
 class ChatLog(VerticalScroll, can_focus=False):
@@ -33,6 +64,7 @@ class ChatLog(VerticalScroll, can_focus=False):
 
     def ask(self, question: str) -> None:
         """Add a turn for `question` at the end and answer it in a worker."""
+        self.query("#welcome").remove()
         turn = Turn(question)
         self.release()
         self.mount(turn)
@@ -49,10 +81,17 @@ class ChatLog(VerticalScroll, can_focus=False):
             answer = app.asker.ask(question, app.conversation)
         except QAError as error:
             if not worker.is_cancelled:
-                app.call_from_thread(self._failed, turn, str(error))
+                app.call_from_thread(self._failed, turn, in_the_chat(error))
             return
         if not worker.is_cancelled:
             app.call_from_thread(self._answered, question, turn, answer)
+
+    def show_welcome(self, problem: QAError | None, titles: list[str]) -> None:
+        """On an empty chat: what to do first (add articles when there are none), and a few
+        things to ask about, from the library's articles."""
+        if self.query(Turn) or self.query("#welcome"):
+            return
+        self.mount(Static(welcome_text(problem, titles), id="welcome"))
 
     def _failed(self, turn: Turn, message: str) -> None:
         turn.show_message(f"⚠ {message}")

@@ -11,7 +11,8 @@ import pytest
 from test_app import SIZE, ask
 from textual.widgets import Label, Static
 
-from qa.tui import QAApp
+from qa import History, Settings
+from qa.tui import QAApp, make_app
 from qa.tui.chat_log import ChatLog
 from qa.tui.chats import ChatItem
 from qa.tui.paste import PasteSafeParser
@@ -150,3 +151,30 @@ async def test_copy_uses_the_system_clipboard_where_a_tool_is_installed_and_says
         assert copied.read_text() == app.clipboard and app.clipboard.startswith("Boris Johnson")
         assert Path(f"{copied}.args").read_text().split() == ["-selection", "clipboard"]
         assert any("system clipboard, xclip" in toast for toast in toasts(app)), toasts(app)
+
+
+async def test_the_first_start_offers_things_to_ask_about_from_the_library(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        welcome = str(app.query_one("#welcome", Static).render())
+        assert "Ask about: G7 group meets with Middle East officials" in welcome
+        await ask(pilot, app, "who raised sanctions?")
+        assert not app.query("#welcome")
+
+
+async def test_without_articles_the_chat_says_so_at_once_and_points_at_its_own_add(
+    tmp_path: Path,
+) -> None:
+    app = make_app(Settings(library=tmp_path / "empty"), history=History(tmp_path / "history"))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        welcome = str(app.query_one("#welcome", Static).render())
+        assert "No articles in this library yet. Ctrl+L, then a, adds a folder" in welcome
+        await ask(pilot, app, "who?")
+        answer = str(app.query(Turn).last().query_one(".answer", Static).render())
+        assert "No articles in this library yet. Ctrl+L, then a" in answer
