@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Each command module registers its commands on `cli` when imported.
-from . import ask, chat, eval_command, index_commands
+from . import ask, chat, eval_command, index_commands, open_command
 from .group import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOT_FOUND, UserError, cli
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "eval_command",
     "index_commands",
     "main",
+    "open_command",
 ]
 
 

@@ -7,12 +7,15 @@ import sys
 
 import click
 from rich.console import Console
+from rich.text import Text
 
-from qa.answering.asker import QuestionError, open_asker
+from qa.answering.answer import Answer
+from qa.answering.asker import Asker, QuestionError, open_asker
 from qa.answering.retrieval import Mode
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE, PreferenceError
 from qa.display.chance import FORMS, parse_chance, percent
-from qa.display.render import counted, print_answer, safe
+from qa.display.opening import changed_since_indexed, every_candidate, paragraph_around
+from qa.display.render import counted, print_answer, safe, safe_block, unwrapped
 from qa.followups.conversation import Conversation
 from qa.index import MiniLMEmbedder
 
@@ -23,6 +26,7 @@ from .group import (
     library_option,
     make_settings,
 )
+from .open_command import remember_answer
 
 
 @cli.command()
@@ -52,6 +56,19 @@ from .group import (
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
 )
+@click.option(
+    "--long",
+    "long_answer",
+    is_flag=True,
+    help="Also print the paragraph around the answer's sentence.",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Also list every distinct answer found, each with its citation (for list questions: "
+    '"which firms cut jobs?").',
+)
 @library_option
 def ask(
     question: tuple[str, ...],
@@ -60,6 +77,8 @@ def ask(
     mode: str,
     min_confidence: str | None,
     remember: bool,
+    long_answer: bool,
+    every: bool,
     library: str | None,
 ) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
@@ -79,6 +98,9 @@ def ask(
       qa ask --json - < questions.txt > answers.jsonl
       printf 'who raised sanctions?\\nwhat did he say?\\n' | qa ask --follow-ups -
       qa ask --min-confidence 60% --remember "who raised sanctions?"
+      qa ask --all "which ministers were at the meeting?"
+
+    `qa open N` then opens the article cited as [N] at its sentence.
     """
     settings = make_settings(library)
     line = None if min_confidence is None else chance_option(min_confidence)
@@ -119,21 +141,46 @@ def ask(
         declined += not answer.found
         if conversation is not None:
             conversation.add(text, answer)
+        paragraph = context(asker, answer) if long_answer else ""
         if as_json:
             indent = None if many else 2
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=indent))
+            data = answer.to_dict()
+            if long_answer:
+                data["paragraph"] = paragraph
+            click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")
             if answer.read_as:
                 click.echo(f"  read as “{safe(answer.read_as)}”")
-            print_answer(Console(), answer)
+            console = Console()
+            print_answer(console, answer)
+            if paragraph:
+                console.print(Text("\nIn full:\n", style="bold") + Text(safe_block(paragraph)))
+            if every and answer.candidates:
+                console.print(Text("\nEvery answer found:", style="bold"))
+                console.print(every_candidate(answer), end="", soft_wrap=unwrapped(console))
             if many:
                 click.echo()
+        for source in dict.fromkeys(citation.source for citation in answer.citations):
+            warning = changed_since_indexed(source, settings.library)
+            if warning:
+                click.echo(f"qa: warning: {safe(warning)}", err=True)
+        if not many:
+            remember_answer(settings.library, answer)
     if many:
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def context(asker: Asker, answer: Answer) -> str:
+    """The paragraph around a found answer's sentence, from the indexed article's text."""
+    if not answer.found or not answer.citations:
+        return ""
+    citation = answer.citations[0]
+    text = asker.library.article(citation.article_id).article.text
+    return paragraph_around(text, citation.sentence_start, citation.sentence_end)
 
 
 def chance_option(typed: str) -> float:

@@ -134,3 +134,70 @@ def test_without_bf16_units_nothing_is_measured(
     assert embedder.backend == "onnx"
     assert told == [] and embedder.choice_seconds == 0.0
     assert "_model" not in vars(embedder)  # the torch model was never loaded to be timed
+
+
+def recorder(tmp_path: Path) -> tuple[str, Path]:
+    """An editor that records the arguments it was started with."""
+    log = tmp_path / "editor-args.txt"
+    script = tmp_path / "editor.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {log}\n')
+    script.chmod(0o755)
+    return str(script), log
+
+
+def test_long_and_all_give_the_paragraph_and_every_answer(seeded: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ask", "--long", "--all", "--library", str(seeded), "who raised sanctions?"]
+    )
+    assert result.exit_code == 0, result.output
+    full = result.output.split("In full:")[1]
+    assert "But Alfano said isolating Russia" in full  # the sentence after the answer's
+    every = result.output.split("Every answer found:")[1]
+    assert "• Boris Johnson  [1]" in every and "• Chrystia Freeland  [2]" in every
+
+
+def test_qa_open_starts_the_editor_at_the_cited_sentence(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor, log = recorder(tmp_path)
+    monkeypatch.setenv("EDITOR", editor)
+    asked = CliRunner().invoke(cli, ["ask", "--library", str(seeded), "who raised sanctions?"])
+    assert asked.exit_code == 0
+    opened = CliRunner().invoke(cli, ["open", "2", "--library", str(seeded)])
+    assert opened.exit_code == 0, opened.output
+    line, path = log.read_text().split()
+    sentence = "Foreign Affairs Minister Chrystia Freeland, at the G7 meeting in Italy"
+    lines = Path(path).read_text().splitlines()
+    assert sentence in lines[int(line.removeprefix("+")) - 1]
+    monkeypatch.delenv("EDITOR")
+    monkeypatch.setenv("PAGER", editor)
+    assert CliRunner().invoke(cli, ["open", "--library", str(seeded)]).exit_code == 0
+    assert log.read_text().split()[0].startswith("+")
+    missing = CliRunner().invoke(cli, ["open", "9", "--library", str(seeded)])
+    assert missing.exit_code == 2 and "has no citation [9]; it has: 1, 2, 3" in missing.stderr
+
+
+def test_qa_open_without_an_answer_says_to_ask_first(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["open", "--library", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no answer to open yet" in result.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_quote_from_a_file_changed_since_indexing_is_flagged(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = folder / "g7.txt"
+    article.write_text((SEEDS / "000_be1cfe4c88351585.txt").read_text())
+    library = str(tmp_path / "lib")
+    assert (
+        CliRunner().invoke(cli, ["index", "add", "--library", library, str(folder)]).exit_code == 0
+    )
+    question = ["ask", "--library", library, "who raised sanctions?"]
+    assert "warning" not in CliRunner().invoke(cli, question).stderr
+    article.write_text("Nothing about sanctions any more.\n")
+    edited = CliRunner().invoke(cli, question)
+    assert "qa: warning: " in edited.stderr
+    assert "g7.txt: the file changed since it was indexed: qa index update" in edited.stderr
+    article.unlink()
+    deleted = CliRunner().invoke(cli, question)
+    assert "g7.txt was deleted since it was indexed: qa index update" in deleted.stderr
