@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 
 from qa import Answer, Asker, Conversation, History, QAError, Settings, open_asker
 from qa.answering.sanitize import one_line
@@ -30,6 +30,7 @@ from .export import export_chat
 from .find import FindBar
 from .library_screen import LibraryScreen
 from .library_switch import ask_for_library
+from .more import edit_question, open_in_program, show_at_length
 from .paste import install as install_paste_filter
 from .screens import HelpScreen
 from .sources import SourcesPane
@@ -49,6 +50,7 @@ class QAApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("ctrl+n", "new_chat", "New"),
+        Binding("ctrl+t", "new_topic", "New topic", show=False),
         Binding("ctrl+s", "toggle_sources", "Sources", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Chats"),
         Binding("ctrl+r", "refresh_index", "Refresh"),
@@ -228,9 +230,34 @@ class QAApp(App[None]):
     def action_copy(self) -> None:
         # The citation `y` was pressed on, else the one shown in the sources pane: that one
         # can lag a key behind (its Selected message still queued).
+        self.query_one(ChatLog).copy_answer(self.citation_in_hand)
+
+    @property
+    def citation_in_hand(self) -> CitationItem | None:
+        """The citation a key was pressed on, else the one the sources pane shows."""
         focused = self.focused
-        citation = focused if isinstance(focused, CitationItem) else self.selected
-        self.query_one(ChatLog).copy_answer(citation)
+        return focused if isinstance(focused, CitationItem) else self.selected
+
+    def action_open_source(self) -> None:
+        open_in_program(self, self.citation_in_hand)
+
+    def action_edit_turn(self) -> None:
+        edit_question(self, self.query_one(ChatLog).current_turn(self.citation_in_hand))
+
+    def action_long_answer(self) -> None:
+        show_at_length(self, self.query_one(ChatLog).current_turn(self.citation_in_hand))
+
+    def action_new_topic(self) -> None:
+        """Follow-ups from here on are read without the turns before (the chat goes on)."""
+        if not self.conversation.turns:
+            self.set_status("A new topic already: nothing asked yet.")
+            return
+        self.conversation = Conversation()
+        log = self.query_one(ChatLog)
+        log.mount(Static("── new topic ──", classes="topic"))
+        log.scroll_end(animate=False)
+        self.query_one("#question").focus()
+        self.set_status("New topic: the next question is read on its own.")
 
     def action_find(self) -> None:
         self.query_one(FindBar).open()

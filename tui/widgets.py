@@ -94,6 +94,9 @@ class CitationItem(Static, can_focus=True):
         Binding("k", "app.move_citation(-1, False)", "Previous", show=False),
         Binding("j", "app.move_citation(1, False)", "Next", show=False),
         Binding("y", "app.copy", "Copy"),
+        Binding("o", "app.open_source", "Open in editor", show=False),
+        Binding("e", "app.edit_turn", "Edit question", show=False),
+        Binding("l", "app.long_answer", "At length", show=False),
         Binding("slash", "app.find", "Find"),
     ]
 

@@ -178,3 +178,63 @@ async def test_without_articles_the_chat_says_so_at_once_and_points_at_its_own_a
         await ask(pilot, app, "who?")
         answer = str(app.query(Turn).last().query_one(".answer", Static).render())
         assert "No articles in this library yet. Ctrl+L, then a" in answer
+
+
+async def test_o_opens_the_cited_article_in_the_editor_at_its_sentence(
+    chat_app: Callable[[], QAApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "editor-args.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {log}\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab", "down", "o")
+        await pilot.pause()
+        line, path = log.read_text().split()
+        cited = list(app.query(CitationItem))[1].citation.sentence
+        assert cited[:60] in Path(path).read_text().splitlines()[int(line[1:]) - 1]
+        assert any("at line" in message for message in toasts(app)), toasts(app)
+
+
+async def test_e_brings_a_turns_question_back_to_edit(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await ask(pilot, app, "when did the G7 meet?")
+        first = app.query(Turn).first()
+        first.query(CitationItem).first().focus()
+        await pilot.press("e")
+        box = app.query_one(QuestionInput)
+        assert box.value == "who raised sanctions?" and app.focused is box
+        await pilot.press("backspace", *" in Lucca?", "enter")
+        await app.workers.wait_for_complete()
+        assert app.query(Turn).last().question == "who raised sanctions in Lucca?"
+
+
+async def test_l_shows_the_paragraph_and_every_answer_found(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab", "l")
+        await pilot.pause()
+        more = str(app.query_one(".more", Static).render())
+        assert "But Alfano said isolating Russia" in more
+        assert "• Boris Johnson  [1]" in more and "• Chrystia Freeland  [2]" in more
+        await pilot.press("l")
+        await pilot.pause()
+        assert not app.query(".more")
+
+
+async def test_ctrl_t_starts_a_new_topic_within_the_chat(chat_app: Callable[[], QAApp]) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("ctrl+t")
+        await ask(pilot, app, "what did he say about Russia?")
+        assert app.query(Turn).last().answer.read_as == ""  # type: ignore[union-attr]
+        assert len(app.query(Turn)) == 2 and app.chat_id is not None  # the same chat goes on
