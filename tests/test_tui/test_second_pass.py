@@ -16,6 +16,7 @@ from qa.tui import QAApp, make_app
 from qa.tui.chat_log import ChatLog
 from qa.tui.chats import ChatItem
 from qa.tui.paste import PasteSafeParser
+from qa.tui.screens import KEYS
 from qa.tui.widgets import CitationItem, QuestionInput, Turn
 
 
@@ -238,3 +239,9 @@ async def test_ctrl_t_starts_a_new_topic_within_the_chat(chat_app: Callable[[], 
         await ask(pilot, app, "what did he say about Russia?")
         assert app.query(Turn).last().answer.read_as == ""  # type: ignore[union-attr]
         assert len(app.query(Turn)) == 2 and app.chat_id is not None  # the same chat goes on
+
+
+def test_f1_names_the_new_keys() -> None:
+    named = "\n".join(f"{key}: {meaning}" for key, meaning in KEYS)
+    for key in ("o  on a citation", "e  on a citation", "l  on a citation", "Ctrl+T"):
+        assert key in named
