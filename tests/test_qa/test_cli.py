@@ -190,7 +190,7 @@ def test_status_names_changed_and_unreadable_files() -> None:
         ["/news/bad.json: not valid JSON; skipped"],
     )
     text = status_text(status).plain
-    assert "stale files  1 file changed since the last update (run: qa index update)" in text
+    assert "stale files  1 file not as indexed (0 new or edited, 1 deleted; run: qa index" in text
     assert "unreadable  1 file not indexed" in text
     assert "/news/bad.json: not valid JSON; skipped" in text
     current = LibraryStatus("/lib", "m", 2, 9, ["/news"], 1, "2026-11-27", [])

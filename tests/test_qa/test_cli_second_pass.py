@@ -5,6 +5,7 @@ the rate."""
 from __future__ import annotations
 
 import inspect
+import json
 from pathlib import Path
 
 import click
@@ -201,3 +202,27 @@ def test_a_quote_from_a_file_changed_since_indexing_is_flagged(tmp_path: Path) -
     article.unlink()
     deleted = CliRunner().invoke(cli, question)
     assert "g7.txt was deleted since it was indexed: qa index update" in deleted.stderr
+
+
+def test_status_counts_a_re_added_file_once_and_names_a_deleted_one(
+    articles: Path, tmp_path: Path
+) -> None:
+    library = str(tmp_path / "lib")
+
+    def run(*arguments: str) -> str:
+        result = CliRunner().invoke(cli, [*arguments, "--library", library])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("index", "add", str(articles))
+    run("index", "remove", str(articles / "comet.txt"))
+    run("index", "add", str(articles / "comet.txt"))  # back again: a root inside the folder
+    status = json.loads(run("index", "status", "--json"))
+    assert sum(status["articles_per_root"].values()) == status["articles"]
+    text = run("index", "status")
+    sources = next(line for line in text.splitlines() if line.strip().startswith("sources"))
+    assert "comet.txt" not in sources and str(articles) in sources
+    (articles / "bakery.txt").unlink()
+    text = run("index", "status")
+    assert "1 file not as indexed (0 new or edited, 1 deleted; run: qa index update)" in text
+    assert f"deleted: {articles / 'bakery.txt'}" in text
