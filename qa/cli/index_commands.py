@@ -226,17 +226,34 @@ def index_update(
 def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) -> None:
     """Forget the articles read from PATHS (files or folders); the files are left alone."""
     settings = make_settings(library)
+    before = index_size(settings.library)
     removed = open_library(settings).remove(list(paths))
+    after = index_size(settings.library)
     if as_json:
-        data = {"library": str(settings.library), "articles_removed": removed}
+        data = {
+            "library": str(settings.library),
+            "articles_removed": removed,
+            "bytes_before": before,
+            "bytes_after": after,
+        }
         click.echo(json.dumps(data, indent=2))
     elif removed:
-        click.echo(f"Removed {counted(removed, 'article')} from {settings.library}.")
+        click.echo(
+            f"Removed {counted(removed, 'article')} from {settings.library}; the index went "
+            f"from {before / 1e6:.1f} MB to {after / 1e6:.1f} MB."
+        )
     if not removed:
         shown = ", ".join(safe(str(path)) for path in paths)
         raise UserError(
             f"no article in the library was read from {shown}; `qa index status` lists its folders"
         )
+
+
+def index_size(folder: Path) -> int:
+    """Bytes of the library's files on disk (the same sum `qa index status` shows)."""
+    if not folder.is_dir():
+        return 0
+    return sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file())
 
 
 @index.command("status")

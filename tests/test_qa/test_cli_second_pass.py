@@ -226,3 +226,26 @@ def test_status_counts_a_re_added_file_once_and_names_a_deleted_one(
     text = run("index", "status")
     assert "1 file not as indexed (0 new or edited, 1 deleted; run: qa index update)" in text
     assert f"deleted: {articles / 'bakery.txt'}" in text
+
+
+def test_removing_articles_gives_their_space_back(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    for part in ("kept", "dropped"):
+        (folder / part).mkdir(parents=True)
+        for number in range(4):
+            text = f"Story {part} {number}\n\n" + (f"The {part} harbour story {number}. " * 150)
+            (folder / part / f"{number}.txt").write_text(text)
+    library = tmp_path / "lib"
+    added = CliRunner().invoke(cli, ["index", "add", "--library", str(library), str(folder)])
+    assert added.exit_code == 0, added.output
+
+    def size() -> int:
+        return sum(p.stat().st_size for p in library.iterdir() if p.name.startswith("library"))
+
+    before = size()
+    removed = CliRunner().invoke(
+        cli, ["index", "remove", "--library", str(library), str(folder / "dropped")]
+    )
+    assert removed.exit_code == 0, removed.output
+    assert "Removed 4 articles" in removed.stdout and "the index went from" in removed.stdout
+    assert size() < before * 0.8  # freed pages were kept: the file stayed as large
