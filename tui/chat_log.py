@@ -142,6 +142,13 @@ class ChatLog(VerticalScroll, can_focus=False):
         # Held at the end while the answers are laid out (a scroll after one refresh could come
         # before they had their height), until the next question or the user scrolls.
         self.anchor()
+        self.call_after_refresh(self._settle)
+
+    def _settle(self) -> None:
+        """A saved chat shorter than the pane is not held: held, it sat at the pane's bottom
+        under a blank top (an offset below zero)."""
+        if self.max_scroll_y == 0:
+            self.release()
 
     def on_resize(self) -> None:
         # A narrower pane makes every turn taller: the view kept its offset and showed an older
@@ -149,6 +156,9 @@ class ChatLog(VerticalScroll, can_focus=False):
         self.call_after_refresh(self._keep_in_view)
 
     def _keep_in_view(self) -> None:
+        if self.max_scroll_y == 0:
+            self.release()
+            return
         focused = self.app.focused
         if isinstance(focused, CitationItem) and focused in self.query(CitationItem):
             focused.scroll_visible(animate=False, immediate=True)

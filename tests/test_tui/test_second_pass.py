@@ -245,3 +245,19 @@ def test_f1_names_the_new_keys() -> None:
     named = "\n".join(f"{key}: {meaning}" for key, meaning in KEYS)
     for key in ("o  on a citation", "e  on a citation", "l  on a citation", "Ctrl+T"):
         assert key in named
+
+
+async def test_a_short_saved_chat_opens_at_the_top_of_the_pane(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+    app = chat_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        log = app.query_one(ChatLog)
+        # Held at its end, a chat shorter than the pane sat at its bottom under a blank top.
+        assert log.scroll_y == 0
+        assert log.query(Turn).first().region.y <= log.region.y + 2
