@@ -191,6 +191,16 @@ class QAApp(App[None]):
     def on_chat_list_delete(self, message: ChatList.Delete) -> None:
         self.query_one(ChatList).delete_chat(message.chat.id, message.chat.title)
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste while a citation has the focus goes to the question box, as typing does
+        (it was lost)."""
+        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input):
+            return
+        event.stop()
+        box = self.query_one(QuestionInput)
+        self.screen.set_focus(box)
+        box.post_message(events.Paste(event.text))
+
     def on_key(self, event: events.Key) -> None:
         """A printable key that nothing took (no widget's binding, not a text box) is the start
         of a question: it goes to the question box, as in lazygit or oterm."""

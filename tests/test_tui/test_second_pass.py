@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_app import SIZE, ask
+from textual import events
 from textual.widgets import Label, Static
 
 from qa import History, Settings
@@ -261,3 +262,18 @@ async def test_a_short_saved_chat_opens_at_the_top_of_the_pane(
         # Held at its end, a chat shorter than the pane sat at its bottom under a blank top.
         assert log.scroll_y == 0
         assert log.query(Turn).first().region.y <= log.region.y + 2
+
+
+async def test_a_paste_on_a_citation_goes_to_the_question_box(
+    chat_app: Callable[[], QAApp],
+) -> None:
+    app = chat_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "who raised sanctions?")
+        await pilot.press("tab")
+        assert isinstance(app.focused, CitationItem)
+        app.post_message(events.Paste("when did\nthe G7 meet?"))  # as the terminal's driver does
+        await pilot.pause()
+        await pilot.pause()
+        box = app.query_one(QuestionInput)
+        assert box.value == "when did the G7 meet?" and app.focused is box
