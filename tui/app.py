@@ -290,6 +290,8 @@ class QAApp(App[None]):
             if sidebar.index is None and sidebar.children:
                 sidebar.index = 0
             sidebar.focus()
+        else:  # the focus was left on the hidden list: Tab then typed into the question box
+            self.query_one("#question").focus()
 
     def action_new_chat(self) -> None:
         self.conversation = Conversation()

@@ -104,6 +104,8 @@ async def test_the_chat_list_counts_the_open_chats_questions(
         await pilot.pause()
         labels = [str(item.query_one(Label).render()) for item in app.query(ChatItem)]
         assert any("2 questions" in label for label in labels), labels
+        await pilot.press("ctrl+b")  # closed: the focus is not left on the hidden list
+        assert app.focused is app.query_one(QuestionInput)
 
 
 async def test_a_paste_typed_as_keys_is_one_question_and_its_notice_goes_with_it(
