@@ -249,3 +249,14 @@ def test_removing_articles_gives_their_space_back(tmp_path: Path) -> None:
     assert removed.exit_code == 0, removed.output
     assert "Removed 4 articles" in removed.stdout and "the index went from" in removed.stdout
     assert size() < before * 0.8  # freed pages were kept: the file stayed as large
+
+
+def test_version_and_the_documented_shell_completion() -> None:
+    version = CliRunner().invoke(cli, ["--version"], prog_name="qa")
+    assert version.exit_code == 0 and version.output.startswith("qa, version ")
+    script = CliRunner().invoke(
+        cli, [], prog_name="qa", env={"_QA_COMPLETE": "bash_source"}, standalone_mode=True
+    )
+    assert "_QA_COMPLETE=bash_complete" in script.output
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "_QA_COMPLETE=bash_source qa" in readme
