@@ -22,6 +22,7 @@ from .errors import (
     LibraryBusy,
     ModelMismatch,
     ModelUnavailable,
+    NotALibrary,
     QAError,
 )
 from .library import Library, LibraryStatus
@@ -60,6 +61,7 @@ __all__ = [
     "MiniLMEmbedder",
     "ModelMismatch",
     "ModelUnavailable",
+    "NotALibrary",
     "Passage",
     "ProgressCallback",
     "QAError",

@@ -8,16 +8,19 @@ and drops rows it cannot vouch for, for the next update to read their files agai
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .article import Article
 from .embedder import Embedder
 from .errors import IndexCorrupt
 from .manifest import Manifest
 from .passages import Passage
 from .report import SyncReport
+from .schema import FTS_TABLE
 from .store import Store
 from .sync import plan_library
 from .vectors import VectorIndex
@@ -25,6 +28,9 @@ from .writer import Writer, passage_input
 
 SAMPLE = 16
 """Stored vectors compared with the same passages embedded again."""
+VERIFIED = 64
+"""Passages whose FAISS and SQLite vectors differ that are embedded again to tell which side
+is wrong; more than that are judged by these."""
 SAME_VECTOR = 0.99
 """Cosine above which a stored vector counts as its passage's embedding (batching and int8
 rounding move it by less than 0.001)."""
@@ -79,8 +85,30 @@ _UNRECORDED = (
 )
 
 
-def check_database(store: Store, dimension: int) -> list[Difference]:
-    """Differences inside SQLite: orphan rows, broken articles, the FTS table, file counts."""
+def check_integrity(store: Store) -> list[Difference]:
+    """SQLite's own integrity check, then FTS5's. A database that fails SQLite's is damaged
+    below anything `repair` can vouch for: one difference, for `qa index rebuild`. A full-text
+    index that fails FTS5's (its pages sound) is derived from the passages: `repair` makes it
+    again."""
+    db = store.db
+    problems = [str(row[0]) for row in db.execute("PRAGMA integrity_check(3)")]
+    if problems != ["ok"]:
+        said = "; ".join(" ".join(problem.split()) for problem in problems)
+        return [Difference(f"the database is damaged (integrity check: {said[:200]})", "rebuild")]
+    if not store.writable:
+        return []  # FTS5's check is an INSERT: a read-only database cannot run it
+    try:
+        db.execute("INSERT INTO passages_fts (passages_fts) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as error:
+        return [Difference(f"the full-text index is damaged ({error})", "repair")]
+    finally:
+        db.rollback()
+    return []
+
+
+def check_database(store: Store, dimension: int, fts: bool = True) -> list[Difference]:
+    """Differences inside SQLite: orphan rows, broken or altered articles, the FTS table
+    (unless `fts` is False: known damaged), file counts."""
     db = store.db
     found: list[Difference] = []
     for table, query in _ORPHANS.items():
@@ -91,6 +119,29 @@ def check_database(store: Store, dimension: int) -> list[Difference]:
         ids = [row[0] for row in db.execute(query, {"bytes": 4 * dimension})]
         if ids:
             found.append(Difference(f"{_some(ids, 'article')} with {problem}", "repair"))
+    altered = altered_articles(store)
+    if altered:
+        found.append(
+            Difference(
+                f"{_some(altered, 'article')} whose stored text no longer matches its hash "
+                f"(changed outside qa)",
+                "repair",
+            )
+        )
+    if fts:
+        found += _check_fts(store)
+    for path, recorded, actual in db.execute(_FILE_COUNTS):
+        if recorded != actual:
+            found.append(
+                Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
+            )
+    return found
+
+
+def _check_fts(store: Store) -> list[Difference]:
+    """The FTS table against the passages it indexes."""
+    db = store.db
+    found: list[Difference] = []
     missing = [row[0] for row in db.execute(_FTS_MISSING)]
     extra = [row[0] for row in db.execute(_FTS_EXTRA)]
     if missing:
@@ -102,12 +153,18 @@ def check_database(store: Store, dimension: int) -> list[Difference]:
     wrong = db.execute(_FTS_WRONG).fetchone()[0]
     if wrong:
         found.append(Difference(f"{wrong} FTS rows differ from their passage's text", "repair"))
-    for path, recorded, actual in db.execute(_FILE_COUNTS):
-        if recorded != actual:
-            found.append(
-                Difference(f"{path}: {recorded} articles recorded, {actual} indexed", "repair")
-            )
     return found
+
+
+def altered_articles(store: Store) -> list[int]:
+    """Ids of articles whose title and text no longer hash to the hash stored when they were
+    indexed: changed behind qa's back, so their passages and offsets cannot be trusted."""
+    rows = store.db.execute("SELECT id, title, text, text_hash FROM articles ORDER BY id")
+    return [
+        article_id
+        for article_id, title, text, stored in rows
+        if Article(key="", text=text, title=title, source="", path="").text_hash != stored
+    ]
 
 
 def check_vectors(
@@ -156,25 +213,66 @@ def check_vectors(
         )
     if len(faiss_ids) != len(np.unique(faiss_ids)):
         found.append(Difference("FAISS holds a passage id twice", "repair"))
-    chosen = _evenly(np.intersect1d(stored_ids, faiss_ids), sample)
-    ids, saved = store.vectors_for(chosen.tolist())
-    for passage_id, vector in zip(ids, saved, strict=True):
-        # A compact index stores 8-bit codes: its vectors come back within its tolerance.
-        tolerance = max(1e-5, vectors.tolerance)
-        if not np.allclose(vectors.vector(int(passage_id)), vector, atol=tolerance):
-            found.append(
-                Difference(f"passage {passage_id}: FAISS and SQLite vectors differ", "repair")
+    differing = _differing_vectors(store, vectors, faiss_ids)
+    # Which side is wrong is found by embedding the passage again: a stored vector that still
+    # is its text's embedding means the vector file is wrong (repair writes it from SQLite);
+    # one that is not cannot be trusted to repair anything (rebuild).
+    verified = differing[:VERIFIED]
+    chosen = np.union1d(_evenly(np.intersect1d(stored_ids, faiss_ids), sample), verified)
+    ids, saved = store.vectors_for(chosen.astype(np.int64).tolist())
+    misembedded = _misembedded(store, embedder, ids, saved)
+    for passage_id in verified:
+        fix = "rebuild" if passage_id in misembedded else "repair"
+        found.append(Difference(f"passage {passage_id}: FAISS and SQLite vectors differ", fix))
+    if len(differing) > len(verified):
+        found.append(
+            Difference(
+                f"{len(differing) - len(verified)} more passages: FAISS and SQLite vectors differ",
+                "rebuild" if misembedded else "repair",
             )
-    found += _check_embeddings(store, embedder, ids, saved)
+        )
+    found += [
+        Difference(
+            f"passage {passage_id}: its stored vector is not its text's embedding "
+            f"(cosine {cosine:.3f})",
+            "rebuild",
+        )
+        for passage_id, cosine in sorted(misembedded.items())
+    ]
     return found
 
 
-def _check_embeddings(
+def _differing_vectors(store: Store, vectors: VectorIndex, held: np.ndarray) -> list[int]:
+    """Ids of every passage whose vector in the file is not the one SQLite stores (within the
+    tier's tolerance: a compact index keeps 8-bit codes), read a batch at a time."""
+    tolerance = max(1e-5, vectors.tolerance)
+    differing: list[int] = []
+    # Vectors of the wrong size are left to check_database, which reports them.
+    cursor = store.db.execute(
+        "SELECT id, vector FROM passages WHERE length(vector) = ? ORDER BY id",
+        (4 * vectors.dimension,),
+    )
+    while rows := cursor.fetchmany(4096):
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        saved = np.stack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
+        present = np.isin(ids, held)
+        if not present.any():
+            continue
+        stored = saved[present]
+        found = vectors.vectors(ids[present])
+        with np.errstate(invalid="ignore", over="ignore"):  # garbage: inf - inf, NaN
+            same = np.all(np.abs(found - stored) <= tolerance, axis=1)  # NaN is never the same
+        differing.extend(int(i) for i in ids[present][~same])
+    return differing
+
+
+def _misembedded(
     store: Store, embedder: Embedder, ids: np.ndarray, saved: np.ndarray
-) -> list[Difference]:
-    """Stored vectors of a sample of passages against the same passages embedded now."""
+) -> dict[int, float]:
+    """{passage id: cosine} of the stored vectors among `ids` that are not their passage's
+    embedding now (a sample, and the passages whose two vectors differ)."""
     if not len(ids):
-        return []
+        return {}
     passages = store.passages(ids.tolist())
     texts = [
         passage_input(found.article.article, Passage(found.start, found.end, ()))
@@ -182,15 +280,11 @@ def _check_embeddings(
     ]
     fresh = embedder.encode(texts)
     cosines = np.sum(fresh * saved, axis=1)
-    return [
-        Difference(
-            f"passage {passage_id}: its stored vector is not its text's embedding "
-            f"(cosine {cosine:.3f})",
-            "rebuild",
-        )
+    return {
+        int(passage_id): float(cosine)
         for passage_id, cosine in zip(ids, cosines, strict=True)
-        if cosine < SAME_VECTOR
-    ]
+        if not cosine >= SAME_VECTOR  # NaN (garbage) is not the same either
+    }
 
 
 def check_files(store: Store) -> list[Difference]:
@@ -212,11 +306,12 @@ def check_files(store: Store) -> list[Difference]:
 
 def repair_database(store: Store, dimension: int) -> None:
     """Put SQLite right from its own tables: drop orphans and articles it cannot vouch for
-    (their files are forgotten, so the next update reads them again), rebuild the FTS table
-    and the file counts. One transaction."""
+    (broken or altered: their files are forgotten, so the next update reads them again),
+    rebuild the FTS table and the file counts. One transaction. Only for a database that
+    passes `check_integrity`'s SQLite check: nothing is dropped on the word of a damaged one."""
     db = store.db
     with Writer(store, SyncReport()).transaction() as changes:
-        broken: set[int] = set()
+        broken: set[int] = set(altered_articles(store))
         for query in _BROKEN_ARTICLES.values():
             broken.update(row[0] for row in db.execute(query, {"bytes": 4 * dimension}))
         for article_id in sorted(broken):
@@ -228,7 +323,9 @@ def repair_database(store: Store, dimension: int) -> None:
         for (path,) in db.execute(_UNRECORDED).fetchall():
             # Kept: the next update reads the file and finds these articles unchanged.
             db.execute("DELETE FROM files WHERE path = ?", (path,))
-        db.execute("DELETE FROM passages_fts")
+        # Dropped and made again, not emptied: emptying reads an index FTS5 may find damaged.
+        db.execute("DROP TABLE IF EXISTS passages_fts")
+        db.execute(FTS_TABLE)
         db.execute(
             "INSERT INTO passages_fts (rowid, title, body) SELECT p.id, a.title, "
             "substr(a.text, p.start + 1, p.end - p.start) FROM passages p "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import socket
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -27,15 +28,25 @@ from typing import Any
 
 import numpy as np
 
-from qa.index.read_json import articles_of_lines, damaged_gzip, line_blocks, read_line_block
+from qa.index.read_json import (
+    SKIPPED_RECORD,
+    articles_of_lines,
+    bounded_lines,
+    damaged_gzip,
+    line_blocks,
+    read_line_block,
+    too_long,
+)
 
 from .article import Article
 from .embedder import Embedder
 from .engine import FileArticles, Position, splitter
 from .errors import ArticleError, QAError
+from .limits import MAX_ARTICLE_BYTES
+from .lines import one_line
 from .passages import ChunkSettings, Passage, Span
 from .plan import FileStamp
-from .reading import cannot_read, read_articles
+from .reading import cannot_read, failure_line, read_articles, storable_article
 
 BLOCK_BYTES = 4 << 20
 """An uncompressed JSON Lines dump is read in line blocks of about this size, in parallel."""
@@ -50,6 +61,15 @@ Presplit = dict[str, tuple[list[Passage], list[Span]]]
 
 EmbedderFactory = Callable[[], Embedder]
 """Builds the model inside a worker process (models do not travel; recipes do)."""
+
+
+CONNECT_TIMEOUT = 30.0
+"""Seconds to wait for a cluster to answer before saying it does not (--ray-timeout)."""
+RECORDED_TIMEOUT = 3.0
+"""Seconds to wait for the cluster `ray start` recorded on this machine: being local, a live
+one answers at once, and a stopped one must not hold indexing up for long."""
+CLIENT_PORT = 10001
+"""Ray client's port, when a ray:// address leaves it out."""
 
 
 class ClusterUnavailable(QAError):
@@ -70,6 +90,8 @@ class Part:
     lines: bytes | None = None
     error: str | None = None
     """Where cutting the file broke (a damaged gzip stream), after the parts before it."""
+    skipped: tuple[str, ...] = ()
+    """Lines of the part left out while cutting it (over the size limit for one record)."""
 
     @property
     def whole(self) -> bool:
@@ -83,6 +105,8 @@ class PartResult:
     articles: list[tuple[Article, list[Passage], list[Span]]] = field(default_factory=list)
     error: str | None = None
     """The ArticleError message, after the articles read before the bad part."""
+    skipped: list[str] = field(default_factory=list)
+    """One line for each record left out while the others were read."""
 
 
 _WORKER_MODELS: dict[str, Embedder] = {}
@@ -99,25 +123,28 @@ def _model(factory: EmbedderFactory) -> Embedder:
 
 def read_part(part: Part, factory: EmbedderFactory, chunking: ChunkSettings) -> PartResult:
     """Read and split one part (runs as a Ray task; plain Python, so tests call it directly)."""
-    result = PartResult(error=part.error)
+    result = PartResult(error=part.error, skipped=list(part.skipped))
     if part.error is not None:
         return result
     split = splitter(_model(factory), chunking)
     path = Path(part.path)
+    skipped = result.skipped.append
     try:
         if part.lines is not None:
-            articles = articles_of_lines(path, part.lines, part.first_line)
+            articles = articles_of_lines(path, part.lines, part.first_line, skipped)
         elif part.whole:
-            articles = read_articles(path)
+            articles = read_articles(path, skipped=skipped)
         else:
-            articles = read_line_block(path, part.start, part.end, part.first_line)
+            articles = read_line_block(path, part.start, part.end, part.first_line, skipped)
         for article in articles:
-            passages, sentences = split(article)
-            result.articles.append((article, passages, sentences))
-    except ArticleError as error:
-        result.error = str(error)
-    except OSError as error:
-        result.error = cannot_read(path, error)
+            try:
+                passages, sentences = split(article)
+            except Exception as error:  # one article's failure alone, as on one machine
+                skipped(failure_line(article.key, error))
+                continue
+            result.articles.append((storable_article(article), passages, sentences))
+    except Exception as error:  # the same guard as reading on one machine: this part alone
+        result.error = failure_line(path, error)
     return result
 
 
@@ -142,6 +169,7 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
     """A gzipped dump's lines in blocks of about `block_bytes` (decompressed), streamed; where
     the stream breaks, the lines before it still go out, as reading it in one piece keeps them."""
     block: list[bytes] = []
+    skipped: list[str] = []
     held = first = line = at = 0
     error: str | None = None
     try:
@@ -151,19 +179,31 @@ def _gzip_blocks(path: str, block_bytes: int) -> Iterator[Part]:
         return
     with raw:
         try:
-            for text in gzip.GzipFile(fileobj=raw):
+            for text in bounded_lines(gzip.GzipFile(fileobj=raw), MAX_ARTICLE_BYTES):
+                if isinstance(text, int):  # passed over, never held: the task hears why
+                    skipped.append(
+                        one_line(too_long(path, line, text, MAX_ARTICLE_BYTES) + SKIPPED_RECORD)
+                    )
+                    text = b"\n"
                 block.append(text)
                 held += len(text)
                 line += 1
                 if held >= block_bytes:
-                    yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
-                    block, held, first, at = [], 0, line, raw.tell()
+                    yield Part(
+                        path,
+                        raw.tell() - at,
+                        first_line=first,
+                        lines=b"".join(block),
+                        skipped=tuple(skipped),
+                    )
+                    block, skipped, held, first, at = [], [], 0, line, raw.tell()
         except (EOFError, zlib.error, gzip.BadGzipFile) as broken:
             error = damaged_gzip(path, broken)
         except OSError as broken:
             error = cannot_read(path, broken)
         if block:
-            yield Part(path, raw.tell() - at, first_line=first, lines=b"".join(block))
+            lines = b"".join(block)
+            yield Part(path, raw.tell() - at, first_line=first, lines=lines, skipped=tuple(skipped))
         if error is not None:
             yield Part(path, 0, error=error)
 
@@ -192,8 +232,9 @@ class RayEngine:
         actors: int | None = None,
         gpus_per_actor: float = 0.0,
         block_bytes: int = BLOCK_BYTES,
+        timeout: float = CONNECT_TIMEOUT,
     ) -> None:
-        self.ray = connect(address)
+        self.ray = connect(address, timeout)
         self.factory, self.chunking, self.block_bytes = factory, chunking, block_bytes
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         gpus = int(self.ray.cluster_resources().get("GPU", 0))
@@ -240,8 +281,11 @@ class RayEngine:
         done_bytes = 0
         for key, stamp in files.items():
             presplit: Presplit = {}
+            skipped: list[str] = []
 
-            def articles(key: str = key, presplit: Presplit = presplit) -> Iterator[Article]:
+            def articles(
+                key: str = key, presplit: Presplit = presplit, skipped: list[str] = skipped
+            ) -> Iterator[Article]:
                 nonlocal done_bytes
                 broken: str | None = None
                 while pending and pending[0][0] == key:
@@ -251,7 +295,8 @@ class RayEngine:
                     done_bytes += part.size
                     position(done_bytes)
                     if broken is not None:
-                        continue  # after a bad line the local path reads no further
+                        continue  # after a broken part the local path reads no further
+                    skipped.extend(result.skipped)
                     for article, passages, sentences in result.articles:
                         presplit[article.key] = (passages, sentences)
                         yield article
@@ -264,7 +309,7 @@ class RayEngine:
             ) -> tuple[list[Passage], list[Span]]:
                 return presplit.pop(article.key)
 
-            yield FileArticles(key, stamp, articles(), split)
+            yield FileArticles(key, stamp, articles(), split, skipped)
         position(done_bytes)
 
     def encode_parts(self, texts: list[str]) -> Iterator[np.ndarray]:
@@ -289,9 +334,11 @@ class RayEngine:
         self.actors = []
 
 
-def connect(address: str | None) -> Any:
+def connect(address: str | None, timeout: float = CONNECT_TIMEOUT) -> Any:
     """Ray, connected to the cluster at `address` (`auto`, `ray://host:10001`, `host:6379`); when
-    `address` is None, Ray joins a cluster `ray start` began on this machine, or starts one."""
+    `address` is None, Ray joins a cluster `ray start` began on this machine if it still runs,
+    else starts one. A cluster that does not answer within `timeout` seconds is an error, said
+    at once: Ray itself waits on a dead address for minutes without a word."""
     if address and "RAY_AUTH_MODE" not in os.environ and _has_auth_token():
         # `ray start` (2.60) turns token authentication on and writes the token, but a driver
         # joining with ray.init(address=...) sends it only when told to, before Ray is imported.
@@ -304,10 +351,11 @@ def connect(address: str | None) -> Any:
         ) from error
     if ray.is_initialized():
         return ray
+    target = cluster_address(address, timeout)
     logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notices would garble progress
     try:
         ray.init(
-            address=address,
+            address=target,
             include_dashboard=False,
             log_to_driver=False,
             logging_level=logging.ERROR,
@@ -320,6 +368,69 @@ def connect(address: str | None) -> Any:
             f"'ray start --head' and pass --ray-address auto, or leave out --engine ray"
         ) from error
     return ray
+
+
+def cluster_address(address: str | None, timeout: float = CONNECT_TIMEOUT) -> str:
+    """What to pass to ray.init: the address given (or in $RAY_ADDRESS), checked to answer
+    within `timeout` seconds; with none, the cluster `ray start` recorded on this machine
+    (Ray's `ray_current_cluster` file) while it still answers, else "local": a cluster of our
+    own. Ray would attach to a recorded cluster long stopped, and wait on it for minutes."""
+    from ray._private import services, utils
+
+    given = address or os.environ.get("RAY_ADDRESS") or None
+    if given == "local":
+        return given
+    if given is None:
+        recorded = utils.read_ray_address()
+        # `ray start` ran on this machine: a live cluster answers at once, a stopped one never.
+        if recorded and not _unanswered(recorded, min(timeout, RECORDED_TIMEOUT)):
+            return str(recorded)
+        return "local"
+    if given == "auto":
+        try:
+            given = str(services.canonicalize_bootstrap_address("auto"))
+        except ConnectionError as error:
+            raise ClusterUnavailable(
+                "--ray-address auto found no Ray cluster on this machine; start one with "
+                "'ray start --head', or leave out --ray-address to let qa start its own"
+            ) from error
+    why = _unanswered(given, timeout)
+    if why:
+        raise ClusterUnavailable(
+            f"no Ray cluster answers at {given} ({why.lower()}); check the address, start one "
+            f"with 'ray start --head' and pass --ray-address auto, or leave out --engine ray"
+        )
+    return given
+
+
+def _unanswered(address: str, timeout: float) -> str | None:
+    """Why nothing accepts a TCP connection at `address` (host:port, ray://host[:port]) within
+    `timeout` seconds, or None when something does: only a port that answers can be a
+    cluster's."""
+    host, port = _host_and_port(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except TimeoutError:
+        return f"no answer within {timeout:g} s"
+    except OSError as error:  # refused, unreachable, a host name that does not resolve
+        return error.strerror or str(error)
+
+
+def _host_and_port(address: str) -> tuple[str, int]:
+    """("10.0.0.5", 6379) from "10.0.0.5:6379", "ray://10.0.0.5" (the client port, 10001) or
+    "[::1]:6379"; ClusterUnavailable for an address without a port."""
+    client = address.startswith("ray://")
+    rest = address.removeprefix("ray://").rstrip("/")
+    host, colon, port = rest.rpartition(":")
+    if not colon or "]" in port:
+        host, port = rest, str(CLIENT_PORT) if client else ""
+    if not port.isdigit() or not host:
+        raise ClusterUnavailable(
+            f"the Ray address {address!r} has no port; give it as HOST:PORT (e.g. the one "
+            f"'ray start --head' prints), ray://HOST:10001, or auto"
+        )
+    return host.strip("[]"), int(port)
 
 
 def _has_auth_token() -> bool:

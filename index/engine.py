@@ -7,7 +7,7 @@ what to index and writing it stay with the one writer in this process either way
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +31,9 @@ class FileArticles:
     """In file order; raises ArticleError where the file breaks, after the articles before it."""
     split: Split
     """An article's passages and sentences (split ahead of time by a cluster, or now)."""
+    skipped: list[str] = field(default_factory=list)
+    """One line for each record left out while the others were read, filled in as `articles`
+    is read."""
 
 
 EMBED_PART = 32
@@ -78,7 +81,9 @@ class LocalEngine:
                 position(before + min(offset, size))
 
             at(0)
-            yield FileArticles(key, stamp, read_articles(Path(key), position=at), self.split)
+            skipped: list[str] = []
+            articles = read_articles(Path(key), position=at, skipped=skipped.append)
+            yield FileArticles(key, stamp, articles, self.split, skipped)
             done += stamp.size
         position(done)
 

@@ -33,3 +33,7 @@ class ModelUnavailable(QAError):
 
 class IndexWriteError(QAError):
     """The index could not be written (disk full, read-only folder); the previous one is intact."""
+
+
+class NotALibrary(QAError):
+    """A folder or database that is not a qa library's: never written into, never deleted."""

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexWriteError, LibraryBusy
+from .causes import write_failure
+from .errors import LibraryBusy
 
 LOCK_NAME = "update.lock"
 
@@ -21,7 +22,7 @@ def update_lock(folder: Path) -> Iterator[None]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise write_error(folder, error) from error
+        raise write_failure(folder, error) from error
     # timeout=0: a second writer is turned away at once rather than queued behind the first.
     lock = FileLock(folder / LOCK_NAME, timeout=0)
     try:
@@ -31,19 +32,12 @@ def update_lock(folder: Path) -> Iterator[None]:
             f"another qa process is updating {folder}; wait for it to finish, then try again"
         ) from error
     except OSError as error:
-        raise write_error(folder, error) from error
+        raise write_failure(folder, error) from error
     try:
         yield
-    except (sqlite3.OperationalError, OSError) as error:
+    except (sqlite3.Error, OSError) as error:
         # SQLite rolled the open transaction back and the FAISS file and manifest are
         # only ever replaced by rename, so the last complete index is still in place.
-        raise write_error(folder, error) from error
+        raise write_failure(folder, error) from error
     finally:
         lock.release()
-
-
-def write_error(folder: Path, error: Exception) -> IndexWriteError:
-    return IndexWriteError(
-        f"cannot write the index in {folder} ({error}); free some disk space or pick a "
-        f"writable --library, then run the command again (the previous index is intact)"
-    )

@@ -33,13 +33,56 @@ class Manifest:
     passages: int = 0
     updated: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    """What a library's database is known by, kept here so that a lost or replaced database is
+    noticed and can be rebuilt: "database" (the id in its meta table), "roots" and
+    "exclusions" (what `qa index rebuild` reads when the database cannot say). In `extra`, so
+    a qa that does not know them still reads the manifest."""
+
+    @property
+    def database(self) -> str:
+        """The id of the database this manifest describes ("" before ids, or before the
+        library's first update)."""
+        return str(self.extra.get("database", ""))
+
+    @property
+    def roots(self) -> list[str]:
+        """The folders and files the library reads, as of its last update."""
+        return [str(root) for root in self.extra.get("roots", [])]
+
+    @property
+    def exclusions(self) -> list[str]:
+        """What `qa index remove` left out of those folders, as of the last update."""
+        return [str(path) for path in self.extra.get("exclusions", [])]
+
+    def remember(self, database: str, roots: list[str], exclusions: list[str]) -> None:
+        """Record the database's id and what the library reads (saved with the manifest)."""
+        self.extra.update(database=database, roots=roots, exclusions=exclusions)
+
+    def description(self) -> dict[str, Any]:
+        """What the manifest says of how the index was built (kept in the database too)."""
+        return {
+            "model": self.model,
+            "dimension": self.dimension,
+            "chunking": self.chunking,
+            "format": self.format,
+        }
+
+    @property
+    def had_database(self) -> bool:
+        """True once a database has been written for this manifest: an update has run."""
+        return bool(self.database or self.generation or self.articles or self.vectors_bytes)
 
     def save(self, folder: Path) -> None:
-        """Write atomically so a reader never sees half a manifest."""
+        """Write atomically so a reader never sees half a manifest; a failed write (a full
+        disk) leaves the old manifest and no temporary file."""
         path = folder / MANIFEST_NAME
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
-        os.replace(temporary, path)
+        try:
+            temporary.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:

@@ -15,6 +15,11 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 """Counts the embedder's word pieces in each text (without special tokens)."""
 
 _WORD = re.compile(r"\S+")
+MAX_SENTENCE_CHARS = 1000
+"""Longest sentence kept whole: a line without punctuation (a 367 KB log line, a table dumped as
+text) is cut into pieces of at most this length, so an answer never quotes it whole."""
+_CLAUSE_END = re.compile(r"[;:,\u2013\u2014)\]]\s+|\s+")
+"""Where a long sentence is best cut: after a clause's punctuation, else at any space."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,39 @@ def split_sentences(text: str) -> list[Span]:
             stripped = piece.strip()
             if stripped:
                 first = block_start + start + len(piece) - len(piece.lstrip())
-                spans.append(Span(first, first + len(stripped)))
+                spans.extend(cap_sentence(text, Span(first, first + len(stripped))))
     return spans
+
+
+def cap_sentence(text: str, span: Span, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """`span` cut into pieces of at most `limit` characters, each cut after a clause's
+    punctuation or at a space in the second half of the piece when there is one (else exactly at
+    `limit`), each piece trimmed of spaces and never empty."""
+    pieces: list[Span] = []
+    start = span.start
+    while span.end - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        best_clause = best_space = -1
+        for match in _CLAUSE_END.finditer(window, limit // 2):
+            if match.group()[0].isspace():
+                best_space = match.start()
+            else:
+                best_clause = match.start() + 1
+        if best_clause > 0:
+            cut = best_clause
+        elif best_space > 0:
+            cut = best_space
+        end = start + cut
+        piece = text[start:end].rstrip()
+        if piece:
+            pieces.append(Span(start, start + len(piece)))
+        start = end
+        while start < span.end and text[start].isspace():
+            start += 1
+    if start < span.end:
+        pieces.append(Span(start, span.end))
+    return pieces
 
 
 def bound_sentences(

@@ -12,8 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lines import one_line
 from .reading import find_article_files
 from .store import FileRecord, UnreadableFile
+
+FOLLOW_LINKS = "follow_links"
+"""The meta key set to "1" when `qa index add --follow-links` asked for symbolic links to be
+followed out of the library's folders: remembered, so later updates follow them too."""
 
 
 @dataclass(frozen=True)
@@ -62,21 +67,32 @@ class DiskScan:
     """Folders that could not be listed, one line each."""
 
 
-def scan(roots: Iterable[str], exclusions: Iterable[str] = ()) -> DiskScan:
-    """List every article file under `roots`, leaving out excluded files and folders."""
+def scan(
+    roots: Iterable[str],
+    exclusions: Iterable[str] = (),
+    follow_links: bool = False,
+    inside: Iterable[str] = (),
+) -> DiskScan:
+    """List every article file under `roots`, leaving out excluded files and folders.
+
+    Symbolic links are followed where they stay inside `roots` or the folders in `inside`,
+    anywhere when `follow_links` is set; the others are failures, one line each."""
     roots, exclusions = list(roots), list(exclusions)
+    within = [*roots, *inside]
     found = DiskScan()
     for root in roots:
         root_path = Path(root)
         if not root_path.exists():
             continue
         try:
-            for path in find_article_files(root_path):
+            for path in find_article_files(
+                root_path, within, follow_links, skipped=found.failures.append
+            ):
                 key = str(path)
                 if key not in found.files and not is_excluded(key, roots, exclusions):
                     found.files[key] = stamp(path)
         except OSError as error:
-            found.failures.append(f"{root}: cannot list this folder ({error})")
+            found.failures.append(one_line(f"{root}: cannot list this folder ({error})"))
     return found
 
 
@@ -146,7 +162,7 @@ def plan_files(
     for path, now in sorted(disk.files.items()):
         if now is None:
             plan.vanished.append(path)
-            plan.failures.append(f"{path}: the file disappeared before it could be read")
+            plan.failures.append(one_line(f"{path}: the file disappeared before it could be read"))
         elif failed_before(now, unreadable.get(path)):
             plan.still_unreadable.append(unreadable[path])
         elif path in known and (known[path].size, known[path].mtime_ns) == (

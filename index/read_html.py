@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .article import Article
 from .dates import iso_date
 from .decoding import decode_text
 from .errors import ArticleError
+from .notices import held_notices
 
 _METADATA = (
     "//head/meta | //head/link[@rel='canonical'] | //script[@type='application/ld+json'] | "
@@ -16,6 +18,10 @@ _METADATA = (
 )
 """Where a page states its date: meta tags, the canonical URL, JSON-LD, <time> elements and
 microdata. Never the title, a heading or the text: "in 2004" there is no publication date."""
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_html(path: Path, data: bytes) -> Article:
@@ -27,20 +33,23 @@ def read_html(path: Path, data: bytes) -> Article:
             f"{path}: reading HTML needs trafilatura and lxml_html_clean "
             f"(pip install trafilatura lxml_html_clean): {error}"
         ) from error
-    markup = decode_text(data, str(path))
+    markup = without_controls(decode_text(data, str(path)))
     # trafilatura only parses the markup: it neither runs scripts nor loads linked resources.
-    extracted = trafilatura.bare_extraction(
-        markup,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    with held_notices("trafilatura", "htmldate") as notices:
+        extracted = trafilatura.bare_extraction(
+            markup,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        date = _metadata_date(markup)
     document = (
         extracted if isinstance(extracted, dict) or extracted is None else extracted.as_dict()
     )
     if not document or not (document.get("text") or "").strip():
-        raise ArticleError(f"{path}: no readable text found in this HTML page; skipped")
+        why = f" ({notices[0]})" if notices else ""
+        raise ArticleError(f"{path}: no readable text found in this HTML page{why}; skipped")
     url = document.get("url") or ""
     return Article(
         key=str(path),
@@ -48,9 +57,29 @@ def read_html(path: Path, data: bytes) -> Article:
         title=(document.get("title") or path.stem).strip(),
         source=url or str(path),
         path=str(path),
-        date=_metadata_date(markup),
+        date=date,
         author=document.get("author") or "",
     )
+
+
+def without_controls(markup: str) -> str:
+    """The markup with each control character, written as is or as a numeric reference
+    (`&#8;`, `&#x1b;`), and each reference to no character at all (`&#xD800;`) turned into a
+    space: XML has no place for them, and one such reference made the parser drop the page."""
+    markup = _CONTROL.sub(" ", markup)
+
+    def reference(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        unusable = (
+            code > 0x10FFFF
+            or 0xD800 <= code <= 0xDFFF
+            or (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+            or code == 0x7F
+        )
+        return " " if unusable else match.group()
+
+    return _CHARACTER_REFERENCE.sub(reference, markup)
 
 
 def _blocks_apart(text: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .article import Article
 from .errors import ArticleError
+from .notices import held_notices
 
 PAGE_SEPARATOR = "\n\n"
 
@@ -15,20 +16,31 @@ def read_pdf(path: Path, data: bytes) -> Article:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     if not data:
         raise ArticleError(f"{path}: empty PDF file; skipped")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ArticleError(f"{path}: the PDF is encrypted; decrypt it first, then index again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        metadata = reader.metadata
-    except ArticleError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise ArticleError(f"{path}: damaged PDF ({error}); skipped") from error
+    with held_notices("pypdf") as notices:
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise ArticleError(
+                    f"{path}: the PDF is encrypted; decrypt it first, then index again"
+                )
+            pages = [page.extract_text() or "" for page in reader.pages]
+            metadata = reader.metadata
+            title = (getattr(metadata, "title", None) or "").strip() if metadata else ""
+            author = (getattr(metadata, "author", None) or "").strip() if metadata else ""
+        except ArticleError:
+            raise
+        except LimitReachedError as error:
+            raise ArticleError(
+                f"{path}: a page of this PDF inflates past the safe limit ({error}); it may be a "
+                f"decompression bomb; skipped"
+            ) from error
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
+            why = f"{error}" + (f"; pypdf: {notices[0]}" if notices else "")
+            raise ArticleError(f"{path}: damaged PDF ({why}); skipped") from error
     page_starts: list[int] = []
     parts: list[str] = []
     offset = 0
@@ -40,8 +52,6 @@ def read_pdf(path: Path, data: bytes) -> Article:
     text = PAGE_SEPARATOR.join(parts)
     if not text.strip():
         raise ArticleError(f"{path}: the PDF has no extractable text (scanned images?); skipped")
-    title = (getattr(metadata, "title", None) or "").strip() if metadata else ""
-    author = (getattr(metadata, "author", None) or "").strip() if metadata else ""
     if not title:
         title = next((line.strip() for line in text.split("\n") if line.strip()), path.stem)[:200]
     return Article(

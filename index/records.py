@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .article import Article
+from .lines import one_line
 from .passages import Passage, Span
 
 
@@ -80,12 +81,15 @@ def plan_records(
     stored: dict[str, StoredRecord],
     has_twin: Callable[[Article, int | None], bool],
     split: Split,
+    skipped: Callable[[str], None] | None = None,
 ) -> Iterator[Decision]:
     """Decisions for every article read from one file, then for its records that are gone.
 
     `has_twin(article, replaces)` says whether an article with the same title and text, other
     than `replaces`, is indexed or queued. Records that are gone are decided only once the whole
-    file has been read: a file that breaks halfway forgets nothing."""
+    file has been read: a file that breaks halfway forgets nothing. An article that cannot be
+    split is left out, and `skipped` hears its one line (without `skipped`, the error is
+    raised); its previous version, if any, stays."""
     seen: set[str] = set()
     for article in articles:
         if article.key in seen:
@@ -100,7 +104,18 @@ def plan_records(
         if has_twin(article, replaces):
             yield AliasArticle(article, replaces, drops_alias)
             continue
-        passages, sentences = split(article)
+        try:
+            passages, sentences = split(article)
+        except Exception as error:  # one article's failure alone, whatever raised it
+            if skipped is None:
+                raise
+            skipped(
+                one_line(
+                    f"{article.key}: cannot be split into passages "
+                    f"({type(error).__name__}: {error}); skipped that article"
+                )
+            )
+            continue
         if not passages:
             yield EmptyArticle(article, replaces, drops_alias)
             continue

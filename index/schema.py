@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+LIBRARY_TABLES = ("meta", "roots", "files", "articles", "passages", "sentences")
+"""Tables every library has had since its first format: a database without them is not one."""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY);
@@ -28,6 +31,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path);
 CREATE INDEX IF NOT EXISTS articles_text ON articles (text_hash);
+-- Date and source filters (qa ask --since/--source) read this, not the rows that hold the text.
+CREATE INDEX IF NOT EXISTS articles_filter ON articles (date, source);
 CREATE TABLE IF NOT EXISTS unreadable (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -57,6 +62,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_article ON sentences (article_id, start);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts
+"""
+FTS_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts
     USING fts5 (title, body, tokenize = 'porter unicode61');
 """
+SCHEMA += FTS_TABLE

@@ -11,7 +11,7 @@ import time
 
 from .engine import Engine
 from .errors import ArticleError
-from .plan import FilePlan, plan_files, scan
+from .plan import FOLLOW_LINKS, FilePlan, plan_files, scan
 from .records import StoredRecord, plan_records
 from .report import ProgressCallback, SyncReport
 from .store import FileRecord, Store, UnreadableFile
@@ -24,7 +24,9 @@ COMMIT_EVERY_PASSAGES = 2048
 def plan_library(store: Store, roots: list[str]) -> FilePlan:
     """What an update of `roots` would read and forget, from the disk and the index alone."""
     exclusions = store.exclusions()
-    return plan_files(roots, exclusions, store.files(), store.unreadable(), scan(roots, exclusions))
+    follow = store.get_meta(FOLLOW_LINKS) == "1"
+    disk = scan(roots, exclusions, follow, inside=store.roots())
+    return plan_files(roots, exclusions, store.files(), store.unreadable(), disk)
 
 
 def sync(
@@ -65,6 +67,7 @@ def sync(
         notify("embedding", embedded, total)
 
     read_whole: list[FileRecord] = []
+    broken: list[UnreadableFile] = []
     # Reading is counted in bytes, so one large dump moves the bar as it streams.
     total_bytes = sum(stamp.size for stamp in plan.read.values())
     for file in engine.read(plan.read, lambda done: notify("reading", done, total_bytes)):
@@ -73,21 +76,28 @@ def sync(
             for article_key, row in store.article_hashes(file.key).items()
         }
         try:
-            for decision in plan_records(file.articles, stored, writer.has_twin, file.split):
+            decisions = plan_records(
+                file.articles, stored, writer.has_twin, file.split, file.skipped.append
+            )
+            for decision in decisions:
                 writer.queue(decision)
                 if writer.passages_waiting >= COMMIT_EVERY_PASSAGES:
                     flush()
         except ArticleError as error:
             # What was read before the bad part is kept; nothing is forgotten on its account.
+            report.failures += file.skipped
             report.failures.append(str(error))
             stamp = file.stamp
-            writer.record_unreadable(
+            # Marked only with the records read before the bad part, once they are committed:
+            # a mark committed first would make a stopped run skip them for good.
+            broken.append(
                 UnreadableFile(file.key, stamp.size, stamp.mtime_ns, stamp.ctime_ns, str(error))
             )
             continue
+        report.failures += file.skipped  # records left out; the file's others are indexed
         read_whole.append(FileRecord(file.key, file.stamp.size, file.stamp.mtime_ns, articles=0))
     notify("reading", total_bytes, total_bytes)
     flush(final=True)
-    writer.record_files(read_whole)
+    writer.record_files(read_whole, broken)
     report.seconds = time.monotonic() - started
     return report

@@ -93,5 +93,6 @@ def follow(
     manifest.vectors_count = len(vectors)
     manifest.articles, manifest.passages = articles, passages
     manifest.updated = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest.remember(store.identity, store.roots(), store.exclusions())
     manifest.save(folder)
     return vectors

@@ -13,7 +13,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -183,14 +183,24 @@ class VectorIndex:
         return cls(dimension, index)
 
     def save(self, path: Path) -> int:
-        """Write atomically (temporary file, then rename); returns the size in bytes."""
+        """Write atomically (temporary file, then rename); returns the size in bytes. FAISS
+        writes through `write_part`, so a failed write (a full disk) is the OSError it is, not
+        a FAISS RuntimeError, and leaves the old file and no temporary one."""
         import faiss
 
         temporary = path.with_name(path.name + ".tmp")
-        faiss.write_index(self.index, str(temporary))
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        try:
+            with open(temporary, "wb") as handle:
+                writer = faiss.PyCallbackIOWriter(  # type: ignore[attr-defined]
+                    lambda data: write_part(handle, data)
+                )
+                faiss.write_index(self.index, writer)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         return path.stat().st_size
 
     def __len__(self) -> int:
@@ -234,6 +244,19 @@ class VectorIndex:
             )
         return np.asarray(self.index.reconstruct(int(passage_id)), dtype=np.float32)
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of `ids` (all held), row for row, as `vector` gives each one."""
+        import faiss
+
+        if not len(ids):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if not self.exact:
+            faiss.extract_index_ivf(self.index).set_direct_map_type(
+                faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+            )
+        found = self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+        return np.asarray(found, dtype=np.float32)
+
     def search(
         self,
         vector: np.ndarray,
@@ -255,6 +278,50 @@ class VectorIndex:
         rescored = exact(found) @ query[0]
         best = np.argsort(-rescored, kind="stable")[:limit]
         return [(int(found[row]), float(rescored[row])) for row in best]
+
+    def search_within(
+        self,
+        vector: np.ndarray,
+        limit: int,
+        ids: np.ndarray,
+        exact: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> list[tuple[int, float]]:
+        """`search` among the passages `ids` only (FAISS skips every other id as it scans).
+
+        Exact in the flat tier. An IVF index reads its lists nearest the question, which may
+        hold none of a rare selection, so it reads more lists the rarer the selection is (as
+        many selected passages as an unfiltered search sees); callers with few `ids` do better
+        to score their stored vectors directly."""
+        import faiss
+
+        if len(self) == 0 or limit <= 0 or len(ids) == 0:
+            return []
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
+        compact = exact is not None and self.tier == "compact"
+        wanted = min(limit * RERANK if compact else limit, len(ids))
+        params: Any = faiss.SearchParameters() if self.exact else faiss.SearchParametersIVF()
+        params.sel = selector  # `selector` itself stays referenced until the search is done
+        if not self.exact:
+            inverted = faiss.extract_index_ivf(self.index)
+            share = len(ids) / len(self)
+            params.nprobe = min(inverted.nlist, math.ceil(inverted.nprobe / max(share, 1e-9)))
+        scores, found_ids = self.index.search(query, wanted, params=params)
+        keep = found_ids[0] >= 0
+        found, scored = found_ids[0][keep], scores[0][keep]
+        if not compact:
+            return [(int(i), float(s)) for i, s in zip(found, scored, strict=True)][:limit]
+        assert exact is not None
+        rescored = exact(found) @ query[0]
+        best = np.argsort(-rescored, kind="stable")[:limit]
+        return [(int(found[row]), float(rescored[row])) for row in best]
+
+
+def write_part(handle: BinaryIO, data: bytes) -> int:
+    """Write one part of a vector file; returns its length (the file-write boundary that
+    tests make fail, as a full disk does)."""
+    handle.write(data)
+    return len(data)
 
 
 def _inverted_file(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:

@@ -7,6 +7,7 @@ committed, so the vector file follows what the database holds, never what was in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .article import Article
+from .manifest import Manifest
 from .passages import Passage
-from .plan import is_under
+from .plan import FOLLOW_LINKS, is_under
 from .records import AliasArticle, Decision, EmptyArticle, ForgetRecord, IndexArticle, Unchanged
 from .report import SyncReport
 from .store import FileRecord, Store, UnreadableFile
@@ -186,21 +188,43 @@ class Writer:
                 for path in paths:
                     self.store.forget_unreadable(path)
 
-    def record_unreadable(self, record: UnreadableFile) -> None:
-        with self.transaction():
-            self.store.record_unreadable(record)
-
-    def record_files(self, records: list[FileRecord]) -> None:
-        """Remember files read whole, with their article counts, so the next run skips them."""
+    def record_files(
+        self, records: list[FileRecord], unreadable: list[UnreadableFile] | None = None
+    ) -> None:
+        """Remember files read whole, with their article counts, and files that broke partway,
+        so the next run skips both until they change. Called only once every record read from
+        them is committed: a run stopped before then reads them all again next time."""
         with self.transaction():
             for record in records:
                 count = len(self.store.article_hashes(record.path))
                 self.store.record_file(FileRecord(record.path, record.size, record.mtime_ns, count))
                 self.store.forget_unreadable(record.path)
+            for broken in unreadable or []:
+                self.store.record_unreadable(broken)
 
-    def add_roots(self, roots: list[str]) -> None:
-        """Name folders or files as part of the library; naming one undoes its exclusions."""
+    def describe(self, manifest: Manifest) -> None:
+        """Give the library's database its id (once) and a copy of what the manifest says of
+        the model and chunking, so a lost manifest can be made again from the database."""
+        description = json.dumps(manifest.description(), sort_keys=True)
+        if self.store.identity and self.store.get_meta("manifest") == description:
+            return
         with self.transaction():
+            self.store.claim_identity()
+            self.store.set_meta("manifest", description)
+
+    def add_exclusions(self, paths: list[str]) -> None:
+        """Leave `paths` out of the library's folders (a rebuild carries them over)."""
+        if paths:
+            with self.transaction():
+                for path in paths:
+                    self.store.add_exclusion(path)
+
+    def add_roots(self, roots: list[str], follow_links: bool | None = None) -> None:
+        """Name folders or files as part of the library; naming one undoes its exclusions.
+        `follow_links`, unless None, is remembered for this and later updates (see sync)."""
+        with self.transaction():
+            if follow_links is not None:
+                self.store.set_meta(FOLLOW_LINKS, "1" if follow_links else "0")
             for root in roots:
                 self.store.add_root(root)
                 for excluded in self.store.exclusions():

@@ -5,6 +5,7 @@ One import root, in floors that import only downwards (checked by tests/test_lay
     qa.cli        the command line, the front door (qa/cli/)
     qa.tui        the chat in the terminal (tui/)
     qa.evaluation measuring answers (qa/evaluation/)
+    qa.api        one conversation over a library, whichever face asks (qa/api/)
     qa.display    answers and progress as people read them (qa/display/)
     qa.workspace  saved chats and the libraries on this machine (qa/workspace/)
     qa.followups  reading a question after the turns before it (qa/followups/)
@@ -26,6 +27,7 @@ from qa.answering import (
     Extraction,
     Hit,
     Mode,
+    NoArticles,
     QuestionError,
     Reader,
     SentenceReader,
@@ -35,6 +37,7 @@ from qa.answering import (
     reciprocal_rank_fusion,
     retrieve,
 )
+from qa.api import Chat, CitationGone, Excerpt
 from qa.config import (
     DEFAULT_MIN_CONFIDENCE,
     PreferenceError,
@@ -54,13 +57,17 @@ __all__ = [
     "Answer",
     "Asker",
     "Candidate",
+    "Chat",
     "ChatSummary",
     "Citation",
+    "CitationGone",
     "Conversation",
+    "Excerpt",
     "Extraction",
     "History",
     "Hit",
     "Mode",
+    "NoArticles",
     "PreferenceError",
     "QAError",
     "QuestionError",

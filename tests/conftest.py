@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,23 @@ import pytest
 from support import FIXTURES, SEEDS, FakeEmbedder
 
 from qa.index import Library, MiniLMEmbedder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_ray_folder() -> Iterator[Path]:
+    """Ray's temporary folder for this run alone, removed at its end: the clusters the tests
+    start (`ray start` records its address there, in `ray_current_cluster`, and leaves it when
+    stopped) never reach /tmp/ray, where a later `ray.init()` on this machine would find a
+    cluster long gone and wait on it. Short, for Ray's socket paths (107 bytes at most)."""
+    folder = Path(tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp"))
+    before = os.environ.get("RAY_TMPDIR")
+    os.environ["RAY_TMPDIR"] = str(folder)  # inherited by the `ray start` the tests run
+    yield folder
+    if before is None:
+        del os.environ["RAY_TMPDIR"]
+    else:
+        os.environ["RAY_TMPDIR"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

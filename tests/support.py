@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import Answer, Asker, Conversation, Settings
+from qa.answering.filters import Filters
 from qa.answering.readers import SentenceReader
 from qa.index import Library, approximate_token_count
 
@@ -57,7 +58,13 @@ class FixedAsker(Asker):
         super().__init__(library, settings, reader=SentenceReader())
         self.answers = answers
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        min_confidence: float | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         return self.answers[question]
 
 
@@ -76,3 +83,50 @@ def news_dump(count: int, text: str = "Harbour story number {n}.") -> str:
         json.dumps({"id": n, "title": f"Story {n}", "text": text.format(n=n)}) + "\n"
         for n in range(count)
     )
+
+
+NOTE = "Harbour ferry notes, written without a date."
+DIGEST = "A month of harbour ferry news, dated by its month alone."
+
+
+def write_dated_news(root: Path) -> None:
+    """Under `root`: 120 harbour stories from one outlet in 2023 (bbc/), one story from another
+    in March 2024 that mentions the harbour only in passing, so that an unfiltered search ranks
+    it far down (guardian/), a digest dated by its month alone (digest/) and a note without a
+    date (notes/)."""
+    _write_jsonl(
+        root / "bbc" / "stories.jsonl",
+        [
+            {
+                "id": f"b{n}",
+                "title": f"Harbour story {n}",
+                "url": f"https://www.bbc.co.uk/news/{n}",
+                "date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                "text": f"The harbour ferry crossing number {n} ran late at the harbour.",
+            }
+            for n in range(120)
+        ],
+    )
+    _write_jsonl(
+        root / "guardian" / "march.jsonl",
+        [
+            {
+                "id": "g1",
+                "title": "Council budget",
+                "url": "https://www.theguardian.com/uk/budget",
+                "date": "2024-03-05",
+                "text": "The council set its budget for schools, roads and the harbour.",
+            }
+        ],
+    )
+    _write_jsonl(
+        root / "digest" / "june.jsonl",
+        [{"id": "d1", "title": "June digest", "date": "2023-06", "text": DIGEST}],
+    )
+    (root / "notes").mkdir(parents=True)
+    (root / "notes" / "undated.txt").write_text(NOTE + "\n")
+
+
+def _write_jsonl(path: Path, records: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))

@@ -16,6 +16,7 @@ FLOORS = (
     "qa.followups",
     "qa.workspace",
     "qa.display",
+    "qa.api",
     "qa.evaluation",
     "qa.tui",
     "qa.cli",

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from qa import Answer, Asker, Conversation, History, QAError, Settings, open_asker
+from qa import Asker, Chat, Conversation, History, QAError, Settings, open_asker
 from qa.answering.sanitize import one_line
 from qa.display.render import counted
 
@@ -75,8 +75,8 @@ class QAApp(App[None]):
         self.owns_history = history is None
         """Whether the chat closes its history (one handed in is closed by its owner)."""
         self.history = history or History(settings.library)
-        self.conversation = Conversation()
-        self.chat_id: int | None = None
+        self.session = Chat(self.asker, self.history)
+        """The open conversation: its turns, its saved chat, the asker that answers it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,12 +138,15 @@ class QAApp(App[None]):
         loading worker, which found out)."""
         self.query_one(ChatLog).show_welcome(problem, titles)
 
-    def record_turn(self, question: str, answer: Answer) -> None:
-        """Save an answered question in the open chat (a new saved chat for the first one)."""
-        if self.chat_id is None:
-            self.chat_id = self.history.new_chat(question)
-            self.query_one(ChatList).reload()
-        self.history.add_turn(self.chat_id, question, answer)
+    @property
+    def conversation(self) -> Conversation:
+        """The open chat's turns, oldest first."""
+        return self.session.conversation
+
+    @property
+    def chat_id(self) -> int | None:
+        """The open chat's id among the saved chats; None until its first question."""
+        return self.session.chat_id
 
     # -- messages from the panes ---------------------------------------------------------------
 
@@ -262,7 +265,7 @@ class QAApp(App[None]):
         if not self.conversation.turns:
             self.set_status("A new topic already: nothing asked yet.")
             return
-        self.conversation = Conversation()
+        self.session.conversation = Conversation()
         log = self.query_one(ChatLog)
         log.mount(Static("── new topic ──", classes="topic"))
         log.scroll_end(animate=False)
@@ -294,8 +297,7 @@ class QAApp(App[None]):
             self.query_one("#question").focus()
 
     def action_new_chat(self) -> None:
-        self.conversation = Conversation()
-        self.chat_id = None
+        self.session = Chat(self.asker, self.history)
         self.query_one(ChatLog).clear()
         self.query_one(SourcesPane).clear()
         self.query_one("#question").focus()
@@ -304,8 +306,7 @@ class QAApp(App[None]):
     def open_chat(self, chat_id: int) -> None:
         """Show a saved chat at its last answer; new questions continue it."""
         self.action_new_chat()
-        self.chat_id = chat_id
-        self.conversation = self.history.load(chat_id)
+        self.session = Chat(self.asker, self.history, chat_id)
         self.query_one(ChatLog).show_chat(self.conversation)
         self.set_status(
             f"Opened a saved chat ({counted(len(self.conversation.turns), 'question')})."

@@ -14,6 +14,7 @@ from qa import NOT_FOUND, Answer, Conversation, QAError
 from qa.display.render import citation_line, safe
 from qa.index import IndexNotFound
 
+from .chats import ChatList
 from .clipboard import system_copy, told
 from .sources import SourcesPane
 from .widgets import CitationItem, Turn
@@ -78,7 +79,7 @@ class ChatLog(VerticalScroll, can_focus=False):
         worker = get_current_worker()
         app = self.chat
         try:
-            answer = app.asker.ask(question, app.conversation)
+            answer = app.session.answer(question)
         except QAError as error:
             if not worker.is_cancelled:
                 app.call_from_thread(self._failed, turn, in_the_chat(error))
@@ -101,8 +102,10 @@ class ChatLog(VerticalScroll, can_focus=False):
     def _answered(self, question: str, turn: Turn, answer: Answer) -> None:
         turn.show_answer(answer)
         app = self.chat
-        app.conversation.add(question, answer)
-        app.record_turn(question, answer)
+        first = app.chat_id is None
+        app.session.keep(question, answer)
+        if first:
+            app.query_one(ChatList).reload()  # the chat is saved from its first question
         self.pending = None
         app.set_status("Ready.")
         items = list(turn.query(CitationItem))

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from .answer import Answer, Candidate, Citation
-from .asker import NOT_FOUND, Asker, QuestionError, clean_question, open_asker, open_library
+from .asker import (
+    NOT_FOUND,
+    Asker,
+    NoArticles,
+    QuestionError,
+    clean_question,
+    open_asker,
+    open_library,
+)
+from .filters import FilterError, Filters
 from .normalize import normalize_answer
 from .readers.protocol import Extraction, Reader
 from .readers.sentence import SentenceReader, Thresholds
 from .retrieval import Hit, Mode, reciprocal_rank_fusion, retrieve
+from .search import Found
 
 __all__ = [
     "NOT_FOUND",
@@ -16,8 +26,12 @@ __all__ = [
     "Candidate",
     "Citation",
     "Extraction",
+    "FilterError",
+    "Filters",
+    "Found",
     "Hit",
     "Mode",
+    "NoArticles",
     "QuestionError",
     "Reader",
     "SentenceReader",

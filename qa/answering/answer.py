@@ -25,6 +25,8 @@ class Citation:
     article_id: int
     passage_id: int
     page: int | None = None
+    path: str = ""
+    """The file the article was read from (its `source` may be a URL)."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from qa.config.preferences import check_min_confidence, load_min_confidence, save_min_confidence
-from qa.config.settings import Settings
+from qa.config.settings import DEFAULT_LIBRARY, Settings, data_home
 from qa.index import (
     Embedder,
     Library,
@@ -22,6 +23,7 @@ from qa.index import (
 )
 
 from .answer import NOT_IN_ARTICLES, Answer, Candidate, Citation, unmet_note
+from .filters import Filters
 from .normalize import normalize_answer
 from .readers.confidence import Calibrator, CandidateSignals, same_answer
 from .readers.decline import candidate_signals, corroborated, decline_reason, text_of
@@ -29,6 +31,7 @@ from .readers.packaged import default_calibrator, default_reader
 from .readers.protocol import Extraction, Reader
 from .retrieval import Hit, Mode, retrieve
 from .sanitize import strip_controls
+from .search import Found, found_passages
 
 T = TypeVar("T")
 
@@ -61,20 +64,52 @@ NOT_FOUND = "Not found in your articles."
 
 
 MAX_QUESTION_CHARS = 2000
+"""The longest question asked (after cleaning); a longer one is refused rather than cut: the
+reader reads only its first 64 word pieces, so a cut question would be answered as something
+the user did not ask, and text this long is nearly always a paste gone wrong."""
 
 
 class QuestionError(QAError):
     """The question cannot be asked as typed."""
 
 
+class NoArticles(QAError):
+    """The library has no articles to answer from: it is empty, or not made yet."""
+
+
+def no_articles(folder: Path) -> NoArticles:
+    """The error for an empty library at `folder`, with the command that fills it."""
+    libraries = data_home() / "libraries"
+    if folder == libraries / DEFAULT_LIBRARY:
+        add = "qa index add PATH"
+    elif folder.parent == libraries:
+        add = f"qa index add --library {folder.name} PATH"
+    else:
+        add = f"qa index add --library {folder} PATH"
+    return NoArticles(f"the library {folder} has no articles yet: add some with {add}")
+
+
 def clean_question(question: str) -> str:
-    """The question without escape sequences or control characters, spaces collapsed."""
-    cleaned = " ".join(strip_controls(question, " ").split())
+    """The question without escape sequences, control characters or lone surrogates, spaces
+    collapsed; QuestionError when nothing is left or it is longer than MAX_QUESTION_CHARS."""
+    cleaned = " ".join(strip_controls(_whole_characters(question), " ").split())
     if not cleaned:
         raise QuestionError(
             'the question is empty: type a question, e.g. qa ask "who raised sanctions?"'
         )
-    return cleaned[:MAX_QUESTION_CHARS]
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long, over the "
+            f"{MAX_QUESTION_CHARS:,} a question may have: ask it in fewer words"
+        )
+    return cleaned
+
+
+def _whole_characters(text: str) -> str:
+    """`text` with surrogate pairs joined and lone surrogates (undecodable bytes read with
+    `surrogateescape`, broken JSON) made U+FFFD: the tokenizer and SQLite take only whole
+    characters."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class Asker:
@@ -135,18 +170,42 @@ class Asker:
             return corroborated(extractions), signals[0]
         return self.calibrator.probability(question, signals), signals[0]
 
-    def retrieve(self, question: str, context: str = "") -> list[Hit]:
-        """The passages to read, best first; `context` (earlier turns) shapes the search too."""
+    def retrieve(
+        self, question: str, context: str = "", filters: Filters | None = None
+    ) -> list[Hit]:
+        """The passages to read, best first; `context` (earlier turns) shapes the search too,
+        and `filters` say which articles it may use."""
+        return self._retrieve(question, context, filters, self.settings.top_k)
+
+    def _retrieve(
+        self, question: str, context: str, filters: Filters | None, limit: int
+    ) -> list[Hit]:
         query = f"{question} {context}".strip() if context else question
         vector = self.embedder.encode_queries([query])[0]
         return retrieve(
             self.library,
             query,
             vector,
-            limit=self.settings.top_k,
-            depth=self.settings.depth,
+            limit=limit,
+            depth=max(self.settings.depth, limit),
             mode=self.mode,
+            filters=filters,
         )
+
+    def search(self, query: str, limit: int = 10, filters: Filters | None = None) -> list[Found]:
+        """The `limit` passages that best match `query`, best first, without reading them for
+        an answer (`qa search`); `filters` say which articles may come. Passages that share
+        no word with the query and are far from it in meaning are left out (`matches`)."""
+        if limit < 1:
+            raise QuestionError(f"cannot show {limit} passages: give a limit of 1 or more")
+        query = clean_question(query)
+        with self._lock:
+            if not self.library.exists or not self.library.passage_count():
+                raise no_articles(self.library.folder)
+            # Ranked deeper than asked: a near-miss of the dense ranking may come before a
+            # passage that holds the query's words, and is then left out.
+            hits = self._retrieve(query, "", filters, max(limit, self.settings.depth))
+        return found_passages(hits)[:limit]
 
     def warm_up(self) -> None:
         """Load the models and the index now rather than on the first question."""
@@ -177,30 +236,53 @@ class Asker:
             self.library.close()  # reopened, now current, on the next question
         return report
 
-    def ask(self, question: str, conversation: FollowUpContext | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: FollowUpContext | None = None,
+        min_confidence: float | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         """The answer to `question`, or a "not found" answer citing the closest passages.
 
-        With a `conversation`, follow-ups ("what did he say?") are read in its light."""
+        With a `conversation`, follow-ups ("what did he say?") are read in its light;
+        `min_confidence` holds this answer alone to another line than the library's; with
+        `filters`, only the articles they keep are read and cited."""
+        if min_confidence is not None:
+            check_min_confidence(min_confidence)
         with self._lock:
-            return self._ask(question, conversation)
+            return self._ask(question, conversation, min_confidence, filters)
 
-    def _ask(self, question: str, conversation: FollowUpContext | None) -> Answer:
+    def _ask(
+        self,
+        question: str,
+        conversation: FollowUpContext | None,
+        line: float | None,
+        filters: Filters | None,
+    ) -> Answer:
         question = clean_question(question)
+        # Said plainly, not as "Not found in your articles": there is nothing to search.
+        if not self.library.exists or not self.library.passage_count():
+            raise no_articles(self.library.folder)
         if conversation is None:
-            return self.answer_hits(question, self.retrieve(question), question)
+            hits = self.retrieve(question, filters=filters)
+            return self.answer_hits(question, hits, question, line)
         # A follow-up is searched with the last answer's words too ("when?" alone finds nothing).
         resolved = conversation.resolution(question)
-        hits = self.retrieve(resolved.text, resolved.context)
-        return self.answer_hits(question, hits, resolved.text)
+        hits = self.retrieve(resolved.text, resolved.context, filters)
+        return self.answer_hits(question, hits, resolved.text, line)
 
-    def answer_hits(self, question: str, hits: list[Hit], read_as: str = "") -> Answer:
-        """The answer found in already retrieved passages (`read_as`: the question resolved)."""
+    def answer_hits(
+        self, question: str, hits: list[Hit], read_as: str = "", line: float | None = None
+    ) -> Answer:
+        """The answer found in already retrieved passages (`read_as`: the question resolved;
+        `line`: the answer/decline line, the library's when None)."""
         read_as = read_as or question
         resolved = read_as if read_as != question else ""
         extractions = self.reader.extract(read_as, hits, self.library) if hits else []
         citations, numbers = _citations(extractions, self.settings.citations)
         confidence, best_signals = self._judged(read_as, extractions, hits)
-        line = self.min_confidence
+        line = self.min_confidence if line is None else line
         unmet = list(best_signals.unmet) if best_signals else []
         unmet_nearby = list(best_signals.unmet_nearby) if best_signals else []
         reason = decline_reason(extractions, confidence, line)
@@ -350,4 +432,5 @@ def _cite(number: int, hit: Hit, start: int, end: int) -> Citation:
         article_id=stored.id,
         passage_id=hit.passage.id,
         page=article.page_at(start),
+        path=article.path,
     )

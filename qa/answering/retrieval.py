@@ -10,6 +10,7 @@ import numpy as np
 
 from qa.index import Library, StoredPassage
 
+from .filters import Filters
 from .stopwords import STOPWORDS
 
 RRF_K = 10
@@ -94,14 +95,20 @@ def retrieve(
     limit: int = 10,
     depth: int = 50,
     mode: Mode = Mode.HYBRID,
+    filters: Filters | None = None,
 ) -> list[Hit]:
-    """The `limit` best passages for the question under the chosen rankings, best first."""
-    dense = library.dense_search(vector, depth) if mode != Mode.LEXICAL else []
-    lexical = (
-        library.lexical_search(lexical_query(question, library), depth)
-        if mode != Mode.DENSE
-        else []
-    )
+    """The `limit` best passages for the question under the chosen rankings, best first;
+    with `filters`, the best among the articles they keep (each ranking is searched within
+    them, so articles that the filters keep but an unfiltered search ranks low still come)."""
+    if filters:
+        dense, lexical = _filtered_rankings(library, question, vector, depth, mode, filters)
+    else:
+        dense = library.dense_search(vector, depth) if mode != Mode.LEXICAL else []
+        lexical = (
+            library.lexical_search(lexical_query(question, library), depth)
+            if mode != Mode.DENSE
+            else []
+        )
     dense_ids = [passage_id for passage_id, _ in dense]
     lexical_ids = [passage_id for passage_id, _ in lexical]
     if mode == Mode.HYBRID:
@@ -127,3 +134,22 @@ def retrieve(
         for passage_id in best
         if passage_id in passages
     ]
+
+
+def _filtered_rankings(
+    library: Library,
+    question: str,
+    vector: np.ndarray,
+    depth: int,
+    mode: Mode,
+    filters: Filters,
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """The dense and lexical rankings among the passages of the articles `filters` keep."""
+    dense: list[tuple[int, float]] = []
+    if mode != Mode.LEXICAL:
+        selected = library.selected_passages(filters)
+        dense = library.dense_search_in(vector, depth, selected)
+    lexical: list[tuple[int, float]] = []
+    if mode != Mode.DENSE:
+        lexical = library.lexical_search_in(lexical_query(question, library), depth, filters)
+    return dense, lexical

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 # Each command module registers its commands on `cli` when imported.
-from . import ask, chat, eval_command, index_commands, open_command
-from .group import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOT_FOUND, UserError, cli
+from . import ask, chat, eval_command, history_command, index_commands, open_command, search
+from .group import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NO_ARTICLES,
+    EXIT_NOT_FOUND,
+    UserError,
+    cli,
+)
 
 __all__ = [
     "EXIT_ERROR",
     "EXIT_INTERRUPTED",
     "EXIT_NOT_FOUND",
+    "EXIT_NO_ARTICLES",
     "UserError",
     "ask",
     "chat",
     "cli",
     "eval_command",
+    "history_command",
     "index_commands",
     "main",
     "open_command",
+    "search",
 ]
 
 

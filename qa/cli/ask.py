@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 import sys
 
 import click
@@ -12,20 +12,16 @@ from rich.text import Text
 from qa.answering.answer import Answer
 from qa.answering.asker import Asker, QuestionError, open_asker
 from qa.answering.retrieval import Mode
+from qa.api import Chat
 from qa.config.preferences import DEFAULT_MIN_CONFIDENCE, PreferenceError
 from qa.display.chance import FORMS, parse_chance, percent
 from qa.display.opening import changed_since_indexed, every_candidate, paragraph_around
 from qa.display.render import counted, print_answer, safe, safe_block, unwrapped
-from qa.followups.conversation import Conversation
-from qa.index import MiniLMEmbedder
+from qa.display.script_json import json_for_scripts
+from qa.index import MiniLMEmbedder, QAError
 
-from .group import (
-    EXIT_NOT_FOUND,
-    UsageProblem,
-    cli,
-    library_option,
-    make_settings,
-)
+from .filter_options import filter_options, read_filters, warn_about_folders
+from .group import EXIT_NOT_FOUND, UsageProblem, cli, library_option, make_settings
 from .open_command import remember_answer
 
 
@@ -69,6 +65,7 @@ from .open_command import remember_answer
     help="Also list every distinct answer found, each with its citation (for list questions: "
     '"which firms cut jobs?").',
 )
+@filter_options
 @library_option
 def ask(
     question: tuple[str, ...],
@@ -79,6 +76,10 @@ def ask(
     remember: bool,
     long_answer: bool,
     every: bool,
+    folders: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sources: tuple[str, ...],
     library: str | None,
 ) -> None:
     """Answer QUESTION from your articles, quoting the sentence it comes from.
@@ -88,9 +89,11 @@ def ask(
     --follow-ups they are a conversation: "what did he say?" is read after the question before
     it, and `read_as` says how; an empty line starts a new conversation.
 
-    Exits with 3 when the answer is not in your articles. A batch ("-") exits with 0 once it
-    has gone through every line, whatever the answers, and with 3 only when not one question
-    was answered (a library that does not cover them); a count goes to stderr.
+    Exits with 3 when the answer is not in your articles, and with 4 when the library has no
+    articles at all (empty, or not made yet: fill it with qa index add PATH). A batch ("-")
+    exits with 0 once it has gone through every line, whatever the answers, and with 3 only
+    when not one question was answered (a library that does not cover them); a count goes to
+    stderr.
 
     \b
     Examples:
@@ -99,11 +102,13 @@ def ask(
       printf 'who raised sanctions?\\nwhat did he say?\\n' | qa ask --follow-ups -
       qa ask --min-confidence 60% --remember "who raised sanctions?"
       qa ask --all "which ministers were at the meeting?"
+      qa ask --in ~/news/bbc --since 2024-01 "who raised interest rates?"
 
     `qa open N` then opens the article cited as [N] at its sentence.
     """
     settings = make_settings(library)
     line = None if min_confidence is None else chance_option(min_confidence)
+    filters = read_filters(folders, since, until, sources)
     if remember and min_confidence is None:
         raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
     many = question == ("-",)
@@ -111,7 +116,8 @@ def ask(
         raise click.UsageError(
             "--follow-ups reads a conversation from standard input: qa ask --follow-ups - < chat"
         )
-    conversation = Conversation() if follow_ups else None
+    if many and isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # bad bytes must not end the batch at that line
     questions = (line.strip() for line in sys.stdin) if many else iter([" ".join(question)])
     answered = declined = skipped = 0
     # One question: load the question encoder fast rather than optimised (a batch of
@@ -125,29 +131,40 @@ def ask(
                 f"qa: answer line {percent(line)} kept for this library (the chat uses it too).",
                 err=True,
             )
+    warn_about_folders(asker, filters)
+    chat = Chat(asker)
     for number, text in enumerate(questions, 1):
         if many and not text:
-            conversation = Conversation() if follow_ups else None  # a new conversation
+            chat = Chat(asker)  # a new conversation
             continue
+        if not follow_ups:
+            chat = Chat(asker)  # each question on its own
         try:
-            answer = asker.ask(text, conversation)
+            answer = chat.ask(text, filters=filters or None)
         except QuestionError as error:
             if not many:  # the question given is unusable: a usage error, as click's are
                 raise UsageProblem(str(error)) from error
             click.echo(f"qa: line {number} skipped: {error}", err=True)
             skipped += 1
             continue
+        except QAError:
+            raise  # the library's, not the line's: every line would fail the same way
+        except Exception as error:
+            if not many:
+                raise
+            # A fault of qa's own on one question must not cost the rest of the batch.
+            click.echo(f"qa: line {number} skipped: {unexpected(error)}", err=True)
+            skipped += 1
+            continue
         answered += answer.found
         declined += not answer.found
-        if conversation is not None:
-            conversation.add(text, answer)
         paragraph = context(asker, answer) if long_answer else ""
         if as_json:
             indent = None if many else 2
             data = answer.to_dict()
             if long_answer:
                 data["paragraph"] = paragraph
-            click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
+            click.echo(json_for_scripts(data, indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")
@@ -189,6 +206,12 @@ def chance_option(typed: str) -> float:
         return parse_chance(typed, "a chance for --min-confidence")
     except PreferenceError as error:
         raise UsageProblem(str(error)) from error
+
+
+def unexpected(error: Exception) -> str:
+    """One line for a fault that is qa's, not the user's: what it was, and to report it."""
+    said = safe(str(error))[:200]
+    return f"qa could not answer it ({type(error).__name__}: {said}); please report this"
 
 
 def batch_summary(answered: int, declined: int, skipped: int) -> str:

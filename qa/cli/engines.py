@@ -11,6 +11,7 @@ import click
 
 from qa.config.settings import Settings, encoder_choice_file
 from qa.index import BACKENDS, Engine, MiniLMEmbedder
+from qa.index.cluster import CONNECT_TIMEOUT  # the module imports Ray only when it connects
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,18 @@ def engine_options(function: F) -> F:
         help="GPUs for each embedding actor with --engine ray (0: CPU actors).",
     )(function)
     function = click.option(
+        "--ray-timeout",
+        type=click.FloatRange(min=1),
+        default=CONNECT_TIMEOUT,
+        envvar="QA_RAY_TIMEOUT",
+        show_default=True,
+        metavar="SECONDS",
+        help="With --engine ray: how long a cluster has to answer before qa says it does not.",
+        # Kept on the context for make_engine, so that each command need not pass it on.
+        expose_value=False,
+        callback=_keep_timeout,
+    )(function)
+    function = click.option(
         "--ray-address",
         "ray_address",
         envvar="QA_RAY_ADDRESS",
@@ -67,6 +80,14 @@ def engine_options(function: F) -> F:
         help="Where reading and embedding run: this process, or a Ray cluster "
         "(pip install 'qa[ray]').",
     )(function)
+
+
+def _keep_timeout(context: click.Context, _: click.Parameter, value: float) -> float:
+    context.meta[_TIMEOUT_KEY] = value
+    return value
+
+
+_TIMEOUT_KEY = "qa.ray_timeout"
 
 
 def make_engine(
@@ -89,4 +110,8 @@ def make_engine(
         if gpus
         else partial(MiniLMEmbedder, backend=backend)
     )
-    return RayEngine(recipe, settings.chunking, address=address, gpus_per_actor=gpus)
+    context = click.get_current_context(silent=True)
+    timeout = context.meta.get(_TIMEOUT_KEY, CONNECT_TIMEOUT) if context else CONNECT_TIMEOUT
+    return RayEngine(
+        recipe, settings.chunking, address=address, gpus_per_actor=gpus, timeout=timeout
+    )

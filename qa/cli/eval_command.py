@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ from rich.console import Console
 
 from qa.display.progress import progress_bar
 from qa.display.render import counted
+from qa.display.script_json import json_for_scripts
 
 from .group import cli, make_settings
 
@@ -77,7 +77,7 @@ def evaluate_command(
     report = measure(run, configs, limit, half, off_corpus, misses)
     data = run.data
     if as_json:
-        click.echo(json.dumps(report.rows, indent=2))
+        click.echo(json_for_scripts(report.rows, indent=2))
     else:
         click.echo(
             f"{data.name}: {len(report.questions)} questions, {len(data.records)} articles\n"

@@ -9,7 +9,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from qa.answering.asker import NoArticles
 from qa.config.settings import Settings, library_folder
+from qa.display.render import safe
 from qa.index import QAError
 
 EXIT_ERROR = 1
@@ -17,6 +19,8 @@ EXIT_USAGE = 2
 """A command given what it cannot take (an empty question, a chance of 150%), as click exits."""
 EXIT_NOT_FOUND = 3
 """`qa ask` exits with this code when the articles do not hold the answer."""
+EXIT_NO_ARTICLES = 4
+"""`qa ask` exits with this code when the library has no articles (empty, or not made yet)."""
 EXIT_INTERRUPTED = 130
 """As a shell reports a command stopped by Ctrl+C."""
 
@@ -48,7 +52,14 @@ class UserError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"qa: error: {self.format_message()}", err=True)
+        # A message can quote a path or a name, which may hold escape or bidi characters.
+        click.echo(f"qa: error: {safe(self.format_message())}", err=True)
+
+
+class EmptyLibrary(UserError):
+    """The library has no articles to answer from: its own exit code, for scripts."""
+
+    exit_code = EXIT_NO_ARTICLES
 
 
 class UsageProblem(UserError):
@@ -65,6 +76,8 @@ class QAGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QAError as error:
+            if isinstance(error, NoArticles):
+                raise EmptyLibrary(str(error)) from error
             raise UserError(str(error)) from error
 
 

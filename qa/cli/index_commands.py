@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,6 +15,7 @@ from qa.answering.asker import open_library
 from qa.cli.engines import encoder_option, engine_options, indexing_embedder, make_engine
 from qa.display.progress import CHOOSING, progress_bar
 from qa.display.render import counted, safe, status_text, unwrapped
+from qa.display.script_json import json_for_scripts
 from qa.index import (
     BACKEND_NAMES,
     SUFFIXES,
@@ -59,7 +59,7 @@ def _report(
         data.pop("removed_ids")
         data["encoder"] = encoder
         data["encoder_choice_seconds"] = round(choosing, 3)
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     else:
         click.echo(report_line(report, library.store.counts()[0], encoder, choosing))
         if not report.files_seen:
@@ -166,11 +166,18 @@ def encoder_name(embedder: MiniLMEmbedder, runner: Engine | None) -> Callable[[]
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--follow-links/--no-follow-links",
+    default=None,
+    help="Follow symbolic links that lead out of the library's folders (remembered for later "
+    "updates; --no-follow-links turns it off). Links inside them are always followed.",
+)
 @engine_options
 @library_option
 def index_add(
     paths: tuple[Path, ...],
     as_json: bool,
+    follow_links: bool | None,
     engine: str,
     ray_address: str | None,
     ray_gpus: float,
@@ -192,7 +199,7 @@ def index_add(
         library,
         encoder,
         as_json,
-        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner),
+        lambda shelf, progress, runner: shelf.add(list(paths), progress, runner, follow_links),
         (engine, ray_address, ray_gpus),
     )
 
@@ -236,7 +243,7 @@ def index_remove(paths: tuple[Path, ...], as_json: bool, library: str | None) ->
             "bytes_before": before,
             "bytes_after": after,
         }
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_for_scripts(data, indent=2))
     elif removed:
         click.echo(
             f"Removed {counted(removed, 'article')} from {settings.library}; the index went "
@@ -264,23 +271,30 @@ def index_status(as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     status = open_library(settings).status()
     if as_json:
-        click.echo(json.dumps(asdict(status), indent=2))
+        click.echo(json_for_scripts(asdict(status), indent=2))
     else:
         console = Console()
         console.print(status_text(status), highlight=False, end="", soft_wrap=unwrapped(console))
 
 
 @index.command("rebuild")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @encoder_option
 @library_option
-def index_rebuild(as_json: bool, encoder: str, library: str | None) -> None:
-    """Build the index again from scratch from the library's folders and files."""
+def index_rebuild(
+    paths: tuple[Path, ...], as_json: bool, encoder: str, library: str | None
+) -> None:
+    """Build the index again from scratch from the library's folders and files.
+
+    The folders and files are the ones the library records (its database, else its
+    manifest); PATHS names them instead, for a library that lost both.
+    """
     _index(
         library,
         encoder,
         as_json,
-        lambda shelf, progress, _: shelf.rebuild(progress),
+        lambda shelf, progress, _: shelf.rebuild(progress, list(paths) or None),
         kept="the previous index is untouched; run qa index rebuild again",
     )
 
@@ -304,7 +318,9 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
     settings = make_settings(library)
     shelf = open_library(settings)
     found = shelf.check()
-    if repair and found:
+    # Damage only a rebuild puts right is never "repaired" in place from what cannot be trusted.
+    repairing = repair and any(difference.fix != "rebuild" for difference in found)
+    if repairing:
         with interruptible(), progress_bar(Console(stderr=True), enabled=not as_json) as bar:
             shelf.repair(bar)
         remaining = shelf.check()
@@ -312,11 +328,11 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
         remaining = found
     if as_json:
         click.echo(
-            json.dumps(
+            json_for_scripts(
                 {
                     "ok": not remaining,
                     "differences": [asdict(d) for d in found],
-                    "repaired": repair and bool(found),
+                    "repaired": repairing,
                     "remaining": [asdict(d) for d in remaining],
                 },
                 indent=2,
@@ -325,12 +341,14 @@ def index_check(repair: bool, as_json: bool, library: str | None) -> None:
     else:
         for difference in found:
             click.echo(safe(str(difference)))
-        if repair and found:
+        if repairing:
             click.echo(
                 f"Repaired; {counted(len(remaining), 'difference')} left."
                 if remaining
                 else f"Repaired {counted(len(found), 'difference')}; everything agrees now."
             )
+        elif repair and found:
+            click.echo("Nothing here can be repaired in place; run qa index rebuild.")
         elif not found:
             click.echo("The files, the database and the vector file agree.")
     if remaining:

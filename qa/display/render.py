@@ -76,7 +76,7 @@ def answer_text(answer: Answer) -> Text:
     """The answer as rich text: the short answer highlighted inside its sentence, then citations."""
     out = Text()
     if not answer.found:
-        out.append(answer.message or "Not found in your articles.", style="bold yellow")
+        out.append(safe(answer.message) or "Not found in your articles.", style="bold yellow")
         if answer.citations:
             out.append("\nClosest passages:", style="dim")
             for citation in answer.citations:
@@ -138,7 +138,7 @@ def status_text(status: LibraryStatus) -> Text:
     """`qa index status` for people: the library's figures, then what needs attention."""
     out = Text()
     rows = [
-        ("library", status.folder),
+        ("library", safe(status.folder)),
         ("model", status.model),
         ("articles", f"{status.articles:,}"),
         ("passages", f"{status.passages:,}"),

@@ -46,6 +46,17 @@ class ChatSummary:
     """When its last question was asked (when it was created, for a chat still empty)."""
 
 
+@dataclass(frozen=True)
+class SavedTurn:
+    """One question of a saved chat with its answer, as `qa history` shows and exports it."""
+
+    chat_id: int
+    question: str
+    answer: Answer
+    asked: float
+    """When it was asked (seconds since 1970)."""
+
+
 def answer_from_dict(data: dict[str, Any]) -> Answer:
     """Rebuild an answer saved whole (`dataclasses.asdict`), or in its `--json` form
     (`Answer.to_dict()`, whose declined answers have an empty highlight)."""
@@ -158,5 +169,58 @@ class History:
             conversation.add(question, answer_from_dict(json.loads(answer)))
         return conversation
 
+    @classmethod
+    def reading(cls, folder: Path) -> History | None:
+        """The chats saved in `folder`, opened read-only (`qa history` never writes); None
+        when no chat was ever saved there (nothing is created)."""
+        path = folder / HISTORY_NAME
+        if not path.exists():
+            return None
+        history = cls.__new__(cls)
+        history.db = sqlite3.connect(
+            path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+        )
+        return history
+
+    def chat(self, chat_id: int) -> ChatSummary | None:
+        """One saved chat, or None when there is no chat `chat_id`."""
+        return next((chat for chat in self.chats() if chat.id == chat_id), None)
+
+    def turns(self, chat_id: int) -> list[SavedTurn]:
+        """The questions and answers of one chat, oldest first, with when each was asked."""
+        rows = self.db.execute(
+            "SELECT chat_id, question, answer, asked FROM turns WHERE chat_id = ? ORDER BY id",
+            (chat_id,),
+        )
+        return [_saved_turn(*row) for row in rows]
+
+    def search(self, words: str, limit: int = 50) -> list[SavedTurn]:
+        """The saved turns whose question, answer or message holds every one of `words`
+        (ignoring case), the latest first."""
+        terms = words.split()
+        if not terms:
+            return []
+        fields = (
+            "question",
+            "coalesce(json_extract(answer, '$.text'), '')",
+            "coalesce(json_extract(answer, '$.message'), '')",
+        )
+        each = "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")"
+        params: list[object] = []
+        for term in terms:
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pattern] * len(fields)
+        rows = self.db.execute(
+            "SELECT chat_id, question, answer, asked FROM turns WHERE "
+            + " AND ".join([each] * len(terms))
+            + " ORDER BY asked DESC, id DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [_saved_turn(*row) for row in rows]
+
     def close(self) -> None:
         self.db.close()
+
+
+def _saved_turn(chat_id: int, question: str, answer: str, asked: float) -> SavedTurn:
+    return SavedTurn(chat_id, question, answer_from_dict(json.loads(answer)), asked)

@@ -3,6 +3,7 @@ cheap sign that one changed, and adding or removing a folder."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,13 +12,28 @@ from qa.config.settings import data_home
 from qa.index import Library, LibraryStatus, ProgressCallback, SyncReport
 from qa.index.manifest import MANIFEST_NAME  # index/__init__ does not export it (yet)
 
+WORKING_FOLDER = re.compile(r"\.(?:rebuilding|tmp|old)\b")
+"""A folder an index command works in beside a library (`NAME.rebuilding` while a rebuild runs,
+left behind by Ctrl+C or a crash): it holds a manifest too, but is no library of the user's."""
+
 
 def library_names() -> list[str]:
-    """The names of the indexed libraries under `data_home()/libraries`, sorted."""
+    """The names of the indexed libraries under `data_home()/libraries`, sorted, without the
+    working folders of index commands or hidden folders."""
     folder = data_home() / "libraries"
     if not folder.is_dir():
         return []
-    return sorted(entry.name for entry in folder.iterdir() if (entry / MANIFEST_NAME).is_file())
+    return sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if is_library_name(entry.name) and (entry / MANIFEST_NAME).is_file()
+    )
+
+
+def is_library_name(name: str) -> bool:
+    """False for a working folder (WORKING_FOLDER) and for a hidden one, which a name given
+    to --library could not reach anyway (a leading "." makes it a path)."""
+    return not name.startswith(".") and not WORKING_FOLDER.search(name)
 
 
 def is_library(folder: Path) -> bool:

@@ -152,6 +152,26 @@ def test_a_bad_line_in_a_split_dump_keeps_what_the_local_path_keeps(
     assert Library(tmp_path / "ray", FakeEmbedder()).check() == []
 
 
+def test_hostile_files_cost_the_same_lines_on_the_cluster_as_on_one_machine(
+    engine: RayEngine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "deep.json").write_text("[" * 200_000 + "]" * 200_000)
+    (folder / "good.txt").write_text("Ferry news\n\nThe ferry sails at noon.")
+    Path(os.fsdecode(bytes(folder) + b"/caf\xe9.txt")).write_text("Cafe news\n\nIt opened.")
+    middle = news_dump(150, "Wire story {n} of the quay. " * 5)
+    (folder / "dump.jsonl").write_text(middle + '{"id": 150, "text": \n' + middle)
+    packed = news_dump(3) + '{"text": ' + "[" * 100_000 + "\n" + news_dump(2)
+    (folder / "small.jsonl.gz").write_bytes(gzip.compress(packed.encode()))
+    on_ray = Library(tmp_path / "ray", FakeEmbedder()).add([folder], engine=engine)
+    local = Library(tmp_path / "local", FakeEmbedder()).add([folder])
+    assert sorted(on_ray.failures) == sorted(local.failures)
+    assert len(local.failures) == 3  # deep.json, line 151 of the dump, line 4 of the gzip
+    assert library_rows(tmp_path / "ray") == library_rows(tmp_path / "local")
+    assert Library(tmp_path / "ray", FakeEmbedder()).check() == []
+
+
 def test_a_killed_actor_is_replaced_and_its_batch_done_again(
     cluster: None, news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

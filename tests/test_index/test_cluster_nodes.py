@@ -8,9 +8,9 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from support import FIXTURES, SEEDS
 
 BIN = Path(sys.executable).parent
@@ -39,9 +39,16 @@ def start_node(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[str], 
     raise AssertionError("ray start ended early:\n" + "".join(seen))
 
 
-@pytest.fixture
+def recorded_cluster() -> Path:
+    """Where `ray start --head` records its cluster's address: the run's own Ray folder
+    (conftest's `private_ray_folder`), never /tmp/ray."""
+    return Path(os.environ["RAY_TMPDIR"]) / "ray" / "ray_current_cluster"
+
+
+@contextmanager
 def two_nodes() -> Iterator[str]:
-    """A head node and a second node of one CPU each; yields the cluster's address."""
+    """A head node and a second node of one CPU each; yields the cluster's address. Stopped,
+    it leaves no record of itself behind (as `ray stop` would not, for a node ended this way)."""
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     head, address = start_node(
         "--head", "--port=0", "--num-cpus=1", "--include-dashboard=false", env=env
@@ -61,13 +68,25 @@ def two_nodes() -> Iterator[str]:
         for node in reversed(nodes):
             node.terminate()
             node.wait(timeout=120)
+        record = recorded_cluster()
+        if record.exists() and record.read_text().strip() == address:
+            record.unlink()
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
 
 
-def test_indexing_through_a_two_node_cluster(two_nodes: str, tmp_path: Path) -> None:
+def test_indexing_through_a_two_node_cluster_that_leaves_no_trace(tmp_path: Path) -> None:
+    with two_nodes() as address:
+        assert recorded_cluster().read_text().strip() == address
+        index_through(address, tmp_path)
+    # A later `ray.init()` here would otherwise try the stopped cluster's address for minutes.
+    assert not recorded_cluster().exists()
+
+
+def index_through(two_nodes: str, tmp_path: Path) -> None:
+    """`qa index add --engine ray` through the cluster at `two_nodes`, then check and ask."""
     env = {**os.environ, "QA_HOME": str(tmp_path / "home")}
     count = (
         f"import ray\nray.init(address={two_nodes!r}, log_to_driver=False)\n"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from support import SEEDS
 
-from qa.cli import EXIT_NOT_FOUND, cli
+from qa.cli import EXIT_NO_ARTICLES, EXIT_NOT_FOUND, cli
 from qa.config.settings import data_home, library_folder
 from qa.display.render import counted, status_text
 from qa.index import Library, LibraryStatus
@@ -111,7 +111,7 @@ def test_status_and_rerun(seeded: Path) -> None:
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ask", "--library", str(tmp_path / "nothing"), "why?"])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_NO_ARTICLES
     assert result.output.strip().count("\n") == 0
     assert "qa index add" in result.output
     empty = CliRunner().invoke(cli, ["ask", "--library", str(tmp_path), "   "])

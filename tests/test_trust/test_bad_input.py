@@ -98,7 +98,8 @@ def test_a_large_news_dump_is_streamed(tmp_path: Path) -> None:
     with gzip.open(dump, "wb") as handle:
         for number in range(2000):
             handle.write(line.replace(b"Story", f"Story {number}".encode()))
-    articles = read_articles(dump, max_bytes=1000)  # far smaller than the dump: still read
+    # The limit holds for each record (10 kB here), not for the dump (20 MB): it is streamed.
+    articles = read_articles(dump, max_bytes=100_000)
     assert sum(1 for _ in articles) == 2000
 
 
@@ -199,17 +200,20 @@ def test_an_unreadable_file_is_remembered_until_it_changes(
     assert library.status().unreadable_files == []
 
 
-def test_a_dump_that_breaks_halfway_keeps_every_record_before_the_bad_line(
+def test_a_bad_line_in_a_dump_is_one_skipped_record_and_every_other_record_is_kept(
     tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(qa.index.sync, "COMMIT_EVERY_PASSAGES", 10)
     folder = tmp_path / "news"
     folder.mkdir()
-    good = news_dump(105, "Ferry story {n} sails at noon.")
-    (folder / "dump.jsonl").write_text(good + '{"id": 105, "text": \n')
+    before = news_dump(105, "Ferry story {n} sails at noon.")
+    after = news_dump(40, "Bridge story {n} opens in May.").replace('"id": ', '"id": 1000')
+    (folder / "dump.jsonl").write_text(before + '{"id": 105, "text": \n' + after)
     library, report = index_folder(tmp_path, folder, fake_embedder)
-    assert [f for f in report.failures if "line 106 is not valid JSON" in f]
-    # Every good record before the bad line is indexed: ten batches committed while reading,
-    # and the five read since with the last one.
-    assert library.status().articles == 105
-    assert library.status().unreadable_files  # and the file waits, unread, until it changes
+    bad = [f for f in report.failures if "line 106 is not valid JSON" in f]
+    assert len(bad) == 1 and "skipped that record" in bad[0] and "\n" not in bad[0]
+    # Every good record is indexed, before the bad line (ten batches committed while reading)
+    # and after it; the file was read, so it does not wait as unreadable.
+    assert library.status().articles == 145
+    assert library.status().unreadable_files == []
+    assert library.update().failures == []  # unchanged: not read again

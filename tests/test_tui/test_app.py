@@ -35,9 +35,14 @@ class BlockingAsker(Asker):
         super().__init__(asker.library, asker.settings, asker.reader)
         self.release = threading.Event()
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        min_confidence: float | None = None,
+    ) -> Answer:
         self.release.wait(timeout=30)
-        return super().ask(question, conversation)
+        return super().ask(question, conversation, min_confidence)
 
 
 async def ask(pilot: Pilot[None], app: QAApp, question: str) -> None:

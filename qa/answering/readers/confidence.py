@@ -112,7 +112,11 @@ def corroboration(
     """Candidates best first, as parallel lists: their answers, places and answerable scores.
     Overlapping passages that read the same words in one place count once."""
     said = normalize_answer(texts[0])
-    agreeing = [same_answer(normalize_answer(text), said) for text in texts]
+    # The best always agrees with itself, even when its answer normalises to nothing ("the").
+    agreeing = [
+        number == 0 or same_answer(normalize_answer(text), said)
+        for number, text in enumerate(texts)
+    ]
     votes: dict[tuple[int, int], float] = {}
     for place, score, agrees in zip(places, answerable, agreeing, strict=True):
         if agrees:

@@ -108,9 +108,20 @@ class SpanReader:
         tokenizer.no_padding()
         return tokenizer
 
+    @cached_property
+    def question_tokenizer(self) -> Any:
+        """The tokenizer without truncation, to measure a question alone: the pair tokenizer's
+        `only_second` truncation refuses a single sequence longer than a window."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
     def warm_up(self) -> None:
-        """Load the model and tokenizer now rather than on the first question."""
-        _ = self.session, self.tokenizer
+        """Load the model and tokenizers now rather than on the first question."""
+        _ = self.session, self.tokenizer, self.question_tokenizer
 
     def best_spans(self, question: str, passages: list[str]) -> list[SpanScore]:
         """The best span of each passage (every window of a long passage is read)."""
@@ -147,7 +158,7 @@ class SpanReader:
 
     def _shorten(self, question: str) -> str:
         """The question cut to MAX_QUESTION_TOKENS word pieces, at a token boundary."""
-        encoding = self.tokenizer.encode(question, add_special_tokens=False)
+        encoding = self.question_tokenizer.encode(question, add_special_tokens=False)
         if len(encoding.ids) <= MAX_QUESTION_TOKENS:
             return question
         return question[: encoding.offsets[MAX_QUESTION_TOKENS - 1][1]]
