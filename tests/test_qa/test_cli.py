@@ -275,7 +275,12 @@ def test_index_remove_reports_json(tmp_path: Path) -> None:
         cli, ["index", "remove", "--json", "--library", library, str(tmp_path / "docs")]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"library": library, "articles_removed": 1}
+    data = json.loads(result.stdout)
+    assert {key: data[key] for key in ("library", "articles_removed")} == {
+        "library": library,
+        "articles_removed": 1,
+    }
+    assert 0 < data["bytes_after"] <= data["bytes_before"]
 
 
 def test_a_batch_exits_0_when_it_went_through_and_3_when_nothing_was_answered(
