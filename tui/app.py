@@ -265,7 +265,7 @@ class QAApp(App[None]):
         if not self.conversation.turns:
             self.set_status("A new topic already: nothing asked yet.")
             return
-        self.session.conversation = Conversation()
+        self.session.new_topic()  # the turns before stay in the chat and its saved copy
         log = self.query_one(ChatLog)
         log.mount(Static("── new topic ──", classes="topic"))
         log.scroll_end(animate=False)

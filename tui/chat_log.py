@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from qa import NOT_FOUND, Answer, Conversation, QAError
+from qa import NOT_FOUND, Answer, Conversation, NoArticles, QAError
 from qa.display.render import citation_line, safe
 from qa.index import IndexNotFound
 
@@ -29,7 +29,7 @@ ADD_ARTICLES = "Ctrl+L, then a, adds a folder of articles (or, in a shell: qa in
 def in_the_chat(error: QAError) -> str:
     """An error as the chat says it: a missing index points at the chat's own way to add
     articles, not only at the shell command."""
-    if isinstance(error, IndexNotFound):
+    if isinstance(error, (IndexNotFound, NoArticles)):
         return f"No articles in this library yet. {ADD_ARTICLES}"
     return str(error)
 
