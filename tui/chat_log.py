@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from .app import QAApp
 
 
-ADD_ARTICLES = "Ctrl+L, then a, adds a folder of articles (or, in a shell: qa index add PATH)."
+ADD_ARTICLES = "In the chat: Ctrl+L, then a, adds a folder of articles."
 
 
 def in_the_chat(error: QAError) -> str:
-    """An error as the chat says it: a missing index points at the chat's own way to add
-    articles, not only at the shell command."""
+    """An error as the chat says it: a missing index or an empty library also points at the
+    chat's own way to add articles, not only at the shell command."""
     if isinstance(error, (IndexNotFound, NoArticles)):
-        return f"No articles in this library yet. {ADD_ARTICLES}"
+        return f"{error}. {ADD_ARTICLES}"
     return str(error)
 
 

@@ -178,10 +178,10 @@ async def test_without_articles_the_chat_says_so_at_once_and_points_at_its_own_a
         await app.workers.wait_for_complete()
         await pilot.pause()
         welcome = str(app.query_one("#welcome", Static).render())
-        assert "No articles in this library yet. Ctrl+L, then a, adds a folder" in welcome
+        assert "In the chat: Ctrl+L, then a, adds a folder of articles" in welcome
         await ask(pilot, app, "who?")
         answer = str(app.query(Turn).last().query_one(".answer", Static).render())
-        assert "No articles in this library yet. Ctrl+L, then a" in answer
+        assert "qa index add" in answer and "In the chat: Ctrl+L, then a, adds" in answer
 
 
 async def test_o_opens_the_cited_article_in_the_editor_at_its_sentence(
