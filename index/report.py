@@ -25,6 +25,9 @@ class SyncReport:
     """Articles found again under another file: remembered as a second source, not re-indexed."""
     passages_embedded: int = 0
     failures: list[str] = field(default_factory=list)
+    known_failures: list[str] = field(default_factory=list)
+    """The failures already reported by an earlier run, of files unchanged since (also in
+    `failures`): a command need not fail again for them."""
     seconds: float = 0.0
     added_ids: list[int] = field(default_factory=list)
     """Passages committed to the database in this run: the vector file adds exactly these."""

@@ -467,6 +467,15 @@ class Store:
             ids.append(passage_id)
         return ids
 
+    def recent_titles(self, count: int) -> list[str]:
+        """The titles of the `count` articles indexed last (the chat's example questions)."""
+        rows = self.db.execute(
+            "SELECT title FROM articles WHERE title != '' ORDER BY indexed_at DESC, id DESC "
+            "LIMIT ?",
+            (count,),
+        )
+        return [row[0] for row in rows]
+
     def stored_article(self, article_id: int) -> StoredArticle:
         cached = self._articles.get(article_id)
         if cached is not None:

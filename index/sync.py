@@ -47,7 +47,10 @@ def sync(
     report.files_unchanged = len(plan.unchanged)
     report.failures += plan.failures
     # Not read again until it changes, but still reported: it is still not indexed.
-    report.failures += [f"{r.reason} (unchanged since the last try)" for r in plan.still_unreadable]
+    report.known_failures = [
+        f"{r.reason} (unchanged since the last try)" for r in plan.still_unreadable
+    ]
+    report.failures += report.known_failures
     writer = Writer(store, report)
     writer.forget_unreadable(plan.forget_unreadable)
     # Files that are gone are forgotten only after the new ones are read (`forget_moved`).

@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa import DEFAULT_MIN_CONFIDENCE, PreferenceError, QAError
+from qa.display.chance import parse_chance, percent
 
 if TYPE_CHECKING:
     from .app import QAApp
@@ -50,11 +51,6 @@ WHERE_MEASURED = (
 )
 
 
-def percent(value: float) -> str:
-    """ "10%", "12.5%": a line as people read it, without a float's noise (0.1 * 100)."""
-    return f"{round(value * 100, 1):g}%"
-
-
 def describe(choice: LineChoice) -> str:
     """What a line does, in the words of its measured row."""
     return f"answers {choice.answered:.0%} of questions, {choice.right:.0%} of them right"
@@ -62,21 +58,7 @@ def describe(choice: LineChoice) -> str:
 
 def parse_line(typed: str) -> float:
     """The line a person typed: a probability ("0.45") or a percentage ("45%" or "45")."""
-    text = typed.strip()
-    is_percent = text.endswith("%")
-    try:
-        value = float(text.rstrip("%").strip())
-    except ValueError:
-        value = float("nan")
-    # Above 1 nobody means a probability: "45" is 45%, as the status bar shows the line.
-    if is_percent or value > 1:
-        value /= 100
-    if not 0.0 <= value <= 1.0:  # also false for nan
-        raise PreferenceError(
-            f"“{typed.strip()}” is not an answer line: type a chance from 0 to 100%, "
-            "e.g. 45% or 0.45, or pick one from the list"
-        )
-    return value
+    return parse_chance(typed, "an answer line", ", or pick one from the list")
 
 
 class AnswerLineLabel(Static):

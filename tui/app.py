@@ -16,9 +16,9 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 
-from qa import Asker, Chat, Conversation, History, Settings, open_asker
+from qa import Asker, Chat, Conversation, History, QAError, Settings, open_asker
 from qa.answering.sanitize import one_line
 from qa.display.render import counted
 
@@ -30,6 +30,7 @@ from .export import export_chat
 from .find import FindBar
 from .library_screen import LibraryScreen
 from .library_switch import ask_for_library
+from .more import edit_question, open_in_program, show_at_length
 from .paste import install as install_paste_filter
 from .screens import HelpScreen
 from .sources import SourcesPane
@@ -49,6 +50,7 @@ class QAApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("ctrl+n", "new_chat", "New"),
+        Binding("ctrl+t", "new_topic", "New topic", show=False),
         Binding("ctrl+s", "toggle_sources", "Sources", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Chats"),
         Binding("ctrl+r", "refresh_index", "Refresh"),
@@ -134,6 +136,11 @@ class QAApp(App[None]):
         self.clear_notifications()
         self.notify(message, severity=severity)  # type: ignore[arg-type]
 
+    def show_welcome(self, problem: QAError | None, titles: list[str]) -> None:
+        """On an empty chat, what to do first or what to ask about (from the status bar's
+        loading worker, which found out)."""
+        self.query_one(ChatLog).show_welcome(problem, titles)
+
     @property
     def conversation(self) -> Conversation:
         """The open chat's turns, oldest first."""
@@ -173,6 +180,13 @@ class QAApp(App[None]):
         elif message.cleaned:
             self.set_status("Pasted, without its control characters.")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # The paste's notice is about the box's text: it goes with it (it stayed after Ctrl+U).
+        if event.input.id == "question" and not event.value:
+            bar = self.query_one(StatusBar)
+            if bar.text.startswith("Pasted"):
+                bar.say("Ready.")
+
     def on_list_view_selected(self, event: ChatList.Selected) -> None:
         if isinstance(event.item, ChatItem):
             self.open_chat(event.item.chat.id)
@@ -182,6 +196,16 @@ class QAApp(App[None]):
 
     def on_chat_list_delete(self, message: ChatList.Delete) -> None:
         self.query_one(ChatList).delete_chat(message.chat.id, message.chat.title)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste while a citation has the focus goes to the question box, as typing does
+        (it was lost)."""
+        if isinstance(self.screen, ModalScreen) or isinstance(self.focused, Input):
+            return
+        event.stop()
+        box = self.query_one(QuestionInput)
+        self.screen.set_focus(box)
+        box.post_message(events.Paste(event.text))
 
     def on_key(self, event: events.Key) -> None:
         """A printable key that nothing took (no widget's binding, not a text box) is the start
@@ -213,14 +237,43 @@ class QAApp(App[None]):
         if self.query_one(ChatLog).cancel():
             self.set_status("Cancelled.")
 
-    def action_move_citation(self, step: int) -> None:
-        self.query_one(ChatLog).move_citation(step)
+    def action_move_citation(self, step: int, leave: bool = True) -> None:
+        self.query_one(ChatLog).move_citation(step, leave)
 
     def action_focus_citations(self) -> None:
         self.query_one(ChatLog).focus_citations(self.selected)
 
     def action_copy(self) -> None:
-        self.query_one(ChatLog).copy_answer(self.selected)
+        # The citation `y` was pressed on, else the one shown in the sources pane: that one
+        # can lag a key behind (its Selected message still queued).
+        self.query_one(ChatLog).copy_answer(self.citation_in_hand)
+
+    @property
+    def citation_in_hand(self) -> CitationItem | None:
+        """The citation a key was pressed on, else the one the sources pane shows."""
+        focused = self.focused
+        return focused if isinstance(focused, CitationItem) else self.selected
+
+    def action_open_source(self) -> None:
+        open_in_program(self, self.citation_in_hand)
+
+    def action_edit_turn(self) -> None:
+        edit_question(self, self.query_one(ChatLog).current_turn(self.citation_in_hand))
+
+    def action_long_answer(self) -> None:
+        show_at_length(self, self.query_one(ChatLog).current_turn(self.citation_in_hand))
+
+    def action_new_topic(self) -> None:
+        """Follow-ups from here on are read without the turns before (the chat goes on)."""
+        if not self.conversation.turns:
+            self.set_status("A new topic already: nothing asked yet.")
+            return
+        self.session.new_topic()  # the turns before stay in the chat and its saved copy
+        log = self.query_one(ChatLog)
+        log.mount(Static("── new topic ──", classes="topic"))
+        log.scroll_end(animate=False)
+        self.query_one("#question").focus()
+        self.set_status("New topic: the next question is read on its own.")
 
     def action_find(self) -> None:
         self.query_one(FindBar).open()
@@ -239,13 +292,16 @@ class QAApp(App[None]):
         sidebar = self.query_one("#sidebar", ChatList)
         sidebar.display = not sidebar.display
         if sidebar.display:
+            sidebar.reload()  # its counts were those of when the open chat began: "0 questions"
             if sidebar.index is None and sidebar.children:
                 sidebar.index = 0
             sidebar.focus()
+        else:  # the focus was left on the hidden list: Tab then typed into the question box
+            self.query_one("#question").focus()
 
     def action_new_chat(self) -> None:
         self.session = Chat(self.asker, self.history)
-        self.query_one(ChatLog).remove_children()
+        self.query_one(ChatLog).clear()
         self.query_one(SourcesPane).clear()
         self.query_one("#question").focus()
         self.set_status("New chat.")

@@ -1,4 +1,5 @@
-"""Bracketed pastes that hold escape sequences, made safe before Textual parses them.
+"""Pastes made safe before Textual parses them: escape sequences inside bracketed pastes, and
+pastes that arrive as keys.
 
 Textual's input parser (8.2) treats an escape sequence inside a bracketed paste as the end of
 what it collects: `Who bought \\e[31mRED\\e[0m the unit?` reached the question box as the keys
@@ -26,6 +27,9 @@ _ESCAPES = re.compile(
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, clipboard writes
     r"|\x1b[^\[\]]"  # two-byte escapes
 )
+_LINES_OF_TEXT = re.compile(r"[^\x00-\x1f\x7f][\r\n]+[^\x00-\x1f\x7f]")
+"""A line break with text on both sides in one read of input: pasted, not typed (a person's
+Enter comes alone, or after the last keys typed, never before more text in the same read)."""
 _UNFINISHED = re.compile(r"\x1b[^\x07]*$")
 """An escape sequence cut off at the end of a read: kept for the next one."""
 
@@ -44,7 +48,7 @@ class PasteFilter:
             if not self.pasting:
                 start = data.find(PASTE_START)
                 if start < 0:
-                    out.append(data)
+                    out.append(_as_paste(data))
                     break
                 out.append(data[: start + len(PASTE_START)])
                 data = data[start + len(PASTE_START) :]
@@ -63,6 +67,15 @@ class PasteFilter:
             data = data[end + len(PASTE_END) :]
             self.pasting = False
         return "".join(out)
+
+
+def _as_paste(data: str) -> str:
+    """Input read outside a bracketed paste, made one when it holds lines of text: a terminal
+    without bracketed paste (or with it off) sends a paste as keys, and each line break as
+    Enter: "How many jobs" was asked at once, and lines ran together ("jobswill")."""
+    if "\x1b" in data or not _LINES_OF_TEXT.search(data):
+        return data
+    return PASTE_START + data + PASTE_END
 
 
 class PasteSafeParser(XTermParser):

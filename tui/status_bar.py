@@ -152,8 +152,10 @@ class StatusBar(Horizontal):
             app.call_from_thread(
                 self._set_subtitle, f"{app.library_name} · cannot answer: see below"
             )
+            app.call_from_thread(app.show_welcome, error, [])
             return
         app.call_from_thread(self._say_ready)
+        app.call_from_thread(app.show_welcome, None, app.asker.library.store.recent_titles(3))
         self._library_status()
 
     def _say_ready(self) -> None:

@@ -90,9 +90,16 @@ class CitationItem(Static, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
-        Binding("up,k", "app.move_citation(-1)", "Previous", show=False),
-        Binding("down,j", "app.move_citation(1)", "Next", show=False),
+        Binding("up", "app.move_citation(-1)", "Previous", show=False),
+        Binding("down", "app.move_citation(1)", "Next", show=False),
+        # j and k stop at the ends: past the last they went to the question box, and a held j
+        # typed "jjj" into it.
+        Binding("k", "app.move_citation(-1, False)", "Previous", show=False),
+        Binding("j", "app.move_citation(1, False)", "Next", show=False),
         Binding("y", "app.copy", "Copy"),
+        Binding("o", "app.open_source", "Open in editor", show=False),
+        Binding("e", "app.edit_turn", "Edit question", show=False),
+        Binding("l", "app.long_answer", "At length", show=False),
         Binding("slash", "app.find", "Find"),
     ]
 

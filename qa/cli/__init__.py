@@ -10,6 +10,7 @@ from . import (
     history_command,
     index_commands,
     mcp_command,
+    open_command,
     search,
     serve_command,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "index_commands",
     "main",
     "mcp_command",
+    "open_command",
     "search",
     "serve_command",
 ]

@@ -7,17 +7,22 @@ import sys
 
 import click
 from rich.console import Console
+from rich.text import Text
 
-from qa.answering.asker import QuestionError, open_asker
+from qa.answering.answer import Answer
+from qa.answering.asker import Asker, QuestionError, open_asker
 from qa.answering.retrieval import Mode
 from qa.api import Chat
-from qa.config.preferences import DEFAULT_MIN_CONFIDENCE
-from qa.display.render import counted, print_answer, safe
+from qa.config.preferences import DEFAULT_MIN_CONFIDENCE, PreferenceError
+from qa.display.chance import FORMS, parse_chance, percent
+from qa.display.opening import changed_since_indexed, every_candidate, paragraph_around
+from qa.display.render import counted, print_answer, safe, safe_block, unwrapped
 from qa.display.script_json import json_for_scripts
 from qa.index import MiniLMEmbedder, QAError
 
 from .filter_options import filter_options, read_filters, warn_about_folders
-from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
+from .group import EXIT_NOT_FOUND, UsageProblem, cli, library_option, make_settings
+from .open_command import remember_answer
 
 
 @cli.command()
@@ -39,14 +44,26 @@ from .group import EXIT_NOT_FOUND, cli, library_option, make_settings
 )
 @click.option(
     "--min-confidence",
-    type=float,
     metavar="P",
     envvar="QA_MIN_CONFIDENCE",
-    help="Decline answers less likely than P (0 to 1) to be right "
-    f"(default: the library's saved line, else {DEFAULT_MIN_CONFIDENCE:g}).",
+    help=f"Decline answers less likely than P to be right, given as {FORMS} "
+    f"(default: the library's saved line, else {percent(DEFAULT_MIN_CONFIDENCE)}).",
 )
 @click.option(
     "--remember", is_flag=True, help="Keep --min-confidence as this library's line from now on."
+)
+@click.option(
+    "--long",
+    "long_answer",
+    is_flag=True,
+    help="Also print the paragraph around the answer's sentence.",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Also list every distinct answer found, each with its citation (for list questions: "
+    '"which firms cut jobs?").',
 )
 @filter_options
 @library_option
@@ -55,8 +72,10 @@ def ask(
     as_json: bool,
     follow_ups: bool,
     mode: str,
-    min_confidence: float | None,
+    min_confidence: str | None,
     remember: bool,
+    long_answer: bool,
+    every: bool,
     folders: tuple[str, ...],
     since: str | None,
     until: str | None,
@@ -80,11 +99,15 @@ def ask(
     Examples:
       qa ask "who raised sanctions?"
       qa ask --json - < questions.txt > answers.jsonl
-      printf 'who raised sanctions?\nwhat did he say?\n' | qa ask --follow-ups -
-      qa ask --min-confidence 0.6 --remember "who raised sanctions?"
+      printf 'who raised sanctions?\\nwhat did he say?\\n' | qa ask --follow-ups -
+      qa ask --min-confidence 60% --remember "who raised sanctions?"
+      qa ask --all "which ministers were at the meeting?"
       qa ask --in ~/news/bbc --since 2024-01 "who raised interest rates?"
+
+    `qa open N` then opens the article cited as [N] at its sentence.
     """
     settings = make_settings(library)
+    line = None if min_confidence is None else chance_option(min_confidence)
     filters = read_filters(folders, since, until, sources)
     if remember and min_confidence is None:
         raise click.UsageError("--remember keeps a line: give it with --min-confidence P")
@@ -101,8 +124,13 @@ def ask(
     # questions repays the optimisation).
     asker = open_asker(settings, MiniLMEmbedder(quick_start=not many))
     asker.mode = Mode(mode)
-    if min_confidence is not None:
-        asker.set_min_confidence(min_confidence, save=remember)
+    if line is not None:
+        asker.set_min_confidence(line, save=remember)
+        if remember:
+            click.echo(
+                f"qa: answer line {percent(line)} kept for this library (the chat uses it too).",
+                err=True,
+            )
     warn_about_folders(asker, filters)
     chat = Chat(asker)
     for number, text in enumerate(questions, 1):
@@ -114,8 +142,8 @@ def ask(
         try:
             answer = chat.ask(text, filters=filters or None)
         except QuestionError as error:
-            if not many:
-                raise
+            if not many:  # the question given is unusable: a usage error, as click's are
+                raise UsageProblem(str(error)) from error
             click.echo(f"qa: line {number} skipped: {error}", err=True)
             skipped += 1
             continue
@@ -130,21 +158,54 @@ def ask(
             continue
         answered += answer.found
         declined += not answer.found
+        paragraph = context(asker, answer) if long_answer else ""
         if as_json:
             indent = None if many else 2
-            click.echo(json_for_scripts(answer.to_dict(), indent=indent))
+            data = answer.to_dict()
+            if long_answer:
+                data["paragraph"] = paragraph
+            click.echo(json_for_scripts(data, indent=indent))
         else:
             if many:
                 click.echo(f"› {safe(text)}")
             if answer.read_as:
                 click.echo(f"  read as “{safe(answer.read_as)}”")
-            print_answer(Console(), answer)
+            console = Console()
+            print_answer(console, answer)
+            if paragraph:
+                console.print(Text("\nIn full:\n", style="bold") + Text(safe_block(paragraph)))
+            if every and answer.candidates:
+                console.print(Text("\nEvery answer found:", style="bold"))
+                console.print(every_candidate(answer), end="", soft_wrap=unwrapped(console))
             if many:
                 click.echo()
+        for source in dict.fromkeys(citation.source for citation in answer.citations):
+            warning = changed_since_indexed(source, settings.library)
+            if warning:
+                click.echo(f"qa: warning: {safe(warning)}", err=True)
+        if not many:
+            remember_answer(settings.library, answer)
     if many:
         click.echo(f"qa: {batch_summary(answered, declined, skipped)}", err=True)
     if declined and (not many or not answered):
         sys.exit(EXIT_NOT_FOUND)
+
+
+def context(asker: Asker, answer: Answer) -> str:
+    """The paragraph around a found answer's sentence, from the indexed article's text."""
+    if not answer.found or not answer.citations:
+        return ""
+    citation = answer.citations[0]
+    text = asker.library.article(citation.article_id).article.text
+    return paragraph_around(text, citation.sentence_start, citation.sentence_end)
+
+
+def chance_option(typed: str) -> float:
+    """--min-confidence as the chat takes it (0.6, 60% or 60); else a one-line usage error."""
+    try:
+        return parse_chance(typed, "a chance for --min-confidence")
+    except PreferenceError as error:
+        raise UsageProblem(str(error)) from error
 
 
 def unexpected(error: Exception) -> str:

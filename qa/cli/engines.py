@@ -27,7 +27,8 @@ def encoder_option(function: F) -> F:
         envvar="QA_ENCODER",
         show_default=True,
         help="The passage encoder: fp32 torch, bf16 torch, int8 ONNX, or auto: the fastest of "
-        "the three as measured once on this machine (about 20 s, then remembered).",
+        "the three as measured once on a CPU with bf16 units (a few seconds, then remembered); "
+        "int8 ONNX on other CPUs.",
     )(function)
 
 

@@ -15,6 +15,8 @@ from qa.display.render import safe
 from qa.index import QAError
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2
+"""A command given what it cannot take (an empty question, a chance of 150%), as click exits."""
 EXIT_NOT_FOUND = 3
 """`qa ask` exits with this code when the articles do not hold the answer."""
 EXIT_NO_ARTICLES = 4
@@ -58,6 +60,12 @@ class EmptyLibrary(UserError):
     """The library has no articles to answer from: its own exit code, for scripts."""
 
     exit_code = EXIT_NO_ARTICLES
+
+
+class UsageProblem(UserError):
+    """Input the command cannot take: one line on stderr, exit 2 as for click's usage errors."""
+
+    exit_code = EXIT_USAGE
 
 
 class QAGroup(click.Group):

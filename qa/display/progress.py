@@ -15,6 +15,9 @@ from rich.text import Text
 from qa.index import BACKEND_NAMES, ProgressCallback
 
 _LABELS = {"reading": "Reading", "embedding": "Embedding"}
+CHOOSING = "choosing"
+"""The phase in which the passage encoders are measured (the first run on a machine): a line
+above the bars says so, and the time it takes is left out of the embedding rate."""
 _UNITS = {"embedding": "passages"}
 _BYTES = {"reading"}
 """Phases counted in bytes (reading: one large dump moves the bar as it streams)."""
@@ -163,6 +166,9 @@ def progress_bar(
 
         def update(phase: str, done: int, total: int) -> None:
             now = time.monotonic()
+            if phase == CHOOSING:
+                choosing(done < total, now)
+                return
             clock = clocks.get(phase) or start(phase, now, last[0] if done else now)
             if not clock.reported and done == 0:
                 clock.started = now  # a pending bar whose work starts only now
@@ -176,6 +182,19 @@ def progress_bar(
                 told.append(used)
             if phase == "reading" and clock.finished is not None and "embedding" not in clocks:
                 start("embedding", now, now)
+            last[0] = now
+
+        def choosing(starts: bool, now: float) -> None:
+            if starts:
+                progress.console.print(
+                    "Measuring which passage encoder is fastest on this machine "
+                    "(once; a few seconds)…"
+                )
+                return
+            # The embedding waited for the measurement: its work starts now.
+            for clock in clocks.values():
+                if clock.done == 0 and clock.finished is None:
+                    clock.started = now
             last[0] = now
 
         yield update

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from rich.console import Console
@@ -143,18 +144,21 @@ def status_text(status: LibraryStatus) -> Text:
         ("passages", f"{status.passages:,}"),
         ("index size", f"{status.bytes_on_disk / 1e6:.1f} MB"),
         ("last update", status.updated or "never"),
-        ("sources", ", ".join(safe(root) for root in status.roots) or "none"),
+        ("sources", ", ".join(safe(root) for root in status.sources) or "none"),
     ]
     for name, value in rows:
         out.append(f"{name:>12}  ", style="bold")
         out.append(f"{value}\n")
     if status.stale_files:
+        # A deleted file was listed as "changed": each says what happened to it.
+        gone = {path for path in status.stale_files if not os.path.lexists(path)}
+        kinds = f"{len(status.stale_files) - len(gone)} new or edited, {len(gone)} deleted"
         _attention(
             out,
             "stale files",
-            f"{counted(len(status.stale_files), 'file')} changed since the last update "
-            "(run: qa index update)",
-            status.stale_files,
+            f"{counted(len(status.stale_files), 'file')} not as indexed ({kinds}; "
+            "run: qa index update)",
+            [f"deleted: {path}" if path in gone else path for path in status.stale_files],
             "yellow",
         )
     else:

@@ -63,7 +63,7 @@ def overview(asker: Asker) -> Overview:
     """The library's folders with their article counts, its unreadable and changed files."""
     status = asker.status()
     return Overview(
-        status, [(root, status.articles_per_root.get(root, 0)) for root in status.roots]
+        status, [(root, status.articles_per_root.get(root, 0)) for root in status.sources]
     )
 
 

@@ -90,11 +90,11 @@ def test_the_answer_decline_line_is_a_probability_kept_per_library(seeded: Path)
         assert CliRunner().invoke(cli, ["ask", *question]).exit_code == EXIT_NOT_FOUND
     finally:
         (seeded / "preferences.json").unlink()
-    wrong = CliRunner().invoke(cli, ["ask", "--min-confidence", "75", *question])
-    assert wrong.exit_code == 1
+    wrong = CliRunner().invoke(cli, ["ask", "--min-confidence", "175", *question])
+    assert wrong.exit_code == 2  # a usage error, in one line
     assert wrong.output.strip().splitlines() == [
-        "qa: error: the minimum confidence must be a probability from 0 to 1 (got 75), "
-        "e.g. --min-confidence 0.5"
+        "qa: error: “175” is not a chance for --min-confidence: type a chance from 0 to 100%, "
+        "e.g. 45% or 0.45"
     ]
 
 
@@ -115,7 +115,7 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert result.output.strip().count("\n") == 0
     assert "qa index add" in result.output
     empty = CliRunner().invoke(cli, ["ask", "--library", str(tmp_path), "   "])
-    assert empty.exit_code == 1 and "question is empty" in empty.output
+    assert empty.exit_code == 2 and "question is empty" in empty.output  # a usage error
 
 
 def test_index_add_reports_skipped_files_and_fails(tmp_path: Path) -> None:
@@ -137,14 +137,13 @@ def test_index_add_of_a_folder_without_articles_says_what_qa_reads(tmp_path: Pat
         cli, ["index", "add", "--library", str(tmp_path / "lib"), str(tmp_path / "photos")]
     )
     assert result.exit_code == 0
-    assert "0 files (0 unchanged): 0 articles added" in result.output
+    assert "0 files (0 unchanged): no article changed; 0 articles in the library" in result.output
     assert "No article files there; qa reads files ending in .txt" in result.output
     removed = CliRunner().invoke(
         cli, ["index", "remove", "--library", str(tmp_path / "lib"), str(tmp_path / "elsewhere")]
     )
-    assert removed.exit_code == 0
-    assert "Removed 0 articles" in removed.output
-    assert "No article in the library was read from there" in removed.output
+    assert removed.exit_code == 1
+    assert "no article in the library was read from" in removed.stderr
 
 
 def test_library_location_follows_qa_home_and_names() -> None:
@@ -191,7 +190,7 @@ def test_status_names_changed_and_unreadable_files() -> None:
         ["/news/bad.json: not valid JSON; skipped"],
     )
     text = status_text(status).plain
-    assert "stale files  1 file changed since the last update (run: qa index update)" in text
+    assert "stale files  1 file not as indexed (0 new or edited, 1 deleted; run: qa index" in text
     assert "unreadable  1 file not indexed" in text
     assert "/news/bad.json: not valid JSON; skipped" in text
     current = LibraryStatus("/lib", "m", 2, 9, ["/news"], 1, "2026-11-27", [])
@@ -276,7 +275,12 @@ def test_index_remove_reports_json(tmp_path: Path) -> None:
         cli, ["index", "remove", "--json", "--library", library, str(tmp_path / "docs")]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"library": library, "articles_removed": 1}
+    data = json.loads(result.stdout)
+    assert {key: data[key] for key in ("library", "articles_removed")} == {
+        "library": library,
+        "articles_removed": 1,
+    }
+    assert 0 < data["bytes_after"] <= data["bytes_before"]
 
 
 def test_a_batch_exits_0_when_it_went_through_and_3_when_nothing_was_answered(

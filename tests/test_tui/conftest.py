@@ -33,3 +33,10 @@ def chat_app(seeds_asker: Asker, tmp_path: Path) -> Callable[[], QAApp]:
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy in a test never reaches the clipboard of the person running the tests."""
+    for display in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(display, raising=False)

@@ -48,3 +48,15 @@ def test_the_private_textual_api_the_patch_replaces_is_still_there() -> None:
     )
     assert list(inspect.signature(XTermParser.__init__).parameters) == ["self", "debug"]
     assert list(inspect.signature(XTermParser.feed).parameters) == ["self", "data"]
+
+
+def test_lines_pasted_without_bracketed_paste_arrive_as_one_paste_not_as_enter() -> None:
+    # A terminal without bracketed paste types a paste: each line break was Enter, which asked
+    # "How many jobs" at once, and the rest ran together ("jobswill Ryanair createwith").
+    typed = "How many jobs\rwill Ryanair create\rwith the new planes?\r"
+    seen = list(PasteSafeParser().feed(typed))
+    assert [type(e) for e in seen] == [events.Paste]
+    assert seen[0].text.split() == typed.split()  # type: ignore[attr-defined]
+    # Typed keys are left as they are: Enter after a question, a lone key, a key with Esc.
+    for keys in ("who?\r", "\r", "j", "\x1b[A"):
+        assert not any(isinstance(e, events.Paste) for e in PasteSafeParser().feed(keys)), keys
