@@ -63,9 +63,7 @@ class Chat:
         question = clean_question(question)
         topic = self._topic()
         conversation = topic if topic.turns else None
-        if not filters:  # an asker written before filters (a test's fake) still answers
-            return self.asker.ask(question, conversation, min_confidence)
-        return self.asker.ask(question, conversation, min_confidence, filters=filters)
+        return self.asker.ask(question, conversation, min_confidence, filters)
 
     def keep(self, question: str, answer: Answer) -> None:
         """Add a turn to the conversation and, when it is saved, to its saved chat (a new one,

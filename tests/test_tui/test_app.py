@@ -18,6 +18,7 @@ from textual.widgets import Input, ListView, Static
 
 import qa.tui.sources
 from qa import Answer, Asker, Citation, Conversation, History, Settings, open_asker
+from qa.answering.filters import Filters
 from qa.answering.sources import SourceView
 from qa.index import Library
 from qa.tui import QAApp, make_app
@@ -40,9 +41,10 @@ class BlockingAsker(Asker):
         question: str,
         conversation: Conversation | None = None,
         min_confidence: float | None = None,
+        filters: Filters | None = None,
     ) -> Answer:
         self.release.wait(timeout=30)
-        return super().ask(question, conversation, min_confidence)
+        return super().ask(question, conversation, min_confidence, filters)
 
 
 async def ask(pilot: Pilot[None], app: QAApp, question: str) -> None:
