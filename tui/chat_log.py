@@ -11,6 +11,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from qa import NOT_FOUND, Answer, Conversation, NoArticles, QAError
+from qa.answering.sanitize import one_line
 from qa.display.render import citation_line, safe
 from qa.index import IndexNotFound
 
@@ -83,6 +84,13 @@ class ChatLog(VerticalScroll, can_focus=False):
         except QAError as error:
             if not worker.is_cancelled:
                 app.call_from_thread(self._failed, turn, in_the_chat(error))
+            return
+        except Exception as error:  # a fault of qa's own must cost this question, not the chat
+            if not worker.is_cancelled:
+                said = one_line(f"{type(error).__name__}: {error}")
+                app.call_from_thread(
+                    self._failed, turn, f"qa failed on this question ({said}); please report it"
+                )
             return
         if not worker.is_cancelled:
             app.call_from_thread(self._answered, question, turn, answer)

@@ -180,6 +180,42 @@ async def test_escape_cancels_an_answer_in_progress(seeds_asker: Asker, tmp_path
         assert app.query(Turn).last().answer is not None
 
 
+class FaultyAsker(BlockingAsker):
+    """A real asker with a bug of qa's own on one question."""
+
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        min_confidence: float | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        if "lighthouse" in question:
+            raise RuntimeError("an internal fault\nover two lines")
+        return Asker.ask(self, question, conversation, min_confidence, filters)
+
+
+async def test_a_fault_of_qa_costs_its_question_not_the_chat(
+    seeds_asker: Asker, tmp_path: Path
+) -> None:
+    faulty = FaultyAsker(seeds_asker)
+    app = make_app(
+        seeds_asker.settings,
+        lambda settings: faulty,
+        export_folder=tmp_path,
+        history=History(tmp_path / "history"),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "who kept the lighthouse?")
+        said = shown(app.query(Turn).last().query_one(".answer", Static))
+        assert "qa failed on this question" in said and "RuntimeError" in said
+        assert "\n" not in said.strip()
+        await ask(pilot, app, "who raised sanctions?")
+        assert (answer := app.query(Turn).last().answer) is not None
+        assert "Boris Johnson" in answer.text
+
+
 async def test_up_and_down_recall_earlier_questions(chat_app: Callable[[], QAApp]) -> None:
     app = chat_app()
     async with app.run_test(size=SIZE) as pilot:
