@@ -4,6 +4,7 @@ One import root, in floors that import only downwards (checked by tests/test_lay
 
     qa.cli        the command line, the front door (qa/cli/)
     qa.tui        the chat in the terminal (tui/)
+    qa.servers    the library for agents and apps: MCP and a local HTTP API (qa/servers/)
     qa.evaluation measuring answers (qa/evaluation/)
     qa.api        one conversation over a library, whichever face asks (qa/api/)
     qa.display    answers and progress as people read them (qa/display/)
