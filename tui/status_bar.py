@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .app import QAApp
 
 LOADING = "Loading models…"
+BACKGROUND = "Indexing changed articles in the background…"
 WATCH_SECONDS = 3.0
 """How often the chat looks whether the library changed on disk (`qa index add` elsewhere)."""
 
@@ -32,6 +33,8 @@ class StatusBar(Horizontal):
 
     _stamp = 0
     keep_current = False
+    _ready = False
+    """Whether the models have loaded (the chat answers)."""
     _indexer: BackgroundIndexer | None = None
     """Index changes in the library's folders in the background (`qa chat`; off in tests that
     look at a stale library)."""
@@ -114,7 +117,7 @@ class StatusBar(Horizontal):
         bar.display = True
         if total:
             bar.update(total=total, progress=done)
-        self.say("Indexing changed articles in the background…")
+        self.say(BACKGROUND)
 
     def _background_event(self, event: WatchEvent) -> None:
         """A committed batch updates the header; what needs the user is said."""
@@ -134,6 +137,8 @@ class StatusBar(Horizontal):
             if changed:
                 self.say(f"Index kept current: {', '.join(changed)}.")
                 self._recount()
+            elif self.text == BACKGROUND:  # nothing had changed: back to what was said before
+                self.say("Ready." if self._ready else LOADING)
         elif event.kind in ("missing", "back", "error", "busy"):
             self.say(event.line)
             self.chat.tell(event.detail, "warning")
@@ -160,6 +165,7 @@ class StatusBar(Horizontal):
 
     def _say_ready(self) -> None:
         """Say "Ready." unless something more useful (a reopened chat) is said already."""
+        self._ready = True
         if self.text == LOADING:
             self.say("Ready.")
 

@@ -179,7 +179,9 @@ def ask(
                 console.print(every_candidate(answer), end="", soft_wrap=unwrapped(console))
             if many:
                 click.echo()
-        for source in dict.fromkeys(citation.source for citation in answer.citations):
+        # The file each citation was read from (a URL's page, a message of an mbox: its file).
+        cited_files = (citation.path or citation.source for citation in answer.citations)
+        for source in dict.fromkeys(cited_files):
             warning = changed_since_indexed(source, settings.library)
             if warning:
                 click.echo(f"qa: warning: {safe(warning)}", err=True)
