@@ -23,8 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .embedder import Embedder
 from .errors import LibraryBusy, QAError
 from .library import DATABASE_NAME, Library
+from .passages import ChunkSettings
 from .plan import FileStamp, is_under, stamp
 from .report import ProgressCallback, SyncReport
 from .watch_follow import Follower, follow, stop_following
@@ -309,3 +311,27 @@ class LibraryWatcher:
     def _stop_followers(self) -> None:
         stop_following(self._followers)
         self._followers = []
+
+
+def start_watching(
+    folder: Path,
+    embedder: Embedder,
+    chunking: ChunkSettings | None,
+    on_event: Callable[[WatchEvent], None],
+    *,
+    owner: str,
+    settle: float,
+    progress: ProgressCallback | None = None,
+) -> LibraryWatcher:
+    """A started watcher of the library at `folder`, over a handle of its own (it writes beside
+    the handles that answer questions). When starting
+    fails (`WatcherRunning`: another process watches; a `QAError` or `OSError`: a library that
+    cannot be written) the handle is closed and the error passes on."""
+    library = Library(folder, embedder, chunking)
+    watcher = LibraryWatcher(library, on_event, owner=owner, settle=settle, progress=progress)
+    try:
+        watcher.start()
+    except BaseException:
+        library.close()
+        raise
+    return watcher

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa import Asker
-from qa.index import Library, QAError
-from qa.index.watch import LibraryWatcher, WatchEvent
+from qa.index import QAError
+from qa.index.watch import LibraryWatcher, WatchEvent, start_watching
 from qa.index.watch_lock import WatcherRunning
 from qa.workspace.libraries import is_library
 
@@ -50,23 +50,21 @@ class BackgroundIndexer:
             self.stop()
         if self.watcher is not None or not is_library(folder):
             return
-        library = Library(folder, asker.embedder, asker.library.chunking)
-        watcher = LibraryWatcher(
-            library,
-            self._heard,
-            owner=OWNER,
-            settle=SETTLE_SECONDS,
-            progress=self.progress,
-        )
         try:
-            watcher.start()
+            watcher = start_watching(
+                folder,
+                asker.embedder,
+                asker.library.chunking,
+                self._heard,
+                owner=OWNER,
+                settle=SETTLE_SECONDS,
+                progress=self.progress,
+            )
         except WatcherRunning:
             self.elsewhere = True
-            library.close()
             return
         except (QAError, OSError):
-            library.close()  # a read-only library: nothing to keep current from here
-            return
+            return  # a read-only library: nothing to keep current from here
         self.elsewhere = False
         self.watcher, self.folder, self.asker = watcher, folder, asker
 
@@ -85,4 +83,6 @@ class BackgroundIndexer:
         """Stop watching (an update in progress keeps what it committed)."""
         if self.watcher is not None:
             self.watcher.stop(timeout=5.0)
+            if not self.watcher.running:  # its own handle on the library, once it has stopped
+                self.watcher.library.close()
         self.watcher, self.folder, self.asker = None, None, None

@@ -12,25 +12,24 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from qa.index import Embedder, Library, QAError
+from qa.index import Embedder, QAError
 from qa.index.passages import ChunkSettings
-from qa.index.watch import LibraryWatcher, WatchEvent
+from qa.index.watch import LibraryWatcher, WatchEvent, start_watching
 from qa.index.watch_lock import WatcherRunning
 from qa.workspace.libraries import is_library
 
 log = logging.getLogger("qa.servers.keep_current")
 log.setLevel(logging.INFO)  # each change is said, as `qa index watch` says it
 
-SETTLE_SECONDS = 1.0
+SETTLE = 1.0
 """How long a changed file must keep its size and time before the server reads it."""
 
 
 class ServerWatcher:
     """Starts and stops the watcher of one served library."""
 
-    def __init__(self, library: Library, owner: str) -> None:
-        self._watcher = LibraryWatcher(library, _said, owner=owner, settle=SETTLE_SECONDS)
-        self._library = library
+    def __init__(self, watcher: LibraryWatcher) -> None:
+        self._watcher = watcher
 
     @classmethod
     def start_for(
@@ -40,25 +39,23 @@ class ServerWatcher:
         watch from here (no library yet, another watcher, a folder that cannot be written)."""
         if not is_library(folder):
             return None
-        library = Library(folder, embedder, chunking)
-        keeper = cls(library, owner)
         try:
-            keeper._watcher.start()
+            watcher = start_watching(folder, embedder, chunking, _said, owner=owner, settle=SETTLE)
         except WatcherRunning as running:
             log.info("%s; the server follows its commits", running)
-            library.close()
             return None
         except (QAError, OSError) as error:
             log.info("not keeping the library current from here: %s", error)
-            library.close()
             return None
         log.info("keeping %s current as its folders change", folder)
-        return keeper
+        return cls(watcher)
 
     def stop(self) -> None:
-        """Stop watching; an update in progress keeps what it committed."""
+        """Stop watching; an update in progress keeps what it committed (its handle on the
+        library is closed once it has stopped)."""
         self._watcher.stop(timeout=5.0)
-        self._library.close()
+        if not self._watcher.running:
+            self._watcher.library.close()
 
 
 def _said(event: WatchEvent) -> None:
