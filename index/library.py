@@ -256,14 +256,16 @@ class Library:
         is folded back and removed rather than left behind grown; a `rebuild` stopped earlier
         leaves its half-built folder, removed here (its lock is this one)."""
         with update_lock(self.folder):
-            shutil.rmtree(self._rebuilding_folder(), ignore_errors=True)
+            shutil.rmtree(self.rebuilding_folder, ignore_errors=True)
             try:
                 yield
             except BaseException:
                 self.close()
                 raise
 
-    def _rebuilding_folder(self) -> Path:
+    @property
+    def rebuilding_folder(self) -> Path:
+        """Where `rebuild` builds the new index beside this one (it exists only meanwhile)."""
         return self.folder.with_name(self.folder.name + REBUILDING)
 
     @reads_database
@@ -361,7 +363,7 @@ class Library:
                 f"qa index rebuild PATH..."
             )
         with self._locked():
-            fresh = Library(self._rebuilding_folder(), self.embedder, self.chunking)
+            fresh = Library(self.rebuilding_folder, self.embedder, self.chunking)
             try:
                 report = fresh._build(roots, exclusions, progress, follow_links=follows)
                 fresh.close()

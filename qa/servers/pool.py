@@ -102,9 +102,8 @@ def _snapshot(slot: Slot) -> Iterator[None]:
         library.close()
         slot.stamp = stamp
     if not library.exists:
-        rebuilding = slot.folder.with_name(slot.folder.name + ".rebuilding")
         library.close()
-        if rebuilding.exists():
+        if library.rebuilding_folder.exists():
             raise LibraryRebuilding(
                 "the library is being rebuilt (qa index rebuild); ask again in a minute"
             )
